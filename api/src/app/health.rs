@@ -1,0 +1,133 @@
+//! `GET /api/health`: probes the database, KV and the queue binding concurrently; 200 when all
+//! pass, 503 otherwise. Never cached.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::future::join3;
+use ptp_shared::{CheckStatus, HealthChecks, HealthResponse};
+
+use crate::ports::Platform;
+
+pub async fn health<P: Platform>(State(platform): State<P>) -> Response {
+    let database = timed(&platform, async {
+        let db = platform.database().map_err(|err| err.to_string())?;
+        db.ping().await.map_err(|err| err.to_string())
+    });
+    let kv = timed(&platform, platform.probe_kv());
+    let queue = timed(&platform, platform.probe_queue());
+    let (database, kv, queue) = join3(database, kv, queue).await;
+
+    let healthy = database.ok && kv.ok && queue.ok;
+    let body = HealthResponse {
+        healthy,
+        checks: HealthChecks {
+            database,
+            kv,
+            queue,
+        },
+        version: crate::build_version(),
+        timestamp: rfc3339(platform.now_millis()),
+    };
+    let status = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn timed<P: Platform>(
+    platform: &P,
+    probe: impl Future<Output = Result<(), String>>,
+) -> CheckStatus {
+    let started = platform.now_millis();
+    let outcome = probe.await;
+    let latency_ms = platform.now_millis().saturating_sub(started);
+    match outcome {
+        Ok(()) => CheckStatus {
+            ok: true,
+            latency_ms,
+            error: None,
+        },
+        Err(error) => CheckStatus {
+            ok: false,
+            latency_ms,
+            error: Some(error),
+        },
+    }
+}
+
+fn rfc3339(millis: u64) -> String {
+    let millis = i64::try_from(millis).unwrap_or(i64::MAX);
+    chrono::DateTime::from_timestamp_millis(millis)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{FakePlatform, block_on, get};
+    use ptp_shared::HealthResponse;
+
+    fn check(platform: FakePlatform) -> (u16, Option<String>, HealthResponse) {
+        let response = block_on(get(platform, "/api/health"));
+        let status = response.status().as_u16();
+        let cache = response
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string());
+        let body: HealthResponse = crate::testing::read_json(response);
+        (status, cache, body)
+    }
+
+    #[test]
+    fn all_checks_passing_is_200_and_never_cached() {
+        let (status, cache, body) = check(FakePlatform::healthy());
+        assert_eq!(status, 200);
+        assert_eq!(cache.as_deref(), Some("no-store"));
+        assert!(body.healthy);
+        assert!(body.checks.database.ok && body.checks.kv.ok && body.checks.queue.ok);
+        assert_eq!(body.timestamp, "2026-11-25T12:00:00.000Z");
+        assert!(body.version.starts_with(env!("CARGO_PKG_VERSION")));
+    }
+
+    #[test]
+    fn a_database_that_does_not_answer_is_503_naming_the_failed_check() {
+        let (status, _, body) = check(FakePlatform::healthy().with_database_down());
+        assert_eq!(status, 503);
+        assert!(!body.healthy);
+        assert!(!body.checks.database.ok);
+        assert!(
+            body.checks
+                .database
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("unavailable")
+        );
+        assert!(body.checks.kv.ok && body.checks.queue.ok);
+    }
+
+    #[test]
+    fn a_missing_database_setting_is_503_naming_the_setting() {
+        let (status, _, body) = check(FakePlatform::healthy().without_database());
+        assert_eq!(status, 503);
+        assert_eq!(
+            body.checks.database.error.as_deref(),
+            Some("TURSO_DATABASE_URL is not set")
+        );
+    }
+
+    #[test]
+    fn a_failing_binding_is_503() {
+        let (status, _, body) = check(FakePlatform::healthy().with_kv_error("KV down"));
+        assert_eq!(status, 503);
+        assert_eq!(body.checks.kv.error.as_deref(), Some("KV down"));
+    }
+}

@@ -1,0 +1,57 @@
+//! What the app needs from the runtime. The Worker implements these on its bindings
+//! (`crate::platform`); tests implement them in memory (`crate::testing`).
+
+use std::future::Future;
+
+use axum::body::Body;
+
+use crate::config::ConfigError;
+use crate::db::{Database, Transport};
+
+/// Everything a request handler may touch, cheap to clone (one per request in the Worker).
+pub trait Platform: Clone + Send + Sync + 'static {
+    type Transport: Transport;
+    type Assets: AssetStore;
+
+    /// The database, or why it is not configured.
+    fn database(&self) -> Result<&Database<Self::Transport>, ConfigError>;
+    fn assets(&self) -> &Self::Assets;
+    /// Reads one key from the session store: proves the KV binding answers.
+    fn probe_kv(&self) -> impl Future<Output = Result<(), String>> + Send;
+    /// Proves the task queue binding is present (sending would cost a message per probe).
+    fn probe_queue(&self) -> impl Future<Output = Result<(), String>> + Send;
+    /// Milliseconds since the Unix epoch. In Workers the clock advances only across I/O, which
+    /// is exactly what latency measurements need.
+    fn now_millis(&self) -> u64;
+}
+
+/// Metadata of a stored file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetMeta {
+    /// As recorded at upload time; the app falls back to `application/octet-stream`.
+    pub content_type: Option<String>,
+    /// The strong validator, unquoted (the app adds the quotes HTTP wants).
+    pub etag: String,
+    pub size: u64,
+}
+
+pub enum AssetLookup {
+    Missing,
+    /// The client's `If-None-Match` still matches: no body was read.
+    NotModified(AssetMeta),
+    /// Metadata only, for `HEAD`.
+    Head(AssetMeta),
+    Found(AssetMeta, Body),
+}
+
+/// The bucket holding the SPA's build output and `static/`, keyed by path without a leading `/`.
+pub trait AssetStore: Send + Sync {
+    /// Looks `key` up. With `if_none_match`, a matching ETag yields [`AssetLookup::NotModified`]
+    /// without transferring the body; with `head`, no body is transferred either.
+    fn lookup(
+        &self,
+        key: &str,
+        if_none_match: Option<&str>,
+        head: bool,
+    ) -> impl Future<Output = Result<AssetLookup, String>> + Send;
+}

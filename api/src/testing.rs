@@ -1,0 +1,212 @@
+//! In-memory ports for native tests of the app.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::Request;
+use axum::response::Response;
+use tower_service::Service;
+
+use crate::config::{ConfigError, DatabaseConfig, DatabaseUrl, Secret};
+use crate::db::{Database, HttpReply, Transport, TransportError};
+use crate::ports::{AssetLookup, AssetMeta, AssetStore, Platform};
+
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    futures_executor::block_on(future)
+}
+
+pub fn test_db_config() -> DatabaseConfig {
+    DatabaseConfig {
+        url: DatabaseUrl::parse("http://127.0.0.1:9").unwrap(),
+        token: Secret::parse("TURSO_AUTH_TOKEN", "test-token").unwrap(),
+        timeout: Duration::from_secs(5),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SentRequest {
+    pub url: String,
+    pub authorization: String,
+    pub body: String,
+}
+
+/// Answers every request with the same reply and records what was sent.
+#[derive(Clone)]
+pub struct ScriptedTransport {
+    reply: Result<HttpReply, TransportError>,
+    sent: Arc<Mutex<Vec<SentRequest>>>,
+}
+
+impl ScriptedTransport {
+    pub fn replying(status: u16, body: &str) -> Self {
+        Self {
+            reply: Ok(HttpReply {
+                status,
+                body: body.to_string(),
+            }),
+            sent: Arc::default(),
+        }
+    }
+
+    pub fn failing(error: TransportError) -> Self {
+        Self {
+            reply: Err(error),
+            sent: Arc::default(),
+        }
+    }
+
+    pub fn requests(&self) -> Vec<SentRequest> {
+        self.sent.lock().unwrap().clone()
+    }
+}
+
+impl Transport for ScriptedTransport {
+    async fn post_json(
+        &self,
+        url: &str,
+        authorization: &str,
+        body: String,
+        _timeout: Duration,
+    ) -> Result<HttpReply, TransportError> {
+        self.sent.lock().unwrap().push(SentRequest {
+            url: url.into(),
+            authorization: authorization.into(),
+            body,
+        });
+        self.reply.clone()
+    }
+}
+
+const SELECT_ONE_OK: &str = r#"{"results":[{"type":"ok","response":{"type":"execute","result":{"cols":[],"rows":[],"affected_row_count":0,"last_insert_rowid":null}}},{"type":"ok","response":{"type":"close"}}]}"#;
+
+#[derive(Clone, Default)]
+pub struct FakeAssets(HashMap<String, (AssetMeta, Vec<u8>)>);
+
+impl AssetStore for FakeAssets {
+    async fn lookup(
+        &self,
+        key: &str,
+        if_none_match: Option<&str>,
+        head: bool,
+    ) -> Result<AssetLookup, String> {
+        let Some((meta, bytes)) = self.0.get(key) else {
+            return Ok(AssetLookup::Missing);
+        };
+        Ok(if if_none_match == Some(meta.etag.as_str()) {
+            AssetLookup::NotModified(meta.clone())
+        } else if head {
+            AssetLookup::Head(meta.clone())
+        } else {
+            AssetLookup::Found(meta.clone(), Body::from(bytes.clone()))
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct FakePlatform {
+    database: Result<Arc<Database<ScriptedTransport>>, ConfigError>,
+    assets: FakeAssets,
+    kv: Result<(), String>,
+}
+
+impl FakePlatform {
+    pub fn healthy() -> Self {
+        let transport = ScriptedTransport::replying(200, SELECT_ONE_OK);
+        Self {
+            database: Ok(Arc::new(Database::new(transport, &test_db_config()))),
+            assets: FakeAssets::default(),
+            kv: Ok(()),
+        }
+    }
+
+    pub fn with_database_down(mut self) -> Self {
+        let transport =
+            ScriptedTransport::failing(TransportError::Network("connection refused".into()));
+        self.database = Ok(Arc::new(Database::new(transport, &test_db_config())));
+        self
+    }
+
+    pub fn without_database(mut self) -> Self {
+        self.database = Err(ConfigError::Missing("TURSO_DATABASE_URL"));
+        self
+    }
+
+    pub fn with_kv_error(mut self, error: &str) -> Self {
+        self.kv = Err(error.to_string());
+        self
+    }
+
+    pub fn with_asset(mut self, key: &str, content_type: &str, body: &str) -> Self {
+        let meta = AssetMeta {
+            content_type: Some(content_type.to_string()),
+            etag: format!("etag-{}-{}", key.len(), body.len()),
+            size: body.len() as u64,
+        };
+        self.assets
+            .0
+            .insert(key.to_string(), (meta, body.as_bytes().to_vec()));
+        self
+    }
+}
+
+impl Platform for FakePlatform {
+    type Transport = ScriptedTransport;
+    type Assets = FakeAssets;
+
+    fn database(&self) -> Result<&Database<ScriptedTransport>, ConfigError> {
+        self.database.as_deref().map_err(Clone::clone)
+    }
+
+    fn assets(&self) -> &FakeAssets {
+        &self.assets
+    }
+
+    async fn probe_kv(&self) -> Result<(), String> {
+        self.kv.clone()
+    }
+
+    async fn probe_queue(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn now_millis(&self) -> u64 {
+        1_795_608_000_000 // 2026-11-25T12:00:00Z
+    }
+}
+
+pub async fn request(
+    platform: FakePlatform,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Response {
+    let mut builder = Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    let mut app = crate::app::router(platform);
+    app.call(builder.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap()
+}
+
+pub async fn get(platform: FakePlatform, path: &str) -> Response {
+    request(platform, "GET", path, &[], "").await
+}
+
+pub fn read_text(response: Response) -> String {
+    let bytes = block_on(axum::body::to_bytes(response.into_body(), usize::MAX)).unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+pub fn read_json<T: serde::de::DeserializeOwned>(response: Response) -> T {
+    let text = read_text(response);
+    serde_json::from_str(&text).unwrap_or_else(|err| panic!("{err}: {text}"))
+}
+
+pub fn read_error(response: Response) -> ptp_shared::ErrorBody {
+    read_json(response)
+}

@@ -1,0 +1,7 @@
+//! PingToPass's pure logic: how exams are drawn, scored and scheduled, how readiness is
+//! estimated, and how input is validated — plus the port traits through which the API supplies
+//! data. No I/O, no clock, no randomness of its own: callers pass them in, so every rule here is
+//! deterministic and tested natively.
+//!
+//! Invariant (checked by `cargo xtask test`): this crate never depends on `worker`, `axum`,
+//! `yew`, `libsql` or any HTTP or storage crate.

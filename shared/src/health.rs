@@ -1,0 +1,34 @@
+//! `GET /api/health`: whether this deployment can serve learners right now.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HealthResponse {
+    /// True when every check passed; the status is then 200, otherwise 503.
+    pub healthy: bool,
+    pub checks: HealthChecks,
+    /// The deployed build, `<crate version>+<git commit>`.
+    pub version: String,
+    /// When the checks ran, RFC 3339 in UTC.
+    pub timestamp: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HealthChecks {
+    pub database: CheckStatus,
+    pub kv: CheckStatus,
+    pub queue: CheckStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckStatus {
+    pub ok: bool,
+    /// Wall time the probe took.
+    pub latency_ms: u64,
+    /// Why the probe failed, without secrets; absent when `ok`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
