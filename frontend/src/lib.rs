@@ -1,0 +1,50 @@
+//! The SPA's components. The binary (`main.rs`) only mounts [`App`].
+
+mod api;
+mod health;
+mod pages;
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// Every client-side route. The Worker answers any extension-less path with `index.html`, so
+/// each of these can be deep-linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/exams")]
+    Exams,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Home => html! { <pages::Home /> },
+        Route::Exams => html! { <pages::Exams /> },
+        Route::NotFound => html! { <pages::NotFound /> },
+    }
+}
+
+#[component(App)]
+pub fn app() -> Html {
+    html! {
+        <BrowserRouter>
+            <a class="skip-link" href="#main">{ "Skip to content" }</a>
+            <header class="site-header">
+                <Link<Route> to={Route::Home} classes="brand">{ "PingToPass" }</Link<Route>>
+                <nav aria-label="Main">
+                    <Link<Route> to={Route::Exams}>{ "Exams" }</Link<Route>>
+                </nav>
+            </header>
+            <main id="main" tabindex="-1">
+                <Switch<Route> render={switch} />
+            </main>
+            <footer class="site-footer">
+                <health::HealthStatus />
+            </footer>
+        </BrowserRouter>
+    }
+}

@@ -1,0 +1,9 @@
+//! One component per route.
+
+mod exams;
+mod home;
+mod not_found;
+
+pub use exams::Exams;
+pub use home::Home;
+pub use not_found::NotFound;
