@@ -1,0 +1,11 @@
+//! The API and the Worker's file serving, over HTTP against a running stack.
+//!
+//! `PTP_BASE_URL` names the stack. `PTP_CONTROL_URL` (set by `cargo xtask test`) lets the fault
+//! tests stop and restart the local database; against a deployment it is absent and those tests
+//! say so and do nothing, unless `PTP_REQUIRE_LOCAL` demands them.
+
+mod faults;
+mod health;
+mod routing;
+mod spa;
+mod support;

@@ -1,0 +1,51 @@
+import { test, expect } from '@playwright/test';
+
+// Every test fails on an uncaught exception or a console error: a broken wasm load shows up here.
+test.beforeEach(async ({ page }, testInfo) => {
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  testInfo.problems = problems;
+});
+
+test.afterEach(async ({}, testInfo) => {
+  expect(testInfo.problems, 'no errors in the page').toEqual([]);
+});
+
+test('the home page renders', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveTitle(/PingToPass/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pass your IT certification on the first try');
+  await expect(page.getByRole('link', { name: 'Browse exams' })).toBeVisible();
+});
+
+test('a client route deep-linked by URL renders', async ({ page }) => {
+  await page.goto('/exams');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Exam catalogue');
+  await expect(page.getByTestId('catalogue-empty')).toBeVisible();
+});
+
+test('links navigate without reloading the app', async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.getByRole('link', { name: 'Browse exams' }).click();
+  await expect(page).toHaveURL(/\/exams$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Exam catalogue');
+  expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
+});
+
+test('an unknown address shows the not-found page', async ({ page }) => {
+  await page.goto('/no/such/page');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+  await page.getByRole('link', { name: 'Go to the home page' }).click();
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test('the footer turns green when the API is healthy', async ({ page }) => {
+  await page.goto('/');
+  const status = page.getByRole('status');
+  await expect(status).toHaveAttribute('data-status', 'ok');
+  await expect(status).toContainText('All systems operational');
+});

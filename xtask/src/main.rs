@@ -1,0 +1,79 @@
+//! `cargo xtask <command>`: everything beyond `cargo build` — the offline toolchain bootstrap,
+//! the SPA and Worker builds, the local stack, migrations and the full test run.
+
+mod bootstrap;
+mod build;
+mod cmd;
+mod migrate;
+mod paths;
+mod process;
+mod random;
+mod sqld;
+mod stack;
+mod steps;
+mod testrun;
+mod wrangler;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "PingToPass development tasks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install what is missing, build, and run the whole app locally until Ctrl-C.
+    Dev,
+    /// Every check: fmt, clippy, native tests, then API and browser tests against a fresh stack.
+    Test,
+    /// Run the API and browser tests against a deployed URL (no local stack).
+    E2e {
+        /// Base URL of the deployment, e.g. https://staging.pingtopass.com
+        #[arg(long)]
+        url: String,
+    },
+    /// Install the toolchain and tools only.
+    Bootstrap {
+        /// Also install what the browser tests need (Chromium).
+        #[arg(long)]
+        browser: bool,
+    },
+    /// Build the SPA (dist in target/spa) and the Worker (api/build) for release.
+    Build,
+    /// Apply migrations/ to a database (Turso or any libSQL server).
+    Migrate {
+        /// libsql://…, https://… or http://… [env: TURSO_DATABASE_URL]
+        #[arg(long, env = "TURSO_DATABASE_URL")]
+        url: String,
+        /// Database auth token [env: TURSO_AUTH_TOKEN]
+        #[arg(long, env = "TURSO_AUTH_TOKEN", hide_env_values = true)]
+        token: String,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Dev => stack::dev(),
+        Command::Test => testrun::test(),
+        Command::E2e { url } => testrun::e2e(&url),
+        Command::Bootstrap { browser } => bootstrap::ensure(bootstrap::Needs { browser }).map(drop),
+        Command::Build => build_only(),
+        Command::Migrate { url, token } => {
+            migrate::apply(&paths::Paths::discover().migrations(), &url, &token).map(drop)
+        }
+    };
+    if let Err(err) = outcome {
+        eprintln!("\nerror: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn build_only() -> Result<()> {
+    let tools = bootstrap::ensure(bootstrap::Needs { browser: false })?;
+    build::all(&tools).map(drop)
+}

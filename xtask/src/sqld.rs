@@ -1,0 +1,138 @@
+//! A real libSQL server (sqld) standing in for Turso: same Hrana HTTP protocol, same EdDSA JWT
+//! authentication, so the Worker runs exactly as in production.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use ed25519_dalek::SigningKey;
+use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+use ed25519_dalek::pkcs8::{EncodePrivateKey, EncodePublicKey};
+use nix::sys::signal::Signal;
+
+use crate::process::{Service, free_port};
+
+pub struct Sqld {
+    binary: PathBuf,
+    dir: PathBuf,
+    port: u16,
+    service: Option<Service>,
+}
+
+impl Sqld {
+    /// Prepares `dir` (data, keys, log) and picks a port; the data survives restarts.
+    pub fn new(binary: &Path, dir: &Path) -> Result<Self> {
+        fs::create_dir_all(dir)?;
+        let private = dir.join("jwt-private.pem");
+        if !private.exists() {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).context("reading the OS random number generator")?;
+            let key = SigningKey::from_bytes(&seed);
+            fs::write(
+                &private,
+                key.to_pkcs8_pem(LineEnding::LF)
+                    .context("encoding the private key")?
+                    .as_bytes(),
+            )?;
+            let public = key
+                .verifying_key()
+                .to_public_key_pem(LineEnding::LF)
+                .context("encoding the public key")?;
+            fs::write(dir.join("jwt-public.pem"), public)?;
+        }
+        Ok(Self {
+            binary: binary.to_path_buf(),
+            dir: dir.to_path_buf(),
+            port: free_port()?,
+            service: None,
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// A token like Turso's: EdDSA-signed, read-write, valid for a week.
+    pub fn token(&self) -> Result<String> {
+        let pem = fs::read(self.dir.join("jwt-private.pem"))?;
+        let key =
+            jsonwebtoken::EncodingKey::from_ed_pem(&pem).context("reading the sqld signing key")?;
+        let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+        let claims = serde_json::json!({ "a": "rw", "iat": now, "exp": now + 7 * 24 * 3600 });
+        Ok(jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA),
+            &claims,
+            &key,
+        )?)
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.service.as_ref().map(Service::pid)
+    }
+
+    /// Starts sqld and waits until it answers `/health`.
+    pub fn start(&mut self) -> Result<()> {
+        if self.service.is_some() {
+            return Ok(());
+        }
+        let mut command = crate::cmd::command(&self.binary);
+        command
+            .current_dir(&self.dir)
+            .arg("--no-welcome")
+            .arg("--db-path")
+            .arg(self.dir.join("data"))
+            .args(["--http-listen-addr", &format!("127.0.0.1:{}", self.port)])
+            .arg("--auth-jwt-key-file")
+            .arg(self.dir.join("jwt-public.pem"));
+        let mut service = Service::spawn(
+            "sqld",
+            &mut command,
+            Some(&self.dir.join("sqld.log")),
+            Signal::SIGTERM,
+        )?;
+        let health = format!("{}/health", self.url());
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .build()?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if client
+                .get(&health)
+                .send()
+                .is_ok_and(|r| r.status().is_success())
+            {
+                break;
+            }
+            if let Some(status) = service.exited() {
+                bail!(
+                    "sqld exited ({status}) before answering\n{}",
+                    service.log_tail(20)
+                );
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "sqld did not answer {health} within 30 s\n{}",
+                    service.log_tail(20)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.service = Some(service);
+        Ok(())
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut service) = self.service.take() {
+            service.stop(Duration::from_secs(5));
+        }
+    }
+
+    /// `Some` when sqld died on its own.
+    pub fn exited(&mut self) -> Option<String> {
+        let service = self.service.as_mut()?;
+        service
+            .exited()
+            .map(|status| format!("sqld exited ({status})\n{}", service.log_tail(20)))
+    }
+}

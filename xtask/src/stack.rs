@@ -1,0 +1,347 @@
+//! The whole app on 127.0.0.1: sqld (the database), migrations, the SPA in local R2, and the
+//! Worker under `wrangler dev`. `cargo xtask dev` runs one until Ctrl-C; the test run starts a
+//! fresh one on free ports.
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::bootstrap::{self, Needs, Tools};
+use crate::paths::Paths;
+use crate::process::{PidFile, Service, free_port, port_is_free};
+use crate::sqld::Sqld;
+use crate::steps::Steps;
+use crate::{build, migrate, random, wrangler};
+
+const DEFAULT_PORT: u16 = 8787;
+
+/// Where one stack keeps its state, held exclusively (a lock file) while it runs.
+pub struct StackDir {
+    pub dir: PathBuf,
+    _lock: File,
+    pids: PidFile,
+}
+
+impl StackDir {
+    pub fn claim(dir: PathBuf) -> Result<Self> {
+        fs::create_dir_all(&dir)?;
+        let lock = File::create(dir.join("lock"))?;
+        if lock.try_lock().is_err() {
+            let url = fs::read_to_string(dir.join("url")).unwrap_or_default();
+            bail!(
+                "another stack is already running from {} {}— stop it (Ctrl-C in its terminal) first",
+                dir.display(),
+                if url.is_empty() {
+                    String::new()
+                } else {
+                    format!("at {} ", url.trim())
+                }
+            );
+        }
+        let pids = PidFile::new(dir.join("pids"));
+        let reaped = pids.reap_leftovers();
+        if reaped > 0 {
+            eprintln!(
+                "  (stopped {reaped} process group(s) left behind by an earlier run that was killed)"
+            );
+        }
+        Ok(Self {
+            dir,
+            _lock: lock,
+            pids,
+        })
+    }
+}
+
+pub struct Stack {
+    pub url: String,
+    /// Shared with the test run's database fault switch.
+    pub sqld: Arc<Mutex<Sqld>>,
+    pub worker: Service,
+    state: StackDir,
+}
+
+pub struct StackOptions {
+    pub port: u16,
+    /// Secrets file for the Worker (`.dev.vars` for dev, a generated one for tests).
+    pub secrets: PathBuf,
+    /// Worker output in this terminal (dev) or in `<dir>/wrangler.log` (tests).
+    pub worker_log_to_file: bool,
+}
+
+impl Stack {
+    pub fn start(tools: &Tools, state: StackDir, options: &StackOptions) -> Result<Self> {
+        let steps = Steps::begin("stack");
+        let dir = state.dir.clone();
+        let sqld = steps.run("sqld (libSQL server)", || {
+            let mut sqld = Sqld::new(&tools.sqld, &dir.join("sqld"))?;
+            sqld.start()?;
+            let url = sqld.url();
+            Ok((sqld, url))
+        })?;
+        let (db_url, db_token) = (sqld.url(), sqld.token()?);
+        steps.run("migrations", || {
+            let count = migrate::apply(&tools.paths.migrations(), &db_url, &db_token)?;
+            Ok((
+                (),
+                if count == 0 {
+                    "up to date".into()
+                } else {
+                    format!("applied {count}")
+                },
+            ))
+        })?;
+        let persist = dir.join("wrangler");
+        fs::create_dir_all(&persist)?;
+        steps.run("SPA into local R2", || {
+            let (uploaded, total) = wrangler::upload_assets(tools, &persist)?;
+            Ok(((), format!("{uploaded} of {total} files changed")))
+        })?;
+
+        let url = format!("http://127.0.0.1:{}", options.port);
+        // The Worker finds the database only through these two settings, as in production.
+        let runtime_vars = dir.join("runtime.vars");
+        write_private(
+            &runtime_vars,
+            &format!("TURSO_DATABASE_URL={db_url}\nTURSO_AUTH_TOKEN={db_token}\nSITE_URL={url}\n"),
+        )?;
+        let log = dir.join("wrangler.log");
+        let worker = steps.run("Worker (wrangler dev)", || {
+            let mut worker = wrangler::start(
+                tools,
+                &wrangler::DevOptions {
+                    port: options.port,
+                    inspector_port: free_port()?,
+                    persist: &persist,
+                    env_files: vec![options.secrets.clone(), runtime_vars.clone()],
+                    log: options.worker_log_to_file.then_some(log.as_path()),
+                },
+            )?;
+            state
+                .pids
+                .record(&[sqld.pid().unwrap_or_default(), worker.pid()])?;
+            let status = wait_for_worker(&url, &mut worker)?;
+            Ok((worker, format!("{url} (health {status})")))
+        })?;
+        fs::write(dir.join("url"), &url)?;
+        steps.finish("stack up");
+        Ok(Self {
+            url,
+            sqld: Arc::new(Mutex::new(sqld)),
+            worker,
+            state,
+        })
+    }
+
+    /// Why the stack broke on its own, if it did.
+    pub fn failure(&mut self) -> Option<String> {
+        if let Some(status) = self.worker.exited() {
+            return Some(format!(
+                "wrangler exited ({status})\n{}",
+                self.worker.log_tail(30)
+            ));
+        }
+        self.sqld.lock().ok()?.exited()
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.state.dir
+    }
+
+    /// Worker first (it may still be talking to the database), then sqld.
+    pub fn stop(mut self) {
+        self.worker.stop(Duration::from_secs(10));
+        if let Ok(mut sqld) = self.sqld.lock() {
+            sqld.stop();
+        }
+        let _ = fs::remove_file(self.state.dir.join("url"));
+        let _ = fs::remove_file(self.state.dir.join("pids"));
+    }
+}
+
+/// Waits until the Worker answers `/api/health` with any status (503 is an answer: the footer and
+/// the tests report it); returns the status.
+fn wait_for_worker(url: &str, worker: &mut Service) -> Result<u16> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()?;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        if let Ok(response) = client.get(format!("{url}/api/health")).send() {
+            let status = response.status().as_u16();
+            // Read the body: hanging up mid-response makes workerd log a broken pipe.
+            let _ = response.bytes();
+            return Ok(status);
+        }
+        if let Some(status) = worker.exited() {
+            bail!(
+                "wrangler exited ({status}) before the Worker answered\n{}",
+                worker.log_tail(30)
+            );
+        }
+        if Instant::now() > deadline {
+            bail!(
+                "the Worker did not answer {url}/api/health within 90 s\n{}",
+                worker.log_tail(30)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// Writes a file only its owner can read: it holds secrets.
+pub fn write_private(path: &Path, contents: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
+/// Fills `.dev.vars.example`'s `generate:<bytes>` placeholders with fresh random hex.
+pub fn generate_secrets(example: &str) -> Result<String> {
+    let mut out = String::new();
+    for line in example.lines() {
+        match line.split_once('=') {
+            Some((name, value))
+                if !line.trim_start().starts_with('#') && value.starts_with("generate:") =>
+            {
+                let bytes: usize = value["generate:".len()..]
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("{name}: bad generate:<bytes>"))?;
+                out.push_str(&format!("{name}={}\n", random::hex(bytes)?));
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `.dev.vars` for the dev stack, created from the example on first run and then left alone.
+fn dev_vars(paths: &Paths) -> Result<PathBuf> {
+    let path = paths.root.join(".dev.vars");
+    if !path.exists() {
+        let example = fs::read_to_string(paths.root.join(".dev.vars.example"))
+            .context("reading .dev.vars.example")?;
+        write_private(&path, &generate_secrets(&example)?)?;
+        eprintln!("  created .dev.vars with fresh random secrets (git-ignored)");
+    }
+    Ok(path)
+}
+
+/// A channel that receives one message on Ctrl-C (or SIGTERM).
+pub fn interrupts() -> &'static Mutex<mpsc::Receiver<()>> {
+    static RECEIVER: OnceLock<Mutex<mpsc::Receiver<()>>> = OnceLock::new();
+    RECEIVER.get_or_init(|| {
+        let (sender, receiver) = mpsc::channel();
+        let _ = ctrlc::set_handler(move || {
+            let _ = sender.send(());
+        });
+        Mutex::new(receiver)
+    })
+}
+
+pub fn dev() -> Result<()> {
+    let port = match std::env::var("PORT") {
+        Ok(value) => value
+            .parse::<u16>()
+            .with_context(|| format!("PORT={value} is not a port number"))?,
+        Err(_) => DEFAULT_PORT,
+    };
+    interrupts();
+    let paths = Paths::discover();
+    if !port_is_free(port) {
+        let ours = fs::read_to_string(paths.local().join("dev/url"))
+            .is_ok_and(|url| url.trim().ends_with(&format!(":{port}")));
+        let who = if ours {
+            "another `cargo xtask dev` is serving there"
+        } else {
+            "something else listens there"
+        };
+        bail!(
+            "port {port} is taken on 127.0.0.1 ({who}); stop it or choose another port with PORT=…"
+        );
+    }
+    let state = StackDir::claim(paths.local().join("dev"))?;
+    let tools = bootstrap::ensure(Needs { browser: false })?;
+    build::all(&tools)?;
+    let secrets = dev_vars(&paths)?;
+    let mut stack = Stack::start(
+        &tools,
+        state,
+        &StackOptions {
+            port,
+            secrets,
+            worker_log_to_file: false,
+        },
+    )?;
+    println!(
+        "\n  PingToPass is running at {}\n  Ctrl-C stops everything.\n",
+        stack.url
+    );
+    let interrupted = interrupts().lock().expect("not poisoned");
+    let failure = loop {
+        if interrupted.recv_timeout(Duration::from_millis(500)).is_ok() {
+            break None;
+        }
+        if let Some(failure) = stack.failure() {
+            break Some(failure);
+        }
+    };
+    eprintln!("\nstopping…");
+    stack.stop();
+    match failure {
+        Some(failure) => bail!("the stack stopped on its own: {failure}"),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_secrets_replace_only_placeholders() {
+        let example = "# comment with generate:8\nJWT_SECRET=generate:32\nOTHER=kept\n";
+        let generated = generate_secrets(example).unwrap();
+        let lines: Vec<&str> = generated.lines().collect();
+        assert_eq!(lines[0], "# comment with generate:8");
+        let secret = lines[1].strip_prefix("JWT_SECRET=").unwrap();
+        assert_eq!(secret.len(), 64);
+        assert!(secret.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(lines[2], "OTHER=kept");
+        assert_ne!(
+            generate_secrets(example).unwrap(),
+            generated,
+            "secrets must be random"
+        );
+    }
+
+    #[test]
+    fn a_second_claim_on_a_running_stack_is_refused() {
+        let dir = std::env::temp_dir().join(format!("ptp-stack-lock-{}", std::process::id()));
+        let first = StackDir::claim(dir.clone()).unwrap();
+        let err = StackDir::claim(dir.clone())
+            .err()
+            .expect("second claim must fail")
+            .to_string();
+        assert!(err.contains("already running"), "{err}");
+        drop(first);
+        assert!(StackDir::claim(dir.clone()).is_ok());
+        let _ = fs::remove_dir_all(dir);
+    }
+}

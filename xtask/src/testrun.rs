@@ -1,0 +1,378 @@
+//! `cargo xtask test`: every check, in order, ending with `N passed, N failed`.
+//! fmt and clippy count as one check each; every test counts once.
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::bootstrap::{self, Needs, Tools};
+use crate::build;
+use crate::cmd::command;
+use crate::process::free_port;
+use crate::sqld::Sqld;
+use crate::stack::{Stack, StackDir, StackOptions, generate_secrets, interrupts, write_private};
+
+#[derive(Default)]
+struct Tally {
+    parts: Vec<(String, usize, usize)>,
+}
+
+impl Tally {
+    fn add(&mut self, part: &str, passed: usize, failed: usize) {
+        eprintln!("  = {part}: {passed} passed, {failed} failed");
+        self.parts.push((part.to_string(), passed, failed));
+    }
+
+    fn totals(&self) -> (usize, usize) {
+        self.parts
+            .iter()
+            .fold((0, 0), |(p, f), (_, pp, ff)| (p + pp, f + ff))
+    }
+
+    fn report(&self) -> bool {
+        eprintln!("\n▸ summary");
+        for (part, passed, failed) in &self.parts {
+            eprintln!(
+                "  {} {part:<28} {passed:>4} passed {failed:>3} failed",
+                if *failed == 0 { "✓" } else { "✗" }
+            );
+        }
+        let (passed, failed) = self.totals();
+        println!("{passed} passed, {failed} failed");
+        failed == 0
+    }
+}
+
+/// Runs a command, echoing its stdout while keeping it for parsing.
+fn run_capturing(command: &mut Command) -> Result<(bool, String)> {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("starting a test command")?;
+    let mut captured = String::new();
+    for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
+        let line = line?;
+        println!("{line}");
+        captured.push_str(&line);
+        captured.push('\n');
+    }
+    Ok((child.wait()?.success(), captured))
+}
+
+/// Sums libtest's `test result: ok. 12 passed; 0 failed; …` lines.
+fn libtest_counts(output: &str) -> (usize, usize) {
+    let mut totals = (0, 0);
+    for line in output.lines().filter(|l| l.starts_with("test result:")) {
+        let count = |label: &str| {
+            line.split(';')
+                .find_map(|part| {
+                    part.trim()
+                        .strip_suffix(label)
+                        .map(|n| n.trim_start_matches(|c: char| !c.is_ascii_digit()))
+                })
+                .and_then(|n| n.trim().parse::<usize>().ok())
+                .unwrap_or(0)
+        };
+        totals.0 += count(" passed");
+        totals.1 += count(" failed");
+    }
+    totals
+}
+
+fn cargo(tools: &Tools) -> Command {
+    let mut cargo = command("cargo");
+    cargo.current_dir(&tools.paths.root);
+    cargo
+}
+
+fn gate(tally: &mut Tally, name: &str, command: &mut Command) -> Result<()> {
+    let started = Instant::now();
+    eprintln!("▸ {name}");
+    let ok = command
+        .status()
+        .with_context(|| format!("running {name}"))?
+        .success();
+    eprintln!(
+        "  {} {name} ({:.1}s)",
+        if ok { "✓" } else { "✗" },
+        started.elapsed().as_secs_f64()
+    );
+    tally.add(name, usize::from(ok), usize::from(!ok));
+    Ok(())
+}
+
+/// Crates `ptp-domain` must never reach, directly or through a dependency.
+const FORBIDDEN_IN_DOMAIN: &[&str] = &[
+    "worker",
+    "axum",
+    "yew",
+    "libsql",
+    "reqwest",
+    "hyper",
+    "wasm-bindgen",
+    "web-sys",
+    "tokio",
+];
+
+/// ARCHITECTURE.md's first invariant, checked on the resolved dependency tree.
+fn domain_purity(tally: &mut Tally, tools: &Tools) -> Result<()> {
+    eprintln!("▸ architecture: domain/ stays pure");
+    let tree = crate::cmd::output(cargo(tools).args([
+        "tree",
+        "-p",
+        "ptp-domain",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+    ]))?;
+    let offenders: Vec<&str> = tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| FORBIDDEN_IN_DOMAIN.contains(name))
+        .collect();
+    if !offenders.is_empty() {
+        eprintln!("  ✗ ptp-domain depends on {offenders:?}");
+    }
+    tally.add(
+        "domain purity",
+        usize::from(offenders.is_empty()),
+        usize::from(!offenders.is_empty()),
+    );
+    Ok(())
+}
+
+/// A cargo test run counted by its own summary lines; a run that fails without any (it did not
+/// compile) counts as one failure.
+fn cargo_tests(tally: &mut Tally, name: &str, command: &mut Command) -> Result<()> {
+    eprintln!("▸ {name}");
+    let (ok, output) = run_capturing(command)?;
+    let (passed, mut failed) = libtest_counts(&output);
+    if !ok && failed == 0 {
+        failed = 1;
+    }
+    tally.add(name, passed, failed);
+    Ok(())
+}
+
+fn browser_tests(tally: &mut Tally, tools: &Tools, base_url: &str, results: &Path) -> Result<()> {
+    eprintln!("▸ browser tests (Playwright, Chromium)");
+    let status = command(&tools.playwright)
+        .current_dir(&tools.paths.root)
+        .args(["test", "--config", "e2e/playwright.config.mjs"])
+        .env("BASE_URL", base_url)
+        .env("PTP_PLAYWRIGHT_JSON", results)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .status()
+        .context("running Playwright")?;
+    let stats = fs::read(results)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .map(|report| report["stats"].clone());
+    let count = |key: &str| stats.as_ref().and_then(|s| s[key].as_u64()).unwrap_or(0) as usize;
+    let (passed, mut failed) = (count("expected"), count("unexpected") + count("flaky"));
+    if !status.success() && failed == 0 {
+        failed = 1;
+    }
+    tally.add("browser tests", passed, failed);
+    Ok(())
+}
+
+fn api_tests(
+    tally: &mut Tally,
+    tools: &Tools,
+    base_url: &str,
+    control_url: Option<&str>,
+) -> Result<()> {
+    let mut tests = cargo(tools);
+    tests
+        .args(["test", "--quiet", "-p", "ptp-e2e", "--features", "live"])
+        .env("PTP_BASE_URL", base_url);
+    if let Some(control) = control_url {
+        tests
+            .env("PTP_CONTROL_URL", control)
+            .env("PTP_REQUIRE_LOCAL", "1");
+    }
+    cargo_tests(tally, "API integration tests", &mut tests)
+}
+
+pub fn test() -> Result<()> {
+    interrupts();
+    let started = Instant::now();
+    let tools = bootstrap::ensure(Needs { browser: true })?;
+    let mut tally = Tally::default();
+    gate(
+        &mut tally,
+        "cargo fmt --check",
+        cargo(&tools).args(["fmt", "--all", "--", "--check"]),
+    )?;
+    gate(
+        &mut tally,
+        "cargo clippy",
+        cargo(&tools).args([
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    domain_purity(&mut tally, &tools)?;
+    cargo_tests(
+        &mut tally,
+        "native tests",
+        cargo(&tools).args(["test", "--quiet", "--workspace"]),
+    )?;
+
+    match build::all(&tools) {
+        Ok(_) => stack_tests(&mut tally, &tools)?,
+        Err(err) => {
+            eprintln!("build failed: {err:#}");
+            tally.add("build", 0, 1);
+        }
+    }
+    eprintln!(
+        "\n  total wall time {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
+    if !tally.report() {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
+    let dir = tools
+        .paths
+        .local()
+        .join("test")
+        .join(format!("run-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let state = StackDir::claim(dir.clone())?;
+    let secrets = dir.join("secrets.vars");
+    let example = fs::read_to_string(tools.paths.root.join(".dev.vars.example"))?;
+    write_private(&secrets, &generate_secrets(&example)?)?;
+    let stack = match Stack::start(
+        tools,
+        state,
+        &StackOptions {
+            port: free_port()?,
+            secrets,
+            worker_log_to_file: true,
+        },
+    ) {
+        Ok(stack) => stack,
+        Err(err) => {
+            eprintln!(
+                "the stack did not start: {err:#}\n(state kept in {})",
+                dir.display()
+            );
+            tally.add("local stack", 0, 1);
+            return Ok(());
+        }
+    };
+    let control = DatabaseSwitch::serve(stack.sqld.clone())?;
+    let before = tally.totals().1;
+    api_tests(tally, tools, &stack.url, Some(&control.url))?;
+    browser_tests(tally, tools, &stack.url, &dir.join("playwright.json"))?;
+    control.shutdown();
+    let dir = stack.dir().to_path_buf();
+    stack.stop();
+    if tally.totals().1 == before {
+        let _ = fs::remove_dir_all(&dir);
+    } else {
+        eprintln!("  logs of the failed run kept in {}", dir.display());
+    }
+    Ok(())
+}
+
+pub fn e2e(url: &str) -> Result<()> {
+    let url = url.trim_end_matches('/');
+    if !url.starts_with("http://") && !url.starts_with("https://") {
+        bail!("--url must be an http(s) URL, got {url}");
+    }
+    let tools = bootstrap::ensure(Needs { browser: true })?;
+    let mut tally = Tally::default();
+    api_tests(&mut tally, &tools, url, None)?;
+    let results = tools.paths.local().join("e2e-playwright.json");
+    fs::create_dir_all(tools.paths.local())?;
+    browser_tests(&mut tally, &tools, url, &results)?;
+    if !tally.report() {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// Lets the API tests take the database down and bring it back (`POST /database/stop|start` on
+/// 127.0.0.1), to prove the Worker answers 503 — never hangs — and recovers.
+struct DatabaseSwitch {
+    url: String,
+    server: Arc<tiny_http::Server>,
+    thread: JoinHandle<()>,
+}
+
+impl DatabaseSwitch {
+    fn serve(sqld: Arc<Mutex<Sqld>>) -> Result<Self> {
+        let server = Arc::new(
+            tiny_http::Server::http("127.0.0.1:0").map_err(|err| anyhow::anyhow!("{err}"))?,
+        );
+        let port = server
+            .server_addr()
+            .to_ip()
+            .context("control server has an IP address")?
+            .port();
+        let serving = server.clone();
+        let thread = std::thread::spawn(move || {
+            for request in serving.incoming_requests() {
+                let outcome = match (request.method(), request.url()) {
+                    (tiny_http::Method::Post, "/database/stop") => sqld
+                        .lock()
+                        .map(|mut db| db.stop())
+                        .map_err(|_| "poisoned".to_string()),
+                    (tiny_http::Method::Post, "/database/start") => match sqld.lock() {
+                        Ok(mut db) => db.start().map_err(|err| format!("{err:#}")),
+                        Err(_) => Err("poisoned".to_string()),
+                    },
+                    _ => Err("unknown control".to_string()),
+                };
+                let response = match outcome {
+                    Ok(()) => tiny_http::Response::from_string("ok"),
+                    Err(err) => tiny_http::Response::from_string(err).with_status_code(500),
+                };
+                let _ = request.respond(response);
+            }
+        });
+        Ok(Self {
+            url: format!("http://127.0.0.1:{port}"),
+            server,
+            thread,
+        })
+    }
+
+    fn shutdown(self) {
+        self.server.unblock();
+        let _ = self.thread.join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_every_libtest_summary_line() {
+        let output = "running 3 tests\n...\ntest result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n\
+                      test result: FAILED. 10 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.2s\n";
+        assert_eq!(libtest_counts(output), (13, 2));
+        assert_eq!(libtest_counts("error[E0425]: cannot find value"), (0, 0));
+    }
+}

@@ -1,0 +1,228 @@
+//! The Worker under `wrangler dev` (workerd with local KV, R2, Queues and Cache), and the SPA's
+//! files put into its local R2 bucket.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use nix::sys::signal::Signal;
+use sha2::{Digest, Sha256};
+
+use crate::bootstrap::Tools;
+use crate::cmd::{command, output};
+use crate::process::Service;
+
+/// The wrangler.toml environment local stacks run.
+pub const ENVIRONMENT: &str = "development";
+
+/// Environment for every wrangler call: no telemetry, no update checks, no `Request.cf` download.
+fn wrangler(tools: &Tools) -> std::process::Command {
+    let mut wrangler = command(&tools.wrangler);
+    wrangler
+        .current_dir(&tools.paths.root)
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+        .env("NO_UPDATE_NOTIFIER", "1")
+        .env(
+            "WRANGLER_LOG_PATH",
+            tools.paths.local().join("wrangler-logs"),
+        );
+    wrangler
+}
+
+pub struct DevOptions<'a> {
+    pub port: u16,
+    pub inspector_port: u16,
+    pub persist: &'a Path,
+    /// Env files in order; later ones override earlier ones.
+    pub env_files: Vec<PathBuf>,
+    /// `None`: share this terminal (xtask dev); `Some`: write output there (tests).
+    pub log: Option<&'a Path>,
+}
+
+pub fn start(tools: &Tools, options: &DevOptions) -> Result<Service> {
+    let mut dev = wrangler(tools);
+    dev.args(["dev", "--env", ENVIRONMENT, "--ip", "127.0.0.1"])
+        .args(["--port", &options.port.to_string()])
+        .args(["--inspector-port", &options.inspector_port.to_string()])
+        .arg("--persist-to")
+        .arg(options.persist)
+        .args([
+            "--test-scheduled",
+            "--show-interactive-dev-session=false",
+            "--log-level",
+            "info",
+        ]);
+    for file in &options.env_files {
+        dev.arg("--env-file").arg(file);
+    }
+    // SIGINT is what wrangler handles to stop its workerd children cleanly.
+    Service::spawn("wrangler", &mut dev, options.log, Signal::SIGINT)
+}
+
+/// The R2 bucket behind the `ASSETS` binding of the local environment, read from wrangler.toml.
+fn assets_bucket(root: &Path) -> Result<String> {
+    let config: toml::Table = fs::read_to_string(root.join("wrangler.toml"))?
+        .parse()
+        .context("parsing wrangler.toml")?;
+    config
+        .get("env")
+        .and_then(|env| env.get(ENVIRONMENT))
+        .and_then(|env| env.get("r2_buckets"))
+        .and_then(|buckets| buckets.as_array())
+        .and_then(|buckets| {
+            buckets
+                .iter()
+                .find(|b| b.get("binding").and_then(|v| v.as_str()) == Some("ASSETS"))
+        })
+        .and_then(|bucket| bucket.get("bucket_name"))
+        .and_then(|name| name.as_str())
+        .map(str::to_string)
+        .context("wrangler.toml declares no ASSETS bucket for the development environment")
+}
+
+/// `Content-Type` recorded with each object; the Worker serves it as stored.
+pub fn content_type(path: &Path) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let essence = match mime.essence_str() {
+        "application/javascript" => "text/javascript",
+        other => other,
+    };
+    let textual = essence.starts_with("text/")
+        || matches!(
+            essence,
+            "image/svg+xml" | "application/json" | "application/manifest+json"
+        );
+    if textual {
+        format!("{essence}; charset=utf-8")
+    } else {
+        essence.to_string()
+    }
+}
+
+/// Bucket key → file: the SPA's build output, then `static/` (which must not shadow it).
+pub fn asset_files(spa_dist: &Path, static_dir: &Path) -> Result<BTreeMap<String, PathBuf>> {
+    let mut files = BTreeMap::new();
+    for dir in [spa_dist, static_dir] {
+        for entry in walk(dir)? {
+            let key = entry
+                .strip_prefix(dir)?
+                .to_string_lossy()
+                .replace('\\', "/");
+            if let Some(previous) = files.insert(key.clone(), entry) {
+                bail!(
+                    "{key} exists both in the SPA build and in static/ ({})",
+                    previous.display()
+                );
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = vec![];
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            found.extend(walk(&path)?)
+        } else {
+            found.push(path)
+        }
+    }
+    Ok(found)
+}
+
+/// Puts every changed file into the local bucket (a manifest of content hashes next to the
+/// persisted state skips the unchanged ones). Returns (uploaded, total).
+pub fn upload_assets(tools: &Tools, persist: &Path) -> Result<(usize, usize)> {
+    let bucket = assets_bucket(&tools.paths.root)?;
+    let files = asset_files(&tools.paths.spa_dist(), &tools.paths.static_dir())?;
+    let manifest_path = persist.join("assets-manifest.json");
+    let mut manifest: BTreeMap<String, String> = fs::read(&manifest_path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let mut changed = vec![];
+    for (key, path) in &files {
+        let hash = format!("{:x}", Sha256::digest(fs::read(path)?));
+        if manifest.get(key) != Some(&hash) {
+            changed.push((key.clone(), path.clone(), hash));
+        }
+    }
+    // Each put is a Node process; a few at a time keeps two cores busy without thrashing.
+    for chunk in changed.chunks(3) {
+        let handles: Vec<_> = chunk
+            .iter()
+            .map(|(key, path, _)| {
+                let mut put = wrangler(tools);
+                put.args([
+                    "r2",
+                    "object",
+                    "put",
+                    &format!("{bucket}/{key}"),
+                    "--local",
+                    "--env",
+                    ENVIRONMENT,
+                ])
+                .arg("--persist-to")
+                .arg(persist)
+                .arg("--file")
+                .arg(path)
+                .args(["--content-type", &content_type(path)]);
+                std::thread::spawn(move || output(&mut put))
+            })
+            .collect();
+        for handle in handles {
+            handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("upload thread panicked"))??;
+        }
+        for (key, _, hash) in chunk {
+            manifest.insert(key.clone(), hash.clone());
+        }
+        fs::write(&manifest_path, serde_json::to_vec_pretty(&manifest)?)?;
+    }
+    Ok((changed.len(), files.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types_are_what_browsers_need() {
+        assert_eq!(
+            content_type(Path::new("ptp-frontend-ab12_bg.wasm")),
+            "application/wasm"
+        );
+        assert_eq!(
+            content_type(Path::new("ptp-frontend-ab12.js")),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(
+            content_type(Path::new("index.html")),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(
+            content_type(Path::new("style-ab12.css")),
+            "text/css; charset=utf-8"
+        );
+        assert_eq!(
+            content_type(Path::new("icon.svg")),
+            "image/svg+xml; charset=utf-8"
+        );
+        assert_eq!(content_type(Path::new("favicon.ico")), "image/x-icon");
+        assert_eq!(
+            content_type(Path::new("robots.txt")),
+            "text/plain; charset=utf-8"
+        );
+    }
+
+    #[test]
+    fn the_development_environment_has_an_assets_bucket() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        assert_eq!(assets_bucket(root).unwrap(), "pingtopass-assets-dev");
+    }
+}
