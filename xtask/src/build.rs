@@ -1,11 +1,15 @@
 //! Release builds of the SPA (trunk) and the Worker (worker-build), one after the other: both
 //! compile to wasm32 with the toolchain the bootstrap found, sharing the workspace target dir.
+//! Each is skipped when a fingerprint of everything it is built from is unchanged: trunk and
+//! worker-build re-run wasm-bindgen and wasm-opt every time, which dominates a warm start.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+use sha2::{Digest, Sha256};
 
 use crate::bootstrap::Tools;
 use crate::cmd::{command, output, run};
@@ -15,17 +19,159 @@ use crate::steps::Steps;
 /// for the Workers script-size limit.
 pub fn all(tools: &Tools) -> Result<()> {
     let steps = Steps::begin("build");
+    let packages = workspace_packages(tools)?;
+    let sha = git_sha(&tools.paths.root);
     steps.run("SPA (trunk, release)", || {
-        spa(tools)?;
-        let bytes = gzip_size(&tools.paths.spa_dist(), &["wasm", "js"])?;
-        Ok(((), format!("{bytes} bytes gzip wasm+js")))
+        let inputs = Inputs::of(
+            &packages,
+            "ptp-frontend",
+            &[&tools.paths.root.join("Trunk.toml")],
+        )?;
+        let out = tools.paths.spa_dist();
+        let skipped = inputs.build_once(tools, &sha, "spa", &out, || spa(tools, &sha))?;
+        let bytes = gzip_size(&out, &["wasm", "js"])?;
+        Ok(((), format!("{bytes} bytes gzip wasm+js{skipped}")))
     })?;
     steps.run("Worker (worker-build, release)", || {
-        worker(tools)?;
-        let bytes = gzip_size(&tools.paths.root.join("api/build"), &["wasm", "js"])?;
-        Ok(((), format!("{bytes} bytes gzip wasm+js")))
+        let inputs = Inputs::of(&packages, "ptp-api", &[])?;
+        let out = tools.paths.root.join("api/build");
+        let skipped = inputs.build_once(tools, &sha, "worker", &out, || worker(tools, &sha))?;
+        let bytes = gzip_size(&out, &["wasm", "js"])?;
+        Ok(((), format!("{bytes} bytes gzip wasm+js{skipped}")))
     })?;
     steps.finish("built");
+    Ok(())
+}
+
+/// Workspace packages: name → (directory, names of the path dependencies it uses).
+type Packages = BTreeMap<String, (PathBuf, Vec<String>)>;
+
+fn workspace_packages(tools: &Tools) -> Result<Packages> {
+    let metadata = output(command("cargo").current_dir(&tools.paths.root).args([
+        "metadata",
+        "--format-version",
+        "1",
+        "--no-deps",
+    ]))?;
+    let metadata: serde_json::Value =
+        serde_json::from_str(&metadata).context("parsing cargo metadata")?;
+    let mut packages = Packages::new();
+    for package in metadata["packages"]
+        .as_array()
+        .context("cargo metadata lists packages")?
+    {
+        let name = package["name"].as_str().unwrap_or_default().to_string();
+        let manifest = PathBuf::from(package["manifest_path"].as_str().unwrap_or_default());
+        let dir = manifest
+            .parent()
+            .context("manifest has a directory")?
+            .to_path_buf();
+        let path_deps = package["dependencies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|dep| dep["path"].is_string() && dep["kind"].is_null())
+            .filter_map(|dep| dep["name"].as_str().map(str::to_string))
+            .collect();
+        packages.insert(name, (dir, path_deps));
+    }
+    Ok(packages)
+}
+
+/// Everything a wasm build reads from the checkout: the package's directory and those of its
+/// path dependencies, the workspace manifest and lockfile, and any extra files.
+struct Inputs(Vec<PathBuf>);
+
+impl Inputs {
+    fn of(packages: &Packages, package: &str, extra: &[&Path]) -> Result<Self> {
+        let mut seen = BTreeSet::new();
+        let mut queue = vec![package.to_string()];
+        let mut paths: Vec<PathBuf> = extra.iter().map(|p| p.to_path_buf()).collect();
+        while let Some(name) = queue.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let (dir, deps) = packages
+                .get(&name)
+                .with_context(|| format!("{name} is not a workspace package"))?;
+            paths.push(dir.clone());
+            queue.extend(deps.iter().cloned());
+        }
+        let root = packages
+            .get(package)
+            .and_then(|(dir, _)| dir.parent())
+            .context("package has a parent")?;
+        paths.push(root.join("Cargo.toml"));
+        paths.push(root.join("Cargo.lock"));
+        Ok(Self(paths))
+    }
+
+    fn fingerprint(&self, tools: &Tools, sha: &str) -> Result<String> {
+        let mut hasher = Sha256::new();
+        // The tools and the commit (built into the version string) are inputs too.
+        for part in [sha, tools.wasm_toolchain.as_deref().unwrap_or("default")] {
+            hasher.update(part.as_bytes());
+        }
+        for tool in [&tools.wasm_bindgen, &tools.worker_build, &tools.trunk] {
+            hasher.update(tool.as_os_str().as_encoded_bytes());
+        }
+        let mut files = vec![];
+        for path in &self.0 {
+            collect_files(path, &mut files)?;
+        }
+        files.sort();
+        for file in files {
+            hasher.update(file.as_os_str().as_encoded_bytes());
+            hasher.update(fs::read(&file).with_context(|| format!("reading {}", file.display()))?);
+        }
+        Ok(format!("{:x}", hasher.finalize()))
+    }
+
+    /// Runs `build` unless the last successful one had the same inputs and its output is there;
+    /// returns a note saying which.
+    fn build_once(
+        &self,
+        tools: &Tools,
+        sha: &str,
+        name: &str,
+        out: &Path,
+        build: impl FnOnce() -> Result<()>,
+    ) -> Result<&'static str> {
+        let stamp = tools
+            .paths
+            .root
+            .join("target/ptp-build")
+            .join(format!("{name}.fingerprint"));
+        let fingerprint = self.fingerprint(tools, sha)?;
+        let built = out.is_dir() && fs::read_dir(out)?.next().is_some();
+        if built && fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str()) {
+            return Ok(" (unchanged, not rebuilt)");
+        }
+        let _ = fs::remove_file(&stamp);
+        build()?;
+        fs::create_dir_all(stamp.parent().expect("has parent"))?;
+        fs::write(&stamp, fingerprint)?;
+        Ok("")
+    }
+}
+
+/// Source files under `path`, skipping build output and dependencies.
+fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    if path.is_file() {
+        files.push(path.to_path_buf());
+        return Ok(());
+    }
+    for entry in fs::read_dir(path).with_context(|| format!("reading {}", path.display()))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let skip = matches!(
+            name.to_str(),
+            Some("target" | "build" | "node_modules" | "dist")
+        ) || name.to_string_lossy().starts_with('.');
+        if !skip {
+            collect_files(&entry.path(), files)?;
+        }
+    }
     Ok(())
 }
 
@@ -41,20 +187,20 @@ fn wasm_build(tools: &Tools, program: &Path) -> Command {
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))
     .expect("PATH entries have no separators");
-    build
-        .env("PATH", path)
-        .env("PTP_GIT_SHA", git_sha(&tools.paths.root));
+    build.env("PATH", path);
     build
 }
 
-fn spa(tools: &Tools) -> Result<()> {
+fn spa(tools: &Tools, sha: &str) -> Result<()> {
     run(wasm_build(tools, &tools.trunk)
+        .env("PTP_GIT_SHA", sha)
         .current_dir(&tools.paths.root)
         .args(["--config", "Trunk.toml", "build", "--release", "--offline"]))
 }
 
-fn worker(tools: &Tools) -> Result<()> {
+fn worker(tools: &Tools, sha: &str) -> Result<()> {
     run(wasm_build(tools, &tools.worker_build)
+        .env("PTP_GIT_SHA", sha)
         .current_dir(tools.paths.root.join("api"))
         .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
         .env("WASM_OPT_BIN", &tools.wasm_opt)

@@ -189,7 +189,9 @@ fn wait_for_worker(url: &str, worker: &mut Service) -> Result<u16> {
                 worker.log_tail(30)
             );
         }
-        std::thread::sleep(Duration::from_millis(250));
+        if interrupted_within(Duration::from_millis(250)) {
+            bail!("interrupted");
+        }
     }
 }
 
@@ -243,7 +245,7 @@ fn dev_vars(paths: &Paths) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// A channel that receives one message on Ctrl-C (or SIGTERM).
+/// Takes over Ctrl-C (and SIGTERM) so xtask can stop its services in order; call first thing.
 pub fn interrupts() -> &'static Mutex<mpsc::Receiver<()>> {
     static RECEIVER: OnceLock<Mutex<mpsc::Receiver<()>>> = OnceLock::new();
     RECEIVER.get_or_init(|| {
@@ -253,6 +255,13 @@ pub fn interrupts() -> &'static Mutex<mpsc::Receiver<()>> {
         });
         Mutex::new(receiver)
     })
+}
+
+/// Waits up to `timeout` for Ctrl-C; true if it came.
+pub fn interrupted_within(timeout: Duration) -> bool {
+    interrupts()
+        .lock()
+        .is_ok_and(|receiver| receiver.recv_timeout(timeout).is_ok())
 }
 
 pub fn dev() -> Result<()> {
@@ -293,9 +302,8 @@ pub fn dev() -> Result<()> {
         "\n  PingToPass is running at {}\n  Ctrl-C stops everything.\n",
         stack.url
     );
-    let interrupted = interrupts().lock().expect("not poisoned");
     let failure = loop {
-        if interrupted.recv_timeout(Duration::from_millis(500)).is_ok() {
+        if interrupted_within(Duration::from_millis(500)) {
             break None;
         }
         if let Some(failure) = stack.failure() {
