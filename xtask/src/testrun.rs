@@ -234,7 +234,10 @@ pub fn test() -> Result<()> {
     )?;
 
     match build::all(&tools) {
-        Ok(_) => stack_tests(&mut tally, &tools)?,
+        Ok(()) => {
+            deploy_dry_runs(&mut tally, &tools)?;
+            stack_tests(&mut tally, &tools)?;
+        }
         Err(err) => {
             eprintln!("build failed: {err:#}");
             tally.add("build", 0, 1);
@@ -247,6 +250,23 @@ pub fn test() -> Result<()> {
     if !tally.report() {
         std::process::exit(1);
     }
+    Ok(())
+}
+
+/// One check per wrangler.toml environment: `wrangler deploy --dry-run` accepts it.
+fn deploy_dry_runs(tally: &mut Tally, tools: &Tools) -> Result<()> {
+    eprintln!("▸ wrangler deploy --dry-run, every environment");
+    let (mut passed, mut failed) = (0, 0);
+    for env in crate::wrangler::environments(&tools.paths.root)? {
+        match crate::wrangler::dry_run(tools, &env) {
+            Ok(_) => passed += 1,
+            Err(err) => {
+                eprintln!("  ✗ {env}: {err:#}");
+                failed += 1;
+            }
+        }
+    }
+    tally.add("deploy dry runs", passed, failed);
     Ok(())
 }
 

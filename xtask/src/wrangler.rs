@@ -61,6 +61,29 @@ pub fn start(tools: &Tools, options: &DevOptions) -> Result<Service> {
     Service::spawn("wrangler", &mut dev, options.log, Signal::SIGINT)
 }
 
+/// The environments wrangler.toml declares.
+pub fn environments(root: &Path) -> Result<Vec<String>> {
+    let config: toml::Table = fs::read_to_string(root.join("wrangler.toml"))?
+        .parse()
+        .context("parsing wrangler.toml")?;
+    let envs = config
+        .get("env")
+        .and_then(|e| e.as_table())
+        .context("wrangler.toml has no [env.*]")?;
+    Ok(envs.keys().cloned().collect())
+}
+
+/// Bundles the built Worker for `env` exactly as `wrangler deploy` would, without uploading:
+/// proves the configuration and every binding are accepted.
+pub fn dry_run(tools: &Tools, env: &str) -> Result<String> {
+    let out = tools.paths.root.join("target/wrangler-dry-run").join(env);
+    output(
+        wrangler(tools)
+            .args(["deploy", "--dry-run", "--env", env, "--outdir"])
+            .arg(out),
+    )
+}
+
 /// The R2 bucket behind the `ASSETS` binding of the local environment, read from wrangler.toml.
 fn assets_bucket(root: &Path) -> Result<String> {
     let config: toml::Table = fs::read_to_string(root.join("wrangler.toml"))?
@@ -224,5 +247,97 @@ mod tests {
     fn the_development_environment_has_an_assets_bucket() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         assert_eq!(assets_bucket(root).unwrap(), "pingtopass-assets-dev");
+    }
+}
+
+#[cfg(test)]
+mod config_tests {
+    use std::path::Path;
+
+    fn config() -> toml::Table {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        std::fs::read_to_string(root.join("wrangler.toml"))
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    fn bindings<'a>(env: &'a toml::Value, key: &str) -> Vec<&'a str> {
+        env.get(key)
+            .and_then(|v| v.as_array())
+            .map(|list| {
+                list.iter()
+                    .filter_map(|b| b.get("binding")?.as_str())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Named environments inherit no bindings, so each must declare the seed's full set.
+    #[test]
+    fn every_environment_declares_every_binding() {
+        let config = config();
+        let envs = config["env"].as_table().unwrap();
+        let names: Vec<&str> = envs.keys().map(String::as_str).collect();
+        assert_eq!(names, ["development", "preview", "production", "staging"]);
+        for (name, env) in envs {
+            assert_eq!(
+                env["vars"]["ENVIRONMENT"].as_str(),
+                Some(name.as_str()),
+                "{name}"
+            );
+            assert!(env["vars"]["SITE_URL"].as_str().is_some(), "{name}");
+            assert!(env["vars"]["LOG_LEVEL"].as_str().is_some(), "{name}");
+            assert_eq!(
+                bindings(env, "kv_namespaces"),
+                ["SESSION_STORE", "CACHE_STORE"],
+                "{name}"
+            );
+            assert_eq!(bindings(env, "r2_buckets"), ["ASSETS"], "{name}");
+            assert_eq!(
+                bindings(env, "analytics_engine_datasets"),
+                ["ANALYTICS"],
+                "{name}"
+            );
+            let queues = &env["queues"];
+            assert_eq!(bindings(queues, "producers"), ["TASK_QUEUE"], "{name}");
+            let producer = queues["producers"][0]["queue"].as_str();
+            assert_eq!(
+                queues["consumers"][0]["queue"].as_str(),
+                producer,
+                "{name} consumes its own queue"
+            );
+            assert_eq!(
+                env["observability"]["enabled"].as_bool(),
+                Some(true),
+                "{name}"
+            );
+            let crons = env["triggers"]["crons"].as_array().unwrap();
+            let expected = if name == "preview" { 0 } else { 3 };
+            assert_eq!(crons.len(), expected, "{name} crons");
+        }
+        assert_eq!(
+            envs["production"]["observability"]["head_sampling_rate"].as_float(),
+            Some(0.1)
+        );
+    }
+
+    #[test]
+    fn no_secret_has_a_value_in_the_config() {
+        let config = config();
+        for (name, env) in config["env"].as_table().unwrap() {
+            let vars = env["vars"].as_table().unwrap();
+            for secret in [
+                "TURSO_AUTH_TOKEN",
+                "TURSO_DATABASE_URL",
+                "JWT_SECRET",
+                "GOOGLE_CLIENT_SECRET",
+            ] {
+                assert!(
+                    !vars.contains_key(secret),
+                    "{name} sets the secret {secret} as a plain var"
+                );
+            }
+        }
     }
 }
