@@ -43,12 +43,23 @@ pub fn run(command: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// Runs quietly and returns stdout; on failure the captured stderr is in the error.
+/// Runs quietly and returns stdout; on failure the captured output is in the error.
 pub fn output(command: &mut Command) -> Result<String> {
-    let out = command
-        .stdin(Stdio::null())
-        .output()
+    output_with_input(command, &[])
+}
+
+/// Like [`output`], feeding `input` to its stdin.
+pub fn output_with_input(command: &mut Command, input: &[u8]) -> Result<String> {
+    use std::io::Write;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .with_context(|| format!("could not start `{}`", describe(command)))?;
+    // Dropping stdin after writing closes it, so the child sees end of input.
+    child.stdin.take().expect("piped").write_all(input)?;
+    let out = child.wait_with_output()?;
     if !out.status.success() {
         bail!(
             "`{}` failed ({}):\n{}{}",

@@ -16,19 +16,28 @@ use crate::process::Service;
 /// The wrangler.toml environment local stacks run.
 pub const ENVIRONMENT: &str = "development";
 
-/// Environment for every wrangler call: no telemetry, no update checks, no `Request.cf` download.
-fn wrangler(tools: &Tools) -> std::process::Command {
-    let mut wrangler = command(&tools.wrangler);
-    wrangler
+/// Settings for everything that runs wrangler's code: no telemetry, no `Request.cf` download, and
+/// no banner — the banner is what checks npm for a newer wrangler.
+const QUIET_OFFLINE: &[(&str, &str)] = &[
+    ("WRANGLER_SEND_METRICS", "false"),
+    ("CLOUDFLARE_CF_FETCH_ENABLED", "false"),
+    ("WRANGLER_HIDE_BANNER", "true"),
+];
+
+fn node_tool(tools: &Tools, program: &Path) -> std::process::Command {
+    let mut command = command(program);
+    command
         .current_dir(&tools.paths.root)
-        .env("WRANGLER_SEND_METRICS", "false")
-        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
-        .env("NO_UPDATE_NOTIFIER", "1")
+        .envs(QUIET_OFFLINE.iter().copied())
         .env(
             "WRANGLER_LOG_PATH",
             tools.paths.local().join("wrangler-logs"),
         );
-    wrangler
+    command
+}
+
+fn wrangler(tools: &Tools) -> std::process::Command {
+    node_tool(tools, &tools.wrangler)
 }
 
 pub struct DevOptions<'a> {
@@ -84,27 +93,6 @@ pub fn dry_run(tools: &Tools, env: &str) -> Result<String> {
     )
 }
 
-/// The R2 bucket behind the `ASSETS` binding of the local environment, read from wrangler.toml.
-fn assets_bucket(root: &Path) -> Result<String> {
-    let config: toml::Table = fs::read_to_string(root.join("wrangler.toml"))?
-        .parse()
-        .context("parsing wrangler.toml")?;
-    config
-        .get("env")
-        .and_then(|env| env.get(ENVIRONMENT))
-        .and_then(|env| env.get("r2_buckets"))
-        .and_then(|buckets| buckets.as_array())
-        .and_then(|buckets| {
-            buckets
-                .iter()
-                .find(|b| b.get("binding").and_then(|v| v.as_str()) == Some("ASSETS"))
-        })
-        .and_then(|bucket| bucket.get("bucket_name"))
-        .and_then(|name| name.as_str())
-        .map(str::to_string)
-        .context("wrangler.toml declares no ASSETS bucket for the development environment")
-}
-
 /// `Content-Type` recorded with each object; the Worker serves it as stored.
 pub fn content_type(path: &Path) -> String {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
@@ -158,9 +146,8 @@ fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Puts every changed file into the local bucket (a manifest of content hashes next to the
-/// persisted state skips the unchanged ones). Returns (uploaded, total).
+/// persisted state skips the unchanged ones) in one Node process. Returns (uploaded, total).
 pub fn upload_assets(tools: &Tools, persist: &Path) -> Result<(usize, usize)> {
-    let bucket = assets_bucket(&tools.paths.root)?;
     let files = asset_files(&tools.paths.spa_dist(), &tools.paths.static_dir())?;
     let manifest_path = persist.join("assets-manifest.json");
     let mut manifest: BTreeMap<String, String> = fs::read(&manifest_path)
@@ -174,39 +161,23 @@ pub fn upload_assets(tools: &Tools, persist: &Path) -> Result<(usize, usize)> {
             changed.push((key.clone(), path.clone(), hash));
         }
     }
-    // Each put is a Node process; a few at a time keeps two cores busy without thrashing.
-    for chunk in changed.chunks(3) {
-        let handles: Vec<_> = chunk
-            .iter()
-            .map(|(key, path, _)| {
-                let mut put = wrangler(tools);
-                put.args([
-                    "r2",
-                    "object",
-                    "put",
-                    &format!("{bucket}/{key}"),
-                    "--local",
-                    "--env",
-                    ENVIRONMENT,
-                ])
-                .arg("--persist-to")
-                .arg(persist)
-                .arg("--file")
-                .arg(path)
-                .args(["--content-type", &content_type(path)]);
-                std::thread::spawn(move || output(&mut put))
-            })
-            .collect();
-        for handle in handles {
-            handle
-                .join()
-                .map_err(|_| anyhow::anyhow!("upload thread panicked"))??;
-        }
-        for (key, _, hash) in chunk {
-            manifest.insert(key.clone(), hash.clone());
-        }
-        fs::write(&manifest_path, serde_json::to_vec_pretty(&manifest)?)?;
+    if changed.is_empty() {
+        return Ok((0, files.len()));
     }
+    let request: Vec<serde_json::Value> = changed
+        .iter()
+        .map(|(key, path, _)| serde_json::json!({ "key": key, "file": path, "contentType": content_type(path) }))
+        .collect();
+    let mut upload = node_tool(tools, Path::new("node"));
+    upload
+        .arg(tools.paths.root.join("xtask/r2-upload.mjs"))
+        .arg(persist)
+        .arg(ENVIRONMENT);
+    crate::cmd::output_with_input(&mut upload, &serde_json::to_vec(&request)?)?;
+    for (key, _, hash) in changed.iter() {
+        manifest.insert(key.clone(), hash.clone());
+    }
+    fs::write(&manifest_path, serde_json::to_vec_pretty(&manifest)?)?;
     Ok((changed.len(), files.len()))
 }
 
@@ -241,12 +212,6 @@ mod tests {
             content_type(Path::new("robots.txt")),
             "text/plain; charset=utf-8"
         );
-    }
-
-    #[test]
-    fn the_development_environment_has_an_assets_bucket() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        assert_eq!(assets_bucket(root).unwrap(), "pingtopass-assets-dev");
     }
 }
 
