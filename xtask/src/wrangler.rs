@@ -187,31 +187,17 @@ mod tests {
 
     #[test]
     fn content_types_are_what_browsers_need() {
-        assert_eq!(
-            content_type(Path::new("ptp-frontend-ab12_bg.wasm")),
-            "application/wasm"
-        );
-        assert_eq!(
-            content_type(Path::new("ptp-frontend-ab12.js")),
-            "text/javascript; charset=utf-8"
-        );
-        assert_eq!(
-            content_type(Path::new("index.html")),
-            "text/html; charset=utf-8"
-        );
-        assert_eq!(
-            content_type(Path::new("style-ab12.css")),
-            "text/css; charset=utf-8"
-        );
-        assert_eq!(
-            content_type(Path::new("icon.svg")),
-            "image/svg+xml; charset=utf-8"
-        );
-        assert_eq!(content_type(Path::new("favicon.ico")), "image/x-icon");
-        assert_eq!(
-            content_type(Path::new("robots.txt")),
-            "text/plain; charset=utf-8"
-        );
+        for (file, expected) in [
+            ("ptp-frontend-ab12_bg.wasm", "application/wasm"),
+            ("ptp-frontend-ab12.js", "text/javascript; charset=utf-8"),
+            ("index.html", "text/html; charset=utf-8"),
+            ("style-ab12.css", "text/css; charset=utf-8"),
+            ("icon.svg", "image/svg+xml; charset=utf-8"),
+            ("favicon.ico", "image/x-icon"),
+            ("robots.txt", "text/plain; charset=utf-8"),
+        ] {
+            assert_eq!(content_type(Path::new(file)), expected, "{file}");
+        }
     }
 }
 

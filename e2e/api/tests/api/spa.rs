@@ -1,6 +1,6 @@
 use ptp_shared::ErrorCode;
 
-use crate::support::{client, error_body, header, url};
+use crate::support::{client, error_body, header, text_of, url};
 
 const YEAR: &str = "public, max-age=31536000, immutable";
 
@@ -33,14 +33,7 @@ async fn the_shell_is_html_that_browsers_revalidate() {
 
 #[tokio::test]
 async fn every_file_the_shell_loads_is_hashed_typed_and_immutable() {
-    let html = client()
-        .get(url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = text_of("/").await;
     let references = local_references(&html);
     let wasm = references
         .iter()
@@ -82,14 +75,7 @@ async fn every_file_the_shell_loads_is_hashed_typed_and_immutable() {
 
 #[tokio::test]
 async fn client_routes_deep_linked_by_url_get_the_shell() {
-    let shell = client()
-        .get(url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let shell = text_of("/").await;
     for path in ["/exams", "/exams/sy0-701", "/some/unknown/page"] {
         let response = client().get(url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");

@@ -39,6 +39,17 @@ pub fn client() -> reqwest::Client {
         .expect("a client")
 }
 
+/// The body of a `GET` that must succeed.
+pub async fn text_of(path: &str) -> String {
+    let response = client().get(url(path)).send().await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "GET {path}: {}",
+        response.status()
+    );
+    response.text().await.unwrap()
+}
+
 pub fn header(response: &reqwest::Response, name: &str) -> String {
     response
         .headers()
