@@ -131,6 +131,138 @@ impl DatabaseConfig {
     }
 }
 
+/// The site's own origin (`https://pingtopass.com`), from `SITE_URL`: where sign-in returns to,
+/// and the only origin whose cookie-authenticated writes are accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteOrigin(String);
+
+impl SiteOrigin {
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        let invalid = |reason| ConfigError::Invalid {
+            name: "SITE_URL",
+            reason,
+        };
+        let value = value.trim().trim_end_matches('/');
+        let (scheme, host) = value
+            .split_once("://")
+            .ok_or(invalid("expected http(s)://host[:port]"))?;
+        if !matches!(scheme, "http" | "https") {
+            return Err(invalid("expected http(s)://host[:port]"));
+        }
+        if host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
+            return Err(invalid("expected an origin, without path or credentials"));
+        }
+        Ok(Self(format!("{scheme}://{}", host.to_ascii_lowercase())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// An absolute URL on this site.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.0)
+    }
+}
+
+/// Secrets that sign sessions and hash API keys.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// HS256 key for session tokens.
+    pub jwt_secret: Secret,
+    /// HMAC key under which API key secrets are stored; rotating it revokes every key.
+    pub api_key_secret: Secret,
+}
+
+/// Keys shorter than this are refused: HS256 and HMAC-SHA256 want 256 bits of key.
+const MIN_SECRET_BYTES: usize = 32;
+
+fn strong_secret(name: &'static str, value: Option<String>) -> Result<Secret, ConfigError> {
+    let secret = Secret::parse(name, &value.ok_or(ConfigError::Missing(name))?)?;
+    if secret.expose().len() < MIN_SECRET_BYTES {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: "must be at least 32 characters of random data",
+        });
+    }
+    Ok(secret)
+}
+
+impl AuthConfig {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            jwt_secret: strong_secret("JWT_SECRET", lookup("JWT_SECRET"))?,
+            api_key_secret: strong_secret("API_KEY_SECRET", lookup("API_KEY_SECRET"))?,
+        })
+    }
+}
+
+/// The OpenID Connect provider: Google in production, a local one in development and tests.
+#[derive(Debug, Clone)]
+pub struct GoogleConfig {
+    /// Issuer URL without trailing slash; discovery is at `<issuer>/.well-known/openid-configuration`.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
+
+impl GoogleConfig {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let issuer = lookup("GOOGLE_ISSUER").unwrap_or_else(|| GOOGLE_ISSUER.to_string());
+        let issuer = issuer.trim().trim_end_matches('/').to_string();
+        let secure = issuer.starts_with("https://");
+        // Plain http only for a provider on this machine (the local stand-in).
+        let local =
+            issuer.starts_with("http://127.0.0.1:") || issuer.starts_with("http://localhost:");
+        if !secure && !local {
+            return Err(ConfigError::Invalid {
+                name: "GOOGLE_ISSUER",
+                reason: "must be an https:// URL",
+            });
+        }
+        let client_id =
+            lookup("GOOGLE_CLIENT_ID").ok_or(ConfigError::Missing("GOOGLE_CLIENT_ID"))?;
+        let client_id = client_id.trim().to_string();
+        if client_id.is_empty() {
+            return Err(ConfigError::Missing("GOOGLE_CLIENT_ID"));
+        }
+        let secret =
+            lookup("GOOGLE_CLIENT_SECRET").ok_or(ConfigError::Missing("GOOGLE_CLIENT_SECRET"))?;
+        Ok(Self {
+            issuer,
+            client_id,
+            client_secret: Secret::parse("GOOGLE_CLIENT_SECRET", &secret)?,
+        })
+    }
+}
+
+/// Everything the Worker reads from its environment, parsed once per request. Each part fails on
+/// its own, so a missing Google setting never takes the SPA or health down with it.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub environment: Result<Environment, ConfigError>,
+    pub site: Result<SiteOrigin, ConfigError>,
+    pub auth: Result<AuthConfig, ConfigError>,
+    pub google: Result<GoogleConfig, ConfigError>,
+}
+
+impl Settings {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            environment: lookup("ENVIRONMENT")
+                .ok_or(ConfigError::Missing("ENVIRONMENT"))
+                .and_then(|value| Environment::parse(&value)),
+            site: lookup("SITE_URL")
+                .ok_or(ConfigError::Missing("SITE_URL"))
+                .and_then(|value| SiteOrigin::parse(&value)),
+            auth: AuthConfig::from_lookup(&lookup),
+            google: GoogleConfig::from_lookup(&lookup),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     #[error("{0} is not set")]
@@ -190,6 +322,65 @@ mod tests {
             _ => Some("  ".into()),
         });
         assert_eq!(blank.unwrap_err(), ConfigError::Missing("TURSO_AUTH_TOKEN"));
+    }
+
+    #[test]
+    fn the_site_origin_is_normalised_and_must_be_bare() {
+        assert_eq!(
+            SiteOrigin::parse("https://PingToPass.com/")
+                .unwrap()
+                .as_str(),
+            "https://pingtopass.com"
+        );
+        assert_eq!(
+            SiteOrigin::parse("http://127.0.0.1:8787")
+                .unwrap()
+                .url("/api"),
+            "http://127.0.0.1:8787/api"
+        );
+        for bad in ["pingtopass.com", "ftp://x", "https://x/app", "https://"] {
+            assert!(SiteOrigin::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn auth_secrets_must_be_long_enough() {
+        let lookup = |jwt: &'static str| {
+            move |name: &str| match name {
+                "JWT_SECRET" => Some(jwt.to_string()),
+                "API_KEY_SECRET" => Some("k".repeat(64)),
+                _ => None,
+            }
+        };
+        assert!(AuthConfig::from_lookup(lookup("0123456789abcdef0123456789abcdef")).is_ok());
+        let short = AuthConfig::from_lookup(lookup("short")).unwrap_err();
+        assert_eq!(
+            short.to_string(),
+            "JWT_SECRET is invalid: must be at least 32 characters of random data"
+        );
+    }
+
+    #[test]
+    fn google_defaults_to_accounts_google_com_and_refuses_plain_http_elsewhere() {
+        let with = |issuer: Option<&'static str>| {
+            move |name: &str| match name {
+                "GOOGLE_ISSUER" => issuer.map(str::to_string),
+                "GOOGLE_CLIENT_ID" => Some("client.apps.googleusercontent.com".into()),
+                "GOOGLE_CLIENT_SECRET" => Some("s3cret".into()),
+                _ => None,
+            }
+        };
+        assert_eq!(
+            GoogleConfig::from_lookup(with(None)).unwrap().issuer,
+            "https://accounts.google.com"
+        );
+        assert_eq!(
+            GoogleConfig::from_lookup(with(Some("http://127.0.0.1:9000/")))
+                .unwrap()
+                .issuer,
+            "http://127.0.0.1:9000"
+        );
+        assert!(GoogleConfig::from_lookup(with(Some("http://idp.example"))).is_err());
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! and it would spend two round trips per query; here every call is exactly one round trip that
 //! carries all of its statements and ends with `close`, so sqld never keeps an idle stream open.
 
-use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -14,33 +13,7 @@ use libsql_hrana::proto::{
 };
 
 use crate::config::DatabaseConfig;
-
-/// One HTTP POST of a JSON body; the Worker implements it on `fetch`, tests with a script.
-pub trait Transport: Send + Sync {
-    /// Must give up after `timeout` (the whole exchange, body included) with
-    /// [`TransportError::Timeout`].
-    fn post_json(
-        &self,
-        url: &str,
-        authorization: &str,
-        body: String,
-        timeout: Duration,
-    ) -> impl Future<Output = Result<HttpReply, TransportError>> + Send;
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpReply {
-    pub status: u16,
-    pub body: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TransportError {
-    #[error("timed out after {0:?}")]
-    Timeout(Duration),
-    #[error("network error: {0}")]
-    Network(String),
-}
+use crate::http::{HttpClient, OutboundRequest, TransportError};
 
 /// Why a database call failed; mapped once to an HTTP status in [`crate::error`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,17 +39,17 @@ impl From<TransportError> for DbError {
 }
 
 pub struct Database<T> {
-    transport: T,
+    http: T,
     endpoint: String,
     authorization: String,
     timeout: Duration,
     round_trips: AtomicU32,
 }
 
-impl<T: Transport> Database<T> {
-    pub fn new(transport: T, config: &DatabaseConfig) -> Self {
+impl<T: HttpClient> Database<T> {
+    pub fn new(http: T, config: &DatabaseConfig) -> Self {
         Self {
-            transport,
+            http,
             endpoint: config.url.pipeline_endpoint(),
             authorization: format!("Bearer {}", config.token.expose()),
             timeout: config.timeout,
@@ -174,10 +147,10 @@ impl<T: Transport> Database<T> {
         })
         .map_err(|err| DbError::Protocol(err.to_string()))?;
         self.round_trips.fetch_add(1, Ordering::Relaxed);
-        let reply = self
-            .transport
-            .post_json(&self.endpoint, &self.authorization, body, self.timeout)
-            .await?;
+        let request = OutboundRequest::post_json(&self.endpoint, body)
+            .header("authorization", &self.authorization)
+            .timeout(self.timeout);
+        let reply = self.http.send(request).await?;
         match reply.status {
             200 => {}
             401 | 403 => return Err(DbError::Unauthorized(reply.status)),
@@ -220,6 +193,83 @@ impl<T: Transport> Database<T> {
     }
 }
 
+/// A statement with positional (`?`) parameters, expecting rows back.
+pub fn stmt(sql: &str, params: impl IntoIterator<Item = Value>) -> Stmt {
+    let mut stmt = Stmt::new(sql, true);
+    for value in params {
+        stmt.bind(value);
+    }
+    stmt
+}
+
+pub fn text(value: impl AsRef<str>) -> Value {
+    Value::Text {
+        value: value.as_ref().into(),
+    }
+}
+
+pub fn opt_text(value: Option<impl AsRef<str>>) -> Value {
+    value.map_or(Value::Null, text)
+}
+
+pub fn int(value: i64) -> Value {
+    Value::Integer { value }
+}
+
+/// One result row, read by column name.
+pub struct Row<'a> {
+    cols: &'a [libsql_hrana::proto::Col],
+    values: &'a [Value],
+}
+
+/// The rows of a result, in order.
+pub fn rows(result: &StmtResult) -> impl Iterator<Item = Row<'_>> {
+    result.rows.iter().map(|row| Row {
+        cols: &result.cols,
+        values: &row.values,
+    })
+}
+
+impl Row<'_> {
+    fn value(&self, column: &str) -> Result<&Value, DbError> {
+        self.cols
+            .iter()
+            .position(|col| col.name.as_deref() == Some(column))
+            .and_then(|index| self.values.get(index))
+            .ok_or_else(|| DbError::Protocol(format!("no column {column} in the result")))
+    }
+
+    pub fn opt_text(&self, column: &str) -> Result<Option<String>, DbError> {
+        match self.value(column)? {
+            Value::Null => Ok(None),
+            Value::Text { value } => Ok(Some(value.to_string())),
+            other => Err(DbError::Protocol(format!(
+                "{column} is not text: {other:?}"
+            ))),
+        }
+    }
+
+    pub fn text(&self, column: &str) -> Result<String, DbError> {
+        self.opt_text(column)?
+            .ok_or_else(|| DbError::Protocol(format!("{column} is NULL")))
+    }
+
+    pub fn opt_int(&self, column: &str) -> Result<Option<i64>, DbError> {
+        match self.value(column)? {
+            Value::Null => Ok(None),
+            Value::Integer { value } => Ok(Some(*value)),
+            other => Err(DbError::Protocol(format!(
+                "{column} is not an integer: {other:?}"
+            ))),
+        }
+    }
+
+    pub fn int(&self, column: &str) -> Result<i64, DbError> {
+        self.opt_int(column)?
+            .ok_or_else(|| DbError::Protocol(format!("{column} is NULL")))
+    }
+}
+
 fn snippet(body: &str) -> &str {
     let end = body.char_indices().nth(200).map_or(body.len(), |(i, _)| i);
     &body[..end]
@@ -258,8 +308,12 @@ mod tests {
         let sent = transport.requests();
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].url, "http://127.0.0.1:9/v3/pipeline");
-        assert_eq!(sent[0].authorization, "Bearer test-token");
-        let request: Json = serde_json::from_str(&sent[0].body).unwrap();
+        assert!(
+            sent[0]
+                .headers
+                .contains(&("authorization", "Bearer test-token".to_string()))
+        );
+        let request: Json = serde_json::from_str(sent[0].body.as_deref().unwrap()).unwrap();
         let types: Vec<&str> = request["requests"]
             .as_array()
             .unwrap()
@@ -338,7 +392,8 @@ mod tests {
             matches!(err, DbError::Statement { ref code, .. } if code == "SQLITE_CONSTRAINT_CHECK")
         );
 
-        let request: Json = serde_json::from_str(&transport.requests()[0].body).unwrap();
+        let request: Json =
+            serde_json::from_str(transport.requests()[0].body.as_deref().unwrap()).unwrap();
         let steps = request["requests"][0]["batch"]["steps"].as_array().unwrap();
         let sqls: Vec<&str> = steps
             .iter()

@@ -2,11 +2,27 @@
 
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use ptp_shared::{ErrorBody, ErrorCode, ErrorDetail};
+use ptp_domain::ValidationError;
+use ptp_shared::{ErrorBody, ErrorCode, ErrorDetail, Scope};
 use serde_json::{Map, Value, json};
 
 use crate::config::ConfigError;
 use crate::db::DbError;
+use crate::ports::KvError;
+
+/// Why a caller could not be identified. Each gets its own message; none says more than the
+/// caller needs (a wrong key and a tampered token are both just "not valid").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// No session cookie and no API key.
+    Missing,
+    /// Not a token we issued, a wrong signature or algorithm, or an `Authorization` header that is
+    /// not `Bearer ptp_…`.
+    Invalid,
+    Expired,
+    /// Signed out, signed out everywhere, or the API key was revoked.
+    Revoked,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -24,22 +40,61 @@ pub enum ApiError {
     #[error("request body too large")]
     PayloadTooLarge,
     #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// `clear_cookie`: the session cookie was the problem; tell the browser to drop it.
+    #[error("unauthorized: {failure:?}")]
+    Unauthorized {
+        failure: AuthFailure,
+        clear_cookie: bool,
+    },
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("API key lacks scope {}", .0.as_str())]
+    MissingScope(Scope),
+    /// A cookie-authenticated write that did not come from this site.
+    #[error("cross-site request")]
+    CrossSite,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error(transparent)]
     Database(#[from] DbError),
+    #[error(transparent)]
+    Kv(#[from] KvError),
     #[error("R2 bucket failed: {0}")]
     Storage(String),
+    /// The identity provider (or another service we call) failed or answered nonsense.
+    #[error("upstream failed: {0}")]
+    Upstream(String),
     #[error(transparent)]
     Misconfigured(#[from] ConfigError),
 }
 
 impl ApiError {
+    pub fn unauthorized(failure: AuthFailure) -> Self {
+        ApiError::Unauthorized {
+            failure,
+            clear_cookie: false,
+        }
+    }
+
     fn parts(&self) -> (StatusCode, ErrorCode, String, Option<Map<String, Value>>) {
         use ApiError::*;
+        let details = |pairs: &[(&str, Value)]| {
+            Some(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+            )
+        };
         match self {
             RouteNotFound { method, path } => (
                 StatusCode::NOT_FOUND,
                 ErrorCode::NotFound,
                 format!("No API route matches {method} {path}."),
-                Some(Map::from_iter([("path".into(), json!(path))])),
+                details(&[("path", json!(path))]),
             ),
             NotFound(what) => (
                 StatusCode::NOT_FOUND,
@@ -57,7 +112,7 @@ impl ApiError {
                 StatusCode::BAD_REQUEST,
                 ErrorCode::MalformedJson,
                 "The request body is not valid JSON of the expected shape.".into(),
-                Some(Map::from_iter([("reason".into(), json!(reason))])),
+                details(&[("reason", json!(reason))]),
             ),
             UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -71,6 +126,60 @@ impl ApiError {
                 "The request body is too large.".into(),
                 None,
             ),
+            Invalid(err) => (
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidInput,
+                format!("{} {}.", err.field, err.reason),
+                details(&[("field", json!(err.field)), ("reason", json!(err.reason))]),
+            ),
+            BadRequest(message) => (
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidInput,
+                message.clone(),
+                None,
+            ),
+            Unauthorized { failure, .. } => (
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                match failure {
+                    AuthFailure::Missing => {
+                        "Sign in, or send an API key as Authorization: Bearer ptp_…"
+                    }
+                    AuthFailure::Invalid => {
+                        "The session or API key is not valid; sign in again or use another key."
+                    }
+                    AuthFailure::Expired => "The session has expired; sign in again.",
+                    AuthFailure::Revoked => {
+                        "The session was signed out or the API key was revoked."
+                    }
+                }
+                .into(),
+                None,
+            ),
+            Forbidden(reason) => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                reason.clone(),
+                None,
+            ),
+            MissingScope(scope) => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                format!("This API key lacks the scope {}.", scope.as_str()),
+                details(&[("required_scope", json!(scope.as_str()))]),
+            ),
+            CrossSite => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                "Cross-site requests cannot change anything with a session cookie.".into(),
+                None,
+            ),
+            Conflict(reason) => (
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                reason.clone(),
+                None,
+            ),
             Database(DbError::Statement { .. } | DbError::Protocol(_)) | Storage(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorCode::Internal,
@@ -81,6 +190,18 @@ impl ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::ServiceUnavailable,
                 "The database is not answering right now; please retry shortly.".into(),
+                None,
+            ),
+            Kv(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::ServiceUnavailable,
+                "Sessions are not available right now; please retry shortly.".into(),
+                None,
+            ),
+            Upstream(_) => (
+                StatusCode::BAD_GATEWAY,
+                ErrorCode::ServiceUnavailable,
+                "The sign-in provider did not answer as expected; please try again.".into(),
                 None,
             ),
             // Names the setting (never its value) so an operator can fix the deployment.
@@ -99,7 +220,7 @@ impl IntoResponse for ApiError {
         let (status, code, message, details) = self.parts();
         if status.is_server_error() {
             // The full cause goes to the log; the client sees the generic message above.
-            worker_log_error(&format!("{code:?}: {self}"));
+            log_error(&format!("{code:?}: {self}"));
         }
         let body = ErrorBody {
             error: ErrorDetail {
@@ -109,15 +230,23 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let ApiError::Unauthorized { clear_cookie, .. } = self {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"PingToPass\""),
+            );
+            if clear_cookie {
+                headers.append(header::SET_COOKIE, crate::auth::session::clearing_cookie());
+            }
+        }
         response
     }
 }
 
 /// Server-side error log line; structured logging arrives with the edge-platform work.
-fn worker_log_error(line: &str) {
+fn log_error(line: &str) {
     #[cfg(target_arch = "wasm32")]
     worker::console_error!("{line}");
     #[cfg(not(target_arch = "wasm32"))]

@@ -1,16 +1,21 @@
 //! The PingToPass Worker: the JSON API under `/api`, the SPA's files from R2, and (later) the queue
 //! consumer and cron jobs.
 //!
-//! Everything that decides behaviour — routing, errors, health, how files are served, the Hrana
-//! client — is plain Rust generic over the [`ports`], so `cargo test` exercises it natively with
-//! in-memory fakes. The [`platform`] module is the thin adapter that implements those ports on the
-//! Workers runtime (KV, R2, Queues, `fetch`) and holds the `#[event]` entry points.
+//! Everything that decides behaviour — routing, errors, sign-in, sessions, health, how files are
+//! served, the Hrana client — is plain Rust generic over the [`ports`], so `cargo test` exercises
+//! it natively with in-memory fakes. The [`platform`] module is the thin adapter that implements
+//! those ports on the Workers runtime (KV, R2, Queues, `fetch`) and holds the `#[event]` entry
+//! points.
 
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod http;
+pub mod ids;
 pub mod ports;
+pub mod store;
 
 mod platform;
 

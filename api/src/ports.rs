@@ -2,28 +2,55 @@
 //! (`crate::platform`); tests implement them in memory (`crate::testing`).
 
 use std::future::Future;
+use std::time::Duration;
 
 use axum::body::Body;
 
-use crate::config::ConfigError;
-use crate::db::{Database, Transport};
+use crate::config::{ConfigError, Settings};
+use crate::db::Database;
+use crate::http::HttpClient;
 
 /// Everything a request handler may touch, cheap to clone (one per request in the Worker).
 pub trait Platform: Clone + Send + Sync + 'static {
-    type Transport: Transport;
+    type Http: HttpClient;
     type Assets: AssetStore;
+    type Kv: KeyValue;
 
+    fn settings(&self) -> &Settings;
     /// The database, or why it is not configured.
-    fn database(&self) -> Result<&Database<Self::Transport>, ConfigError>;
+    fn database(&self) -> Result<&Database<Self::Http>, ConfigError>;
+    /// Outbound HTTP (the identity provider; later OpenRouter and Stripe).
+    fn http(&self) -> &Self::Http;
     fn assets(&self) -> &Self::Assets;
-    /// Reads one key from the session store: proves the KV binding answers.
-    fn probe_kv(&self) -> impl Future<Output = Result<(), String>> + Send;
+    /// KV `SESSION_STORE`: sessions and sign-in state.
+    fn sessions(&self) -> &Self::Kv;
     /// Proves the task queue binding is present (sending would cost a message per probe).
     fn probe_queue(&self) -> impl Future<Output = Result<(), String>> + Send;
     /// Milliseconds since the Unix epoch. In Workers the clock advances only across I/O, which
     /// is exactly what latency measurements need.
     fn now_millis(&self) -> u64;
+
+    fn now_secs(&self) -> u64 {
+        self.now_millis() / 1000
+    }
 }
+
+/// A KV namespace: eventually consistent across locations, read-your-writes within one.
+pub trait KeyValue: Send + Sync {
+    fn get(&self, key: &str) -> impl Future<Output = Result<Option<String>, KvError>> + Send;
+    /// Stores `value` until `ttl` passes (KV's minimum is 60 s).
+    fn put(
+        &self,
+        key: &str,
+        value: &str,
+        ttl: Duration,
+    ) -> impl Future<Output = Result<(), KvError>> + Send;
+    fn delete(&self, key: &str) -> impl Future<Output = Result<(), KvError>> + Send;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("KV failed: {0}")]
+pub struct KvError(pub String);
 
 /// Metadata of a stored file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,3 +5,9 @@
 //!
 //! Invariant (checked by `cargo xtask test`): this crate never depends on `worker`, `axum`,
 //! `yew`, `libsql` or any HTTP or storage crate.
+
+pub mod account;
+pub mod navigation;
+
+pub use account::{ApiKeyName, DailyGoal, DisplayName, ExamCode, ValidationError};
+pub use navigation::ReturnPath;

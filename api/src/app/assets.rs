@@ -10,6 +10,8 @@ use crate::error::ApiError;
 use crate::ports::{AssetLookup, AssetMeta, AssetStore, Platform};
 
 const INDEX: &str = "index.html";
+/// The API docs page and its files live under this prefix in the bucket.
+const DOCS_PREFIX: &str = "api-docs/";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
@@ -30,15 +32,13 @@ pub async fn serve<P: Platform>(
             return response;
         }
     };
-    let if_none_match = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(single_etag);
+    let if_none_match = if_none_match(&headers);
     match lookup(
         platform.assets(),
         uri.path(),
         if_none_match.as_deref(),
         head,
+        true,
     )
     .await
     {
@@ -47,11 +47,41 @@ pub async fn serve<P: Platform>(
     }
 }
 
+/// `/api/docs` and its files: the Swagger UI page over `/api/v1/openapi.json`.
+pub async fn api_docs<P: Platform>(
+    State(platform): State<P>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let file = uri
+        .path()
+        .strip_prefix("/api/docs")
+        .unwrap_or("")
+        .trim_start_matches('/');
+    let file = if file.is_empty() { INDEX } else { file };
+    let if_none_match = if_none_match(&headers);
+    let path = format!("/{DOCS_PREFIX}{file}");
+    match lookup(
+        platform.assets(),
+        &path,
+        if_none_match.as_deref(),
+        false,
+        false,
+    )
+    .await
+    {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    }
+}
+
+/// `spa_fallback`: answer extension-less misses (client routes) with the SPA's `index.html`.
 async fn lookup(
     store: &impl AssetStore,
     path: &str,
     if_none_match: Option<&str>,
     head: bool,
+    spa_fallback: bool,
 ) -> Result<Response, ApiError> {
     let not_found = || ApiError::NotFound(format!("The file {path}"));
     let key = asset_key(path).ok_or_else(not_found)?;
@@ -60,7 +90,7 @@ async fn lookup(
         .await
         .map_err(ApiError::Storage)?;
     let (key, found) = match found {
-        AssetLookup::Missing if is_client_route(&key) => (
+        AssetLookup::Missing if spa_fallback && is_client_route(&key) => (
             INDEX.to_string(),
             store
                 .lookup(INDEX, if_none_match, head)
@@ -69,7 +99,13 @@ async fn lookup(
         ),
         other => (key, other),
     };
-    let cache_control = if key == INDEX { REVALIDATE } else { IMMUTABLE };
+    // Pages are revalidated; every other file is content-hashed, versioned or (favicon,
+    // robots.txt) deliberately cached for a year.
+    let cache_control = if key.ends_with(".html") {
+        REVALIDATE
+    } else {
+        IMMUTABLE
+    };
     Ok(match found {
         AssetLookup::Missing => return Err(not_found()),
         AssetLookup::NotModified(meta) => with_headers(
@@ -138,6 +174,13 @@ fn asset_key(path: &str) -> Option<String> {
 fn is_client_route(key: &str) -> bool {
     let last = key.rsplit('/').next().unwrap_or(key);
     !last.contains('.')
+}
+
+fn if_none_match(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(single_etag)
 }
 
 /// The one strong ETag of an `If-None-Match` header, unquoted; lists, `*` and weak validators

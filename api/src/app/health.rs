@@ -8,14 +8,33 @@ use axum::response::{IntoResponse, Response};
 use futures_util::future::join3;
 use ptp_shared::{CheckStatus, HealthChecks, HealthResponse};
 
-use crate::ports::Platform;
+use crate::ports::{KeyValue, Platform};
 
+/// Whether this deployment can serve learners: database, sessions (KV) and the task queue.
+#[utoipa::path(
+    get,
+    path = "/api/health",
+    operation_id = "get_health",
+    tag = "ops",
+    responses(
+        (status = 200, description = "Every check passed", body = HealthResponse),
+        (status = 503, description = "At least one check failed; the report says which", body = HealthResponse),
+    ),
+    security(()),
+)]
 pub async fn health<P: Platform>(State(platform): State<P>) -> Response {
     let database = timed(&platform, async {
         let db = platform.database().map_err(|err| err.to_string())?;
         db.ping().await.map_err(|err| err.to_string())
     });
-    let kv = timed(&platform, platform.probe_kv());
+    let kv = timed(&platform, async {
+        platform
+            .sessions()
+            .get("health:probe")
+            .await
+            .map(drop)
+            .map_err(|err| err.to_string())
+    });
     let queue = timed(&platform, platform.probe_queue());
     let (database, kv, queue) = join3(database, kv, queue).await;
 
@@ -128,6 +147,6 @@ mod tests {
     fn a_failing_binding_is_503() {
         let (status, _, body) = check(FakePlatform::healthy().with_kv_error("KV down"));
         assert_eq!(status, 503);
-        assert_eq!(body.checks.kv.error.as_deref(), Some("KV down"));
+        assert_eq!(body.checks.kv.error.as_deref(), Some("KV failed: KV down"));
     }
 }

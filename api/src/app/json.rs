@@ -31,6 +31,29 @@ where
     }
 }
 
+/// `ApiQuery<T>`: axum's query extractor with its rejections mapped to our error body.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Self(value))
+            .map_err(|rejection| {
+                ApiError::BadRequest(format!("Invalid query string: {}", rejection.body_text()))
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

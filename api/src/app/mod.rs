@@ -1,26 +1,98 @@
 //! The HTTP surface: `/api/…` is JSON, every other `GET`/`HEAD` is the SPA.
+//!
+//! Every API operation is declared once, in [`documented!`]: that list both routes the requests
+//! and makes up the OpenAPI document, so the two cannot drift apart.
 
+mod admin;
 mod assets;
+mod auth;
+mod edge;
 mod health;
 pub mod json;
+mod keys;
+mod me;
+pub mod openapi;
 
 use axum::Router;
 use axum::extract::OriginalUri;
 use axum::http::Method;
-use axum::routing::get;
+use axum::routing::{MethodFilter, get, on};
+use utoipa::openapi::path::HttpMethod;
 
 use crate::error::ApiError;
 use crate::ports::Platform;
 
+pub use auth::CALLBACK_PATH;
+
+fn method_filter(method: HttpMethod) -> MethodFilter {
+    match method {
+        HttpMethod::Get => MethodFilter::GET,
+        HttpMethod::Post => MethodFilter::POST,
+        HttpMethod::Put => MethodFilter::PUT,
+        HttpMethod::Delete => MethodFilter::DELETE,
+        HttpMethod::Patch => MethodFilter::PATCH,
+        HttpMethod::Head => MethodFilter::HEAD,
+        HttpMethod::Options => MethodFilter::OPTIONS,
+        HttpMethod::Trace => MethodFilter::TRACE,
+    }
+}
+
+/// Routes each listed handler at the path and method of its `#[utoipa::path]`, and lists the
+/// same handlers in [`openapi::ApiDoc`].
+macro_rules! documented {
+    ($($module:ident :: $handler:ident),* $(,)?) => {
+        fn documented_routes<P: Platform>() -> Router<P> {
+            let mut router = Router::new();
+            $(
+                pastey::paste! {
+                    let path = <$module::[<__path_ $handler>] as utoipa::Path>::path();
+                    for method in <$module::[<__path_ $handler>] as utoipa::Path>::methods() {
+                        router = router.route(&path, on(method_filter(method), $module::$handler::<P>));
+                    }
+                }
+            )*
+            router
+        }
+
+        /// The operations [`documented_routes`] serves, for the OpenAPI document.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($module::$handler),*))]
+        pub(crate) struct Operations;
+    };
+}
+
+documented!(
+    health::health,
+    auth::google_start,
+    auth::google_callback,
+    auth::current_session,
+    auth::start_guest,
+    auth::sign_out,
+    auth::sign_out_everywhere,
+    me::get_me,
+    me::patch_me,
+    me::export_me,
+    me::delete_me,
+    keys::list_keys,
+    keys::create_key,
+    keys::revoke_key,
+    admin::list_users,
+);
+
 /// Builds the whole router over a platform.
 pub fn router<P: Platform>(platform: P) -> Router {
-    let api = Router::new()
-        .route("/health", get(health::health::<P>))
-        .fallback(api_not_found)
-        .method_not_allowed_fallback(method_not_allowed);
-    Router::new()
+    let api = Router::new().fallback(api_not_found);
+    documented_routes::<P>()
+        .route("/api/v1/openapi.json", get(openapi::serve))
+        .route("/api/docs", get(assets::api_docs::<P>))
+        .route("/api/docs/{*file}", get(assets::api_docs::<P>))
         .nest("/api", api)
         .fallback(assets::serve::<P>)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            platform.clone(),
+            edge::edge::<P>,
+        ))
         .with_state(platform)
 }
 

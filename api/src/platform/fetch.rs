@@ -1,40 +1,36 @@
-//! [`Transport`] on the Workers `fetch`, bounded by a timer that aborts the request.
-
-use std::time::Duration;
+//! [`HttpClient`] on the Workers `fetch`, bounded by a timer that aborts the request.
 
 use futures_util::future::{Either, select};
 use worker::{
     AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, send::SendFuture,
 };
 
-use crate::db::{HttpReply, Transport, TransportError};
+use crate::http::{HttpClient, HttpMethod, HttpReply, OutboundRequest, TransportError};
 
 #[derive(Clone, Copy)]
 pub struct FetchTransport;
 
-impl Transport for FetchTransport {
-    fn post_json(
+impl HttpClient for FetchTransport {
+    fn send(
         &self,
-        url: &str,
-        authorization: &str,
-        body: String,
-        timeout: Duration,
+        outbound: OutboundRequest,
     ) -> impl Future<Output = Result<HttpReply, TransportError>> + Send {
-        let (url, authorization) = (url.to_string(), authorization.to_string());
         SendFuture::new(async move {
             let network = |err: worker::Error| TransportError::Network(err.to_string());
             let headers = Headers::new();
-            headers
-                .set("content-type", "application/json")
-                .map_err(network)?;
-            headers
-                .set("authorization", &authorization)
-                .map_err(network)?;
+            for (name, value) in &outbound.headers {
+                headers.set(name, value).map_err(network)?;
+            }
             let mut init = RequestInit::new();
-            init.with_method(Method::Post)
-                .with_headers(headers)
-                .with_body(Some(body.into()));
-            let request = Request::new_with_init(&url, &init).map_err(network)?;
+            init.with_method(match outbound.method {
+                HttpMethod::Get => Method::Get,
+                HttpMethod::Post => Method::Post,
+            })
+            .with_headers(headers);
+            if let Some(body) = outbound.body {
+                init.with_body(Some(body.into()));
+            }
+            let request = Request::new_with_init(&outbound.url, &init).map_err(network)?;
 
             let controller = AbortController::default();
             let signal = controller.signal();
@@ -44,6 +40,7 @@ impl Transport for FetchTransport {
                 let body = response.text().await?;
                 Ok::<_, worker::Error>(HttpReply { status, body })
             });
+            let timeout = outbound.timeout;
             match select(exchange, Box::pin(Delay::from(timeout))).await {
                 Either::Left((reply, _)) => reply.map_err(network),
                 Either::Right(((), _)) => {

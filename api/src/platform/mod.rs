@@ -3,17 +3,19 @@
 
 mod assets;
 mod fetch;
+mod kv;
 
 use std::sync::Arc;
 
 use tower_service::Service;
 use worker::{Context, Env, HttpRequest, event};
 
-use crate::config::{ConfigError, DatabaseConfig};
+use crate::config::{ConfigError, DatabaseConfig, Settings};
 use crate::db::Database;
 use crate::ports::Platform;
 use assets::R2Assets;
 use fetch::FetchTransport;
+use kv::WorkerKv;
 
 /// Binding names, as declared in wrangler.toml.
 const SESSION_STORE: &str = "SESSION_STORE";
@@ -23,46 +25,53 @@ const ASSETS: &str = "ASSETS";
 #[derive(Clone)]
 pub struct WorkerPlatform {
     env: Env,
+    settings: Arc<Settings>,
     database: Result<Arc<Database<FetchTransport>>, ConfigError>,
     assets: R2Assets,
+    sessions: WorkerKv,
 }
 
 impl WorkerPlatform {
     fn new(env: Env) -> Self {
         let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
+        let settings = Arc::new(Settings::from_lookup(lookup));
         let database = DatabaseConfig::from_lookup(lookup)
             .map(|config| Arc::new(Database::new(FetchTransport, &config)));
         let assets = R2Assets::new(env.bucket(ASSETS).map_err(|err| err.to_string()));
+        let sessions = WorkerKv::bind(&env, SESSION_STORE);
         Self {
             env,
+            settings,
             database,
             assets,
+            sessions,
         }
     }
 }
 
 impl Platform for WorkerPlatform {
-    type Transport = FetchTransport;
+    type Http = FetchTransport;
     type Assets = R2Assets;
+    type Kv = WorkerKv;
+
+    fn settings(&self) -> &Settings {
+        &self.settings
+    }
 
     fn database(&self) -> Result<&Database<FetchTransport>, ConfigError> {
         self.database.as_deref().map_err(Clone::clone)
+    }
+
+    fn http(&self) -> &FetchTransport {
+        &FetchTransport
     }
 
     fn assets(&self) -> &R2Assets {
         &self.assets
     }
 
-    fn probe_kv(&self) -> impl Future<Output = Result<(), String>> + Send {
-        let env = self.env.clone();
-        worker::send::SendFuture::new(async move {
-            let kv = env.kv(SESSION_STORE).map_err(|err| err.to_string())?;
-            kv.get("health:probe")
-                .text()
-                .await
-                .map(|_| ())
-                .map_err(|err| err.to_string())
-        })
+    fn sessions(&self) -> &WorkerKv {
+        &self.sessions
     }
 
     fn probe_queue(&self) -> impl Future<Output = Result<(), String>> + Send {

@@ -1,5 +1,7 @@
 //! In-memory ports for native tests of the app.
 
+pub mod idp;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -9,9 +11,10 @@ use axum::http::Request;
 use axum::response::Response;
 use tower_service::Service;
 
-use crate::config::{ConfigError, DatabaseConfig, DatabaseUrl, Secret};
-use crate::db::{Database, HttpReply, Transport, TransportError};
-use crate::ports::{AssetLookup, AssetMeta, AssetStore, Platform};
+use crate::config::{ConfigError, DatabaseConfig, DatabaseUrl, Secret, Settings};
+use crate::db::Database;
+use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
+use crate::ports::{AssetLookup, AssetMeta, AssetStore, KeyValue, KvError, Platform};
 
 pub fn block_on<F: Future>(future: F) -> F::Output {
     futures_executor::block_on(future)
@@ -25,18 +28,11 @@ pub fn test_db_config() -> DatabaseConfig {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct SentRequest {
-    pub url: String,
-    pub authorization: String,
-    pub body: String,
-}
-
 /// Answers every request with the same reply and records what was sent.
 #[derive(Clone)]
 pub struct ScriptedTransport {
     reply: Result<HttpReply, TransportError>,
-    sent: Arc<Mutex<Vec<SentRequest>>>,
+    sent: Arc<Mutex<Vec<OutboundRequest>>>,
 }
 
 impl ScriptedTransport {
@@ -57,25 +53,57 @@ impl ScriptedTransport {
         }
     }
 
-    pub fn requests(&self) -> Vec<SentRequest> {
+    pub fn requests(&self) -> Vec<OutboundRequest> {
         self.sent.lock().unwrap().clone()
     }
 }
 
-impl Transport for ScriptedTransport {
-    async fn post_json(
-        &self,
-        url: &str,
-        authorization: &str,
-        body: String,
-        _timeout: Duration,
-    ) -> Result<HttpReply, TransportError> {
-        self.sent.lock().unwrap().push(SentRequest {
-            url: url.into(),
-            authorization: authorization.into(),
-            body,
-        });
+impl HttpClient for ScriptedTransport {
+    async fn send(&self, request: OutboundRequest) -> Result<HttpReply, TransportError> {
+        self.sent.lock().unwrap().push(request);
         self.reply.clone()
+    }
+}
+
+/// KV in a map; TTLs are not enforced (tests control time through tokens instead).
+#[derive(Clone, Default)]
+pub struct FakeKv {
+    entries: Arc<Mutex<HashMap<String, String>>>,
+    failure: Option<String>,
+}
+
+impl FakeKv {
+    pub fn failing(error: &str) -> Self {
+        Self {
+            entries: Arc::default(),
+            failure: Some(error.to_string()),
+        }
+    }
+
+    fn check(&self) -> Result<(), KvError> {
+        self.failure.clone().map_or(Ok(()), |e| Err(KvError(e)))
+    }
+}
+
+impl KeyValue for FakeKv {
+    async fn get(&self, key: &str) -> Result<Option<String>, KvError> {
+        self.check()?;
+        Ok(self.entries.lock().unwrap().get(key).cloned())
+    }
+
+    async fn put(&self, key: &str, value: &str, _ttl: Duration) -> Result<(), KvError> {
+        self.check()?;
+        self.entries
+            .lock()
+            .unwrap()
+            .insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), KvError> {
+        self.check()?;
+        self.entries.lock().unwrap().remove(key);
+        Ok(())
     }
 }
 
@@ -104,20 +132,42 @@ impl AssetStore for FakeAssets {
     }
 }
 
+pub const SITE: &str = "https://ptp.test";
+
+pub fn test_settings() -> Settings {
+    Settings::from_lookup(|name| match name {
+        "ENVIRONMENT" => Some("development".into()),
+        "SITE_URL" => Some(SITE.into()),
+        "JWT_SECRET" => Some("j".repeat(32)),
+        "API_KEY_SECRET" => Some("a".repeat(32)),
+        "GOOGLE_ISSUER" => Some("https://idp.test".into()),
+        "GOOGLE_CLIENT_ID" => Some("client-123".into()),
+        "GOOGLE_CLIENT_SECRET" => Some("s3cret".into()),
+        _ => None,
+    })
+}
+
 #[derive(Clone)]
 pub struct FakePlatform {
+    settings: Arc<Settings>,
     database: Result<Arc<Database<ScriptedTransport>>, ConfigError>,
+    http: ScriptedTransport,
     assets: FakeAssets,
-    kv: Result<(), String>,
+    kv: FakeKv,
 }
 
 impl FakePlatform {
     pub fn healthy() -> Self {
         let transport = ScriptedTransport::replying(200, SELECT_ONE_OK);
         Self {
-            database: Ok(Arc::new(Database::new(transport, &test_db_config()))),
+            settings: Arc::new(test_settings()),
+            database: Ok(Arc::new(Database::new(
+                transport.clone(),
+                &test_db_config(),
+            ))),
+            http: transport,
             assets: FakeAssets::default(),
-            kv: Ok(()),
+            kv: FakeKv::default(),
         }
     }
 
@@ -134,7 +184,7 @@ impl FakePlatform {
     }
 
     pub fn with_kv_error(mut self, error: &str) -> Self {
-        self.kv = Err(error.to_string());
+        self.kv = FakeKv::failing(error);
         self
     }
 
@@ -152,19 +202,28 @@ impl FakePlatform {
 }
 
 impl Platform for FakePlatform {
-    type Transport = ScriptedTransport;
+    type Http = ScriptedTransport;
     type Assets = FakeAssets;
+    type Kv = FakeKv;
+
+    fn settings(&self) -> &Settings {
+        &self.settings
+    }
 
     fn database(&self) -> Result<&Database<ScriptedTransport>, ConfigError> {
         self.database.as_deref().map_err(Clone::clone)
+    }
+
+    fn http(&self) -> &ScriptedTransport {
+        &self.http
     }
 
     fn assets(&self) -> &FakeAssets {
         &self.assets
     }
 
-    async fn probe_kv(&self) -> Result<(), String> {
-        self.kv.clone()
+    fn sessions(&self) -> &FakeKv {
+        &self.kv
     }
 
     async fn probe_queue(&self) -> Result<(), String> {

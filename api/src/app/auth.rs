@@ -1,0 +1,356 @@
+//! Signing in with Google, guest sessions, signing out.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ptp_domain::ReturnPath;
+use ptp_shared::{Me, SessionInfo, UserKind};
+use serde::{Deserialize, Serialize};
+
+use crate::app::json::ApiQuery;
+use crate::auth::access::{Member, Session, identify};
+use crate::auth::{oidc, session};
+use crate::error::{ApiError, AuthFailure};
+use crate::ports::{KeyValue, Platform};
+use crate::store::users;
+
+pub const CALLBACK_PATH: &str = "/api/v1/auth/google/callback";
+/// How long a started sign-in may take to come back.
+const SIGN_IN_TTL: Duration = Duration::from_secs(600);
+
+/// What the Worker remembers between sending the browser to Google and its return.
+#[derive(Serialize, Deserialize)]
+struct PendingSignIn {
+    nonce: String,
+    pkce_verifier: String,
+    return_to: String,
+}
+
+fn pending_key(state: &str) -> String {
+    format!("signin:{state}")
+}
+
+fn redirect(location: &str) -> Response {
+    let mut response = StatusCode::FOUND.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        headers.insert(header::LOCATION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StartQuery {
+    /// Path on this site to land on after sign-in (default `/`).
+    return_to: Option<String>,
+    /// Email address to preselect at Google.
+    login_hint: Option<String>,
+}
+
+/// Starts "Sign in with Google": redirects to the provider with PKCE, state and nonce.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/google/start",
+    operation_id = "get_auth_google_start",
+    tag = "auth",
+    params(StartQuery),
+    responses(
+        (status = 302, description = "Redirect to Google's consent page"),
+        (status = 400, description = "`return_to` is not a path on this site", body = ptp_shared::ErrorBody),
+        (status = 502, description = "Google's discovery document could not be read", body = ptp_shared::ErrorBody),
+    ),
+    security(()),
+)]
+pub async fn google_start<P: Platform>(
+    State(platform): State<P>,
+    ApiQuery(query): ApiQuery<StartQuery>,
+) -> Result<Response, ApiError> {
+    let return_to = match &query.return_to {
+        Some(path) => ReturnPath::parse(path)?,
+        None => ReturnPath::home(),
+    };
+    let login_hint = query.login_hint.as_deref().map(str::trim).filter(|hint| {
+        !hint.is_empty() && hint.len() <= 254 && !hint.chars().any(char::is_control)
+    });
+    let google = platform.settings().google.clone()?;
+    let site = platform.settings().site.clone()?;
+    let provider = oidc::discover(platform.http(), &google.issuer, platform.now_millis()).await?;
+    let request = oidc::authorization_request(
+        &provider,
+        &google.client_id,
+        &site.url(CALLBACK_PATH),
+        login_hint,
+    )?;
+    let pending = PendingSignIn {
+        nonce: request.nonce,
+        pkce_verifier: request.pkce_verifier,
+        return_to: return_to.as_str().to_string(),
+    };
+    let json = serde_json::to_string(&pending).expect("plain struct");
+    platform
+        .sessions()
+        .put(&pending_key(&request.state), &json, SIGN_IN_TTL)
+        .await?;
+    Ok(redirect(&request.url))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    /// Set by Google when the learner declined or something failed there.
+    error: Option<String>,
+}
+
+/// Google's redirect back: completes the sign-in.
+///
+/// Checks the state once, exchanges the code (with the PKCE verifier), verifies the id_token,
+/// signs the learner in (merging this browser's guest history) and redirects to `return_to`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/google/callback",
+    operation_id = "get_auth_google_callback",
+    tag = "auth",
+    params(CallbackQuery),
+    responses(
+        (status = 302, description = "Signed in; redirect to `return_to` with the session cookie set"),
+        (status = 400, description = "Unknown, expired or replayed state; declined consent; a token that does not verify", body = ptp_shared::ErrorBody),
+        (status = 409, description = "Another account already uses this email", body = ptp_shared::ErrorBody),
+        (status = 502, description = "Google did not answer as expected", body = ptp_shared::ErrorBody),
+    ),
+    security(()),
+)]
+pub async fn google_callback<P: Platform>(
+    State(platform): State<P>,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<CallbackQuery>,
+) -> Result<Response, ApiError> {
+    let expired = || {
+        ApiError::BadRequest(
+            "This sign-in link has expired or was already used; sign in again.".into(),
+        )
+    };
+    let state = query
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty() && s.len() <= 128)
+        .ok_or_else(expired)?;
+    let kv = platform.sessions();
+    let pending: PendingSignIn = kv
+        .get(&pending_key(state))
+        .await?
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .ok_or_else(expired)?;
+    // Used once: a replayed callback finds nothing.
+    kv.delete(&pending_key(state)).await?;
+    if let Some(error) = &query.error {
+        return Err(ApiError::BadRequest(format!(
+            "Google did not complete the sign-in ({error})."
+        )));
+    }
+    let code = query
+        .code
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .ok_or_else(expired)?;
+
+    let google = platform.settings().google.clone()?;
+    let site = platform.settings().site.clone()?;
+    let auth = platform.settings().auth.clone()?;
+    let provider = oidc::discover(platform.http(), &google.issuer, platform.now_millis()).await?;
+    let redirect_uri = site.url(CALLBACK_PATH);
+    let id_token = oidc::exchange_code(
+        platform.http(),
+        &provider,
+        &google,
+        code,
+        &pending.pkce_verifier,
+        &redirect_uri,
+    )
+    .await?;
+    let identity = oidc::verify_id_token(
+        platform.http(),
+        &provider,
+        &google.client_id,
+        &id_token,
+        &pending.nonce,
+        platform.now_millis(),
+    )
+    .await?;
+
+    let db = platform.database()?;
+    let member = users::upsert_member(db, &identity).await?;
+    let now = platform.now_secs();
+    // A guest in this browser becomes part of the account.
+    if let Some(guest) =
+        session::read_cookie(&headers).and_then(|t| session::verify(&auth.jwt_secret, t, now).ok())
+        && guest.kind == UserKind::Guest
+        && session::load(kv, &guest.sid)
+            .await?
+            .is_some_and(|record| record.user_id == guest.sub)
+    {
+        users::merge_guest(db, &guest.sub, &member.id).await?;
+        session::end(kv, &guest.sid).await?;
+    }
+    let token = session::start(kv, &auth.jwt_secret, &member.id, UserKind::Member, now).await?;
+    let mut response = redirect(&pending.return_to);
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::cookie(&token, UserKind::Member),
+    );
+    Ok(response)
+}
+
+/// Who this browser is, ignoring a stale or broken cookie (`stale` says one was sent).
+pub struct CurrentSession {
+    caller: Option<crate::auth::access::Caller>,
+    stale: bool,
+}
+
+impl<P: Platform> axum::extract::FromRequestParts<P> for CurrentSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, platform: &P) -> Result<Self, ApiError> {
+        match identify(parts, platform).await {
+            Ok(caller) => Ok(Self {
+                caller,
+                stale: false,
+            }),
+            Err(ApiError::Unauthorized { .. }) => Ok(Self {
+                caller: None,
+                stale: true,
+            }),
+            Err(other) => Err(other),
+        }
+    }
+}
+
+/// Who this browser is: the member or guest, or nobody. Never 401, so the app can ask on start.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/session",
+    operation_id = "get_auth_session",
+    tag = "auth",
+    responses(
+        (status = 200, description = "The session's user, or none", body = SessionInfo),
+        (status = 503, description = "Sessions or the database are unavailable", body = ptp_shared::ErrorBody),
+    ),
+    security(()),
+)]
+pub async fn current_session<P: Platform>(
+    State(platform): State<P>,
+    CurrentSession { caller, stale }: CurrentSession,
+) -> Result<Response, ApiError> {
+    let user = match caller {
+        Some(caller) => Some(caller.user(&platform).await?.to_me()),
+        None => None,
+    };
+    let mut response = Json(SessionInfo { user }).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    if stale {
+        headers.append(header::SET_COOKIE, session::clearing_cookie());
+    }
+    Ok(response)
+}
+
+/// Starts a guest session for this browser, or returns the session it already has.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/guest",
+    operation_id = "post_auth_guest",
+    tag = "auth",
+    responses(
+        (status = 200, description = "This browser already has a session", body = Me),
+        (status = 201, description = "A new guest; the session cookie is set", body = Me),
+        (status = 403, description = "Cross-site request", body = ptp_shared::ErrorBody),
+    ),
+    security(()),
+)]
+pub async fn start_guest<P: Platform>(
+    State(platform): State<P>,
+    CurrentSession { caller, .. }: CurrentSession,
+) -> Result<Response, ApiError> {
+    if let Some(caller) = caller {
+        let user = caller.user(&platform).await?;
+        return Ok((StatusCode::OK, Json(user.to_me())).into_response());
+    }
+    let auth = platform.settings().auth.clone()?;
+    let guest = users::create_guest(platform.database()?).await?;
+    let token = session::start(
+        platform.sessions(),
+        &auth.jwt_secret,
+        &guest.id,
+        UserKind::Guest,
+        platform.now_secs(),
+    )
+    .await?;
+    let mut response = (StatusCode::CREATED, Json(guest.to_me())).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session::cookie(&token, UserKind::Guest));
+    Ok(response)
+}
+
+fn signed_out() -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session::clearing_cookie());
+    response
+}
+
+/// Ends this browser's session.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/sign-out",
+    operation_id = "post_auth_sign_out",
+    tag = "auth",
+    responses(
+        (status = 204, description = "Signed out; the cookie is cleared"),
+        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
+        (status = 403, description = "Cross-site request, or an API key", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn sign_out<P: Platform>(
+    State(platform): State<P>,
+    Session(caller): Session,
+) -> Result<Response, ApiError> {
+    let claims = caller
+        .session_claims()
+        .ok_or(ApiError::unauthorized(AuthFailure::Missing))?;
+    session::end(platform.sessions(), &claims.sid).await?;
+    Ok(signed_out())
+}
+
+/// Ends every session of this member, on every device, this one included.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/sign-out-everywhere",
+    operation_id = "post_auth_sign_out_everywhere",
+    tag = "auth",
+    responses(
+        (status = 204, description = "Every session ended; the cookie is cleared"),
+        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
+        (status = 403, description = "A guest, an API key or a cross-site request", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn sign_out_everywhere<P: Platform>(
+    State(platform): State<P>,
+    Member(caller): Member,
+) -> Result<Response, ApiError> {
+    session::end_all(platform.sessions(), &caller.user_id).await?;
+    Ok(signed_out())
+}

@@ -1,0 +1,161 @@
+//! The learner's own account: profile, export, deletion.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ptp_domain::{DailyGoal, DisplayName, ExamCode, ValidationError};
+use ptp_shared::{AccountExport, DeleteMe, Me, UpdateMe};
+
+use crate::app::json::ApiJson;
+use crate::auth::access::{Member, ProfileRead, Scoped, Session};
+use crate::auth::session;
+use crate::error::ApiError;
+use crate::ports::Platform;
+use crate::store::{api_keys, users};
+
+/// The caller's profile. Browsers, and API keys with `profile:read`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    operation_id = "get_me",
+    tag = "account",
+    responses(
+        (status = 200, description = "The caller's profile", body = Me),
+        (status = 401, description = "No valid session or API key", body = ptp_shared::ErrorBody),
+        (status = 403, description = "The API key lacks `profile:read`", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = ["profile:read"])),
+)]
+pub async fn get_me<P: Platform>(
+    State(platform): State<P>,
+    caller: Scoped<ProfileRead>,
+) -> Result<Json<Me>, ApiError> {
+    Ok(Json(caller.0.user(&platform).await?.to_me()))
+}
+
+fn changes(update: &UpdateMe) -> Result<users::ProfileChanges, ValidationError> {
+    let cleared = |value: &str| value.trim().is_empty();
+    Ok(users::ProfileChanges {
+        display_name: match &update.display_name {
+            None => None,
+            Some(name) if cleared(name) => Some(None),
+            Some(name) => Some(Some(DisplayName::parse(name)?)),
+        },
+        target_exam: match &update.target_exam {
+            None => None,
+            Some(code) if cleared(code) => Some(None),
+            Some(code) => Some(Some(ExamCode::parse(code)?)),
+        },
+        daily_goal: update.daily_goal.map(DailyGoal::new).transpose()?,
+    })
+}
+
+/// Changes the display name, target exam or daily goal. An empty string clears a text field.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/me",
+    operation_id = "patch_me",
+    tag = "account",
+    request_body = UpdateMe,
+    responses(
+        (status = 200, description = "The updated profile", body = Me),
+        (status = 400, description = "A value breaks a rule (`details.field` names it)", body = ptp_shared::ErrorBody),
+        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
+        (status = 403, description = "An API key, or a cross-site request", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn patch_me<P: Platform>(
+    State(platform): State<P>,
+    Session(caller): Session,
+    ApiJson(update): ApiJson<UpdateMe>,
+) -> Result<Json<Me>, ApiError> {
+    let changes = changes(&update)?;
+    let user = users::update_profile(platform.database()?, &caller.user_id, &changes)
+        .await?
+        .ok_or(ApiError::NotFound("Your account".into()))?;
+    Ok(Json(user.to_me()))
+}
+
+/// Everything stored about the caller, as a JSON download.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/export",
+    operation_id = "get_me_export",
+    tag = "account",
+    responses(
+        (status = 200, description = "All of the caller's data", body = AccountExport),
+        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
+        (status = 403, description = "An API key", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn export_me<P: Platform>(
+    State(platform): State<P>,
+    Session(caller): Session,
+) -> Result<Response, ApiError> {
+    let db = platform.database()?;
+    let user = caller.user(&platform).await?;
+    let keys = api_keys::list(db, &user.id).await?;
+    let exported_at = chrono::DateTime::from_timestamp_millis(platform.now_millis() as i64)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let export = AccountExport {
+        exported_at,
+        user: user.to_me(),
+        api_keys: keys,
+    };
+    let mut response = Json(export).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"pingtopass-export.json\""),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+/// Deletes the account and everything in it, after the email is typed again. Every session ends.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me",
+    operation_id = "delete_me",
+    tag = "account",
+    request_body = DeleteMe,
+    responses(
+        (status = 204, description = "The account and its data are gone; the cookie is cleared"),
+        (status = 400, description = "The confirmation does not match the account's email", body = ptp_shared::ErrorBody),
+        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
+        (status = 403, description = "A guest, an API key or a cross-site request", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn delete_me<P: Platform>(
+    State(platform): State<P>,
+    Member(caller): Member,
+    ApiJson(confirmation): ApiJson<DeleteMe>,
+) -> Result<Response, ApiError> {
+    let user = caller.user(&platform).await?;
+    let matches = user
+        .email
+        .as_deref()
+        .is_some_and(|email| email.eq_ignore_ascii_case(confirmation.confirm_email.trim()));
+    if !matches {
+        return Err(ValidationError::new(
+            "confirm_email",
+            "does not match this account's email address",
+        )
+        .into());
+    }
+    users::delete(platform.database()?, &user.id).await?;
+    session::end_all(platform.sessions(), &user.id).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session::clearing_cookie());
+    Ok(response)
+}

@@ -1,0 +1,182 @@
+//! The API contract: OpenAPI 3.1 generated from the handlers' `#[utoipa::path]` annotations and
+//! the shared types. The Worker serves the committed `api/openapi.json`; a test regenerates it
+//! and fails on any difference, so the file is always the contract of the code beside it.
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::Operations;
+
+const DESCRIPTION: &str = "\
+The PingToPass API: IT certification exam practice.
+
+Browsers authenticate with the `ptp_session` cookie set by *Sign in with Google*; writes made \
+with it must come from the site itself. Third parties send an API key created on the account \
+page, with the scopes they need:
+
+```sh
+curl -H 'Authorization: Bearer ptp_…' https://pingtopass.com/api/v1/me
+```
+
+Every error has the same body: `{\"error\":{\"code\":\"snake_case\",\"message\":\"…\",\"details\":{…}}}`.";
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::session::COOKIE_NAME,
+                "Browser session, set by signing in with Google (or as a guest)",
+            ))),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("ptp_…")
+                    .description(Some(
+                        "An API key from the account page; its scopes limit what it may do",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "PingToPass API", description = DESCRIPTION),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "ops", description = "Service health"),
+        (name = "auth", description = "Signing in and out"),
+        (name = "account", description = "The caller's own account"),
+        (name = "api keys", description = "Keys for third-party access"),
+        (name = "admin", description = "Administration (admins only)"),
+    ),
+)]
+struct ApiDoc;
+
+/// The whole document, built from the code.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(Operations::openapi());
+    doc
+}
+
+const COMMITTED: &str = include_str!("../../openapi.json");
+
+/// `GET /api/v1/openapi.json`.
+pub async fn serve() -> Response {
+    let mut response = COMMITTED.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn generated() -> String {
+        document().to_pretty_json().expect("serializes") + "\n"
+    }
+
+    #[test]
+    fn the_committed_document_is_what_the_code_generates() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
+        let fresh = generated();
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+            return;
+        }
+        assert!(
+            COMMITTED == fresh,
+            "api/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p ptp-api openapi` and review the diff"
+        );
+    }
+
+    fn operations() -> Vec<(String, String, Value)> {
+        let doc: Value = serde_json::from_str(&generated()).unwrap();
+        let mut found = vec![];
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                found.push((method.clone(), path.clone(), operation.clone()));
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn it_is_openapi_3_1_and_every_operation_is_fully_described() {
+        let doc: Value = serde_json::from_str(&generated()).unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+        let operations = operations();
+        assert!(operations.len() >= 14);
+        for (method, path, operation) in operations {
+            let what = format!("{method} {path}");
+            let id = operation["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{what} has no operationId"));
+            assert!(
+                id.starts_with(&format!("{method}_")),
+                "{what}: operationId {id} is not <verb>_<resource>"
+            );
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{what}: operationId {id} is not snake_case"
+            );
+            assert!(
+                operation["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{what} has no summary"
+            );
+            assert!(
+                operation["security"].is_array(),
+                "{what} does not state its auth scheme"
+            );
+            let responses = operation["responses"].as_object().unwrap();
+            let errors: Vec<&String> = responses
+                .keys()
+                .filter(|code| code.starts_with('4') || code.starts_with('5'))
+                .collect();
+            assert!(!errors.is_empty(), "{what} documents no error response");
+            for code in errors {
+                let schema = &responses[code]["content"]["application/json"]["schema"]["$ref"];
+                // Health answers 503 with its full report, which says what failed.
+                let expected = if id == "get_health" {
+                    "#/components/schemas/HealthResponse"
+                } else {
+                    "#/components/schemas/ErrorBody"
+                };
+                assert_eq!(schema, expected, "{what} {code}");
+            }
+        }
+    }
+
+    #[test]
+    fn operation_ids_are_unique() {
+        let mut ids: Vec<String> = operations()
+            .iter()
+            .map(|(_, _, op)| op["operationId"].as_str().unwrap().to_string())
+            .collect();
+        let count = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), count);
+    }
+}

@@ -1,0 +1,352 @@
+//! Browser sessions: an HS256 JWT in an `HttpOnly; Secure; SameSite=Lax` cookie, backed by a
+//! record in KV so that signing out (here or everywhere) takes effect on the very next request.
+//! Tokens slide: one older than [`REFRESH_AFTER`] is reissued with a fresh expiry.
+
+use std::time::Duration;
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use ptp_shared::UserKind;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Secret;
+use crate::error::{ApiError, AuthFailure};
+use crate::ids::random_token;
+use crate::ports::KeyValue;
+
+pub const COOKIE_NAME: &str = "ptp_session";
+/// A member's token lives half a day past its last use; sign-in with Google is one click.
+pub const MEMBER_TOKEN_TTL: u64 = 12 * 3600;
+/// A guest holds nothing secret but their history, which a short expiry would lose.
+pub const GUEST_TOKEN_TTL: u64 = 30 * 24 * 3600;
+/// Reissue the token once it is this old.
+pub const REFRESH_AFTER: u64 = 10 * 60;
+/// A member signs in again at least this often, however active.
+pub const MEMBER_SESSION_MAX: u64 = 30 * 24 * 3600;
+
+pub fn token_ttl(kind: UserKind) -> u64 {
+    match kind {
+        UserKind::Member => MEMBER_TOKEN_TTL,
+        UserKind::Guest => GUEST_TOKEN_TTL,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user id.
+    pub sub: String,
+    /// The session id: the KV record that must still exist.
+    pub sid: String,
+    pub kind: UserKind,
+    pub iat: u64,
+    pub exp: u64,
+}
+
+impl Claims {
+    pub fn new(user_id: &str, sid: &str, kind: UserKind, now: u64) -> Self {
+        Self {
+            sub: user_id.to_string(),
+            sid: sid.to_string(),
+            kind,
+            iat: now,
+            exp: now + token_ttl(kind),
+        }
+    }
+
+    pub fn needs_refresh(&self, now: u64) -> bool {
+        now.saturating_sub(self.iat) >= REFRESH_AFTER
+    }
+}
+
+pub fn sign(secret: &Secret, claims: &Claims) -> String {
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret.expose().as_bytes()),
+    )
+    .expect("HS256 signing of plain claims cannot fail")
+}
+
+/// Verifies signature and algorithm (HS256 only: `none`, RS256 and friends are refused) and
+/// checks expiry against `now`, the platform clock.
+pub fn verify(secret: &Secret, token: &str, now: u64) -> Result<Claims, AuthFailure> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.algorithms = vec![Algorithm::HS256];
+    // Expiry is checked below against the platform clock, which tests control.
+    validation.validate_exp = false;
+    validation.required_spec_claims.clear();
+    let key = DecodingKey::from_secret(secret.expose().as_bytes());
+    let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)
+        .map_err(|_| AuthFailure::Invalid)?
+        .claims;
+    if claims.exp <= now {
+        return Err(AuthFailure::Expired);
+    }
+    if claims.iat > now + 60 {
+        return Err(AuthFailure::Invalid);
+    }
+    Ok(claims)
+}
+
+fn cookie_value(value: &str, max_age: u64) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{COOKIE_NAME}={value}; Max-Age={max_age}; Path=/; HttpOnly; Secure; SameSite=Lax"
+    ))
+    .expect("a JWT is a valid header value")
+}
+
+pub fn cookie(token: &str, kind: UserKind) -> HeaderValue {
+    cookie_value(token, token_ttl(kind))
+}
+
+/// Tells the browser to forget the session cookie.
+pub fn clearing_cookie() -> HeaderValue {
+    cookie_value("", 0)
+}
+
+/// The session token from the `Cookie` header(s), if any.
+pub fn read_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
+}
+
+/// What KV keeps per session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    pub user_id: String,
+    pub kind: UserKind,
+    pub created_at: u64,
+    /// Members: fixed at sign-in. Guests: pushed forward with each token refresh.
+    pub expires_at: u64,
+}
+
+fn session_key(sid: &str) -> String {
+    format!("session:{sid}")
+}
+
+fn index_key(user_id: &str) -> String {
+    format!("user-sessions:{user_id}")
+}
+
+/// The most sessions "sign out everywhere" keeps track of per user; older ones age out on their own.
+const MAX_INDEXED: usize = 50;
+
+fn ttl_until(expires_at: u64, now: u64) -> Duration {
+    // KV refuses TTLs under 60 s.
+    Duration::from_secs(expires_at.saturating_sub(now).max(60))
+}
+
+/// A new session: its KV record, its place in the user's index, and a signed token.
+pub async fn start(
+    kv: &impl KeyValue,
+    secret: &Secret,
+    user_id: &str,
+    kind: UserKind,
+    now: u64,
+) -> Result<String, ApiError> {
+    let sid = random_token(16);
+    let lifetime = match kind {
+        UserKind::Member => MEMBER_SESSION_MAX,
+        UserKind::Guest => GUEST_TOKEN_TTL,
+    };
+    let record = SessionRecord {
+        user_id: user_id.to_string(),
+        kind,
+        created_at: now,
+        expires_at: now + lifetime,
+    };
+    let json = serde_json::to_string(&record).expect("plain struct");
+    kv.put(&session_key(&sid), &json, ttl_until(record.expires_at, now))
+        .await?;
+    let mut index: Vec<String> = match kv.get(&index_key(user_id)).await? {
+        Some(text) => serde_json::from_str(&text).unwrap_or_default(),
+        None => vec![],
+    };
+    index.push(sid.clone());
+    let overflow = index.len().saturating_sub(MAX_INDEXED);
+    index.drain(..overflow);
+    let index_json = serde_json::to_string(&index).expect("plain list");
+    kv.put(
+        &index_key(user_id),
+        &index_json,
+        Duration::from_secs(MEMBER_SESSION_MAX.max(GUEST_TOKEN_TTL)),
+    )
+    .await?;
+    Ok(sign(secret, &Claims::new(user_id, &sid, kind, now)))
+}
+
+pub async fn load(kv: &impl KeyValue, sid: &str) -> Result<Option<SessionRecord>, ApiError> {
+    Ok(kv
+        .get(&session_key(sid))
+        .await?
+        .and_then(|text| serde_json::from_str(&text).ok()))
+}
+
+/// Pushes a guest session's end forward (members keep their fixed end).
+pub async fn extend(
+    kv: &impl KeyValue,
+    sid: &str,
+    record: &SessionRecord,
+    now: u64,
+) -> Result<(), ApiError> {
+    if record.kind == UserKind::Guest {
+        let extended = SessionRecord {
+            expires_at: now + GUEST_TOKEN_TTL,
+            ..record.clone()
+        };
+        let json = serde_json::to_string(&extended).expect("plain struct");
+        kv.put(
+            &session_key(sid),
+            &json,
+            ttl_until(extended.expires_at, now),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn end(kv: &impl KeyValue, sid: &str) -> Result<(), ApiError> {
+    Ok(kv.delete(&session_key(sid)).await?)
+}
+
+/// Ends every session of the user, this one included.
+pub async fn end_all(kv: &impl KeyValue, user_id: &str) -> Result<usize, ApiError> {
+    let index: Vec<String> = match kv.get(&index_key(user_id)).await? {
+        Some(text) => serde_json::from_str(&text).unwrap_or_default(),
+        None => vec![],
+    };
+    for sid in &index {
+        kv.delete(&session_key(sid)).await?;
+    }
+    kv.delete(&index_key(user_id)).await?;
+    Ok(index.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{FakeKv, block_on};
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    fn secret(text: &str) -> Secret {
+        Secret::parse("JWT_SECRET", text).unwrap()
+    }
+
+    const NOW: u64 = 1_795_608_000;
+
+    #[test]
+    fn a_signed_token_verifies_until_it_expires() {
+        let key = secret(&"k".repeat(32));
+        let claims = Claims::new("user-1", "sid-1", UserKind::Member, NOW);
+        let token = sign(&key, &claims);
+        assert_eq!(verify(&key, &token, NOW + 60).unwrap(), claims);
+        assert_eq!(
+            verify(&key, &token, NOW + MEMBER_TOKEN_TTL),
+            Err(AuthFailure::Expired)
+        );
+    }
+
+    #[test]
+    fn tampered_wrong_key_and_foreign_algorithm_tokens_are_refused() {
+        let key = secret(&"k".repeat(32));
+        let token = sign(&key, &Claims::new("user-1", "sid-1", UserKind::Member, NOW));
+        assert_eq!(
+            verify(&secret(&"x".repeat(32)), &token, NOW),
+            Err(AuthFailure::Invalid),
+            "wrong key"
+        );
+
+        let (head, rest) = token.split_once('.').unwrap();
+        let (payload, signature) = rest.split_once('.').unwrap();
+        let forged = serde_json::json!({"sub": "admin", "sid": "sid-1", "kind": "member", "iat": NOW, "exp": NOW + 60});
+        let forged_payload = URL_SAFE_NO_PAD.encode(forged.to_string());
+        assert_eq!(
+            verify(&key, &format!("{head}.{forged_payload}.{signature}"), NOW),
+            Err(AuthFailure::Invalid),
+            "tampered"
+        );
+
+        let none_header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+        assert_eq!(
+            verify(&key, &format!("{none_header}.{payload}."), NOW),
+            Err(AuthFailure::Invalid),
+            "alg none"
+        );
+        let hs512 = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS512),
+            &Claims::new("user-1", "sid-1", UserKind::Member, NOW),
+            &EncodingKey::from_secret(key.expose().as_bytes()),
+        )
+        .unwrap();
+        assert_eq!(
+            verify(&key, &hs512, NOW),
+            Err(AuthFailure::Invalid),
+            "algorithm not pinned"
+        );
+        assert_eq!(verify(&key, "not.a.jwt", NOW), Err(AuthFailure::Invalid));
+    }
+
+    #[test]
+    fn tokens_are_refreshed_after_ten_minutes() {
+        let claims = Claims::new("u", "s", UserKind::Guest, NOW);
+        assert!(!claims.needs_refresh(NOW + 599));
+        assert!(claims.needs_refresh(NOW + 600));
+        assert_eq!(claims.exp, NOW + GUEST_TOKEN_TTL);
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_secure_and_same_site_lax() {
+        let value = cookie("abc", UserKind::Member);
+        let text = value.to_str().unwrap();
+        for part in [
+            "ptp_session=abc",
+            "HttpOnly",
+            "Secure",
+            "SameSite=Lax",
+            "Path=/",
+            "Max-Age=43200",
+        ] {
+            assert!(text.contains(part), "{text} lacks {part}");
+        }
+        assert!(clearing_cookie().to_str().unwrap().contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn the_cookie_is_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; ptp_session=tok.en.sig; other=1"),
+        );
+        assert_eq!(read_cookie(&headers), Some("tok.en.sig"));
+        headers.clear();
+        headers.append(header::COOKIE, HeaderValue::from_static("ptp_session="));
+        assert_eq!(read_cookie(&headers), None);
+    }
+
+    #[test]
+    fn signing_out_everywhere_ends_every_session_of_the_user() {
+        let kv = FakeKv::default();
+        let key = secret(&"k".repeat(32));
+        let first = block_on(start(&kv, &key, "user-1", UserKind::Member, NOW)).unwrap();
+        let second = block_on(start(&kv, &key, "user-1", UserKind::Member, NOW)).unwrap();
+        let other = block_on(start(&kv, &key, "user-2", UserKind::Member, NOW)).unwrap();
+        let sid = |token: &str| verify(&key, token, NOW).unwrap().sid;
+        assert!(block_on(load(&kv, &sid(&first))).unwrap().is_some());
+        assert_eq!(block_on(end_all(&kv, "user-1")).unwrap(), 2);
+        assert!(block_on(load(&kv, &sid(&first))).unwrap().is_none());
+        assert!(block_on(load(&kv, &sid(&second))).unwrap().is_none());
+        assert!(
+            block_on(load(&kv, &sid(&other))).unwrap().is_some(),
+            "other users keep theirs"
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! SQL, one module per table group. Every function is one database round trip.
+
+pub mod api_keys;
+pub mod users;

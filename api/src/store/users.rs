@@ -1,0 +1,246 @@
+//! `users`: members (signed in with Google) and guests.
+
+use ptp_domain::{DailyGoal, DisplayName, ExamCode};
+use ptp_shared::{Me, Role, UserKind, UserSummary};
+
+use crate::db::{Database, DbError, Row, StmtResult, int, opt_text, rows, stmt, text};
+use crate::error::ApiError;
+use crate::http::HttpClient;
+use crate::ids::new_id;
+
+const COLUMNS: &str = "id, kind, role, email, google_name, display_name, avatar_url, target_exam, daily_goal, created_at, last_seen_at";
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: String,
+    pub kind: UserKind,
+    pub role: Role,
+    pub email: Option<String>,
+    pub google_name: Option<String>,
+    pub display_name: Option<String>,
+    pub avatar_url: Option<String>,
+    pub target_exam: Option<String>,
+    pub daily_goal: u16,
+    pub created_at: String,
+    pub last_seen_at: String,
+}
+
+impl UserRecord {
+    pub(crate) fn from_row(row: &Row) -> Result<Self, DbError> {
+        let kind = match row.text("kind")?.as_str() {
+            "guest" => UserKind::Guest,
+            "member" => UserKind::Member,
+            other => return Err(DbError::Protocol(format!("unknown user kind {other}"))),
+        };
+        let role = match row.text("role")?.as_str() {
+            "learner" => Role::Learner,
+            "admin" => Role::Admin,
+            other => return Err(DbError::Protocol(format!("unknown role {other}"))),
+        };
+        Ok(Self {
+            id: row.text("id")?,
+            kind,
+            role,
+            email: row.opt_text("email")?,
+            google_name: row.opt_text("google_name")?,
+            display_name: row.opt_text("display_name")?,
+            avatar_url: row.opt_text("avatar_url")?,
+            target_exam: row.opt_text("target_exam")?,
+            daily_goal: u16::try_from(row.int("daily_goal")?).unwrap_or(DailyGoal::DEFAULT.get()),
+            created_at: row.text("created_at")?,
+            last_seen_at: row.text("last_seen_at")?,
+        })
+    }
+
+    fn first(result: &StmtResult) -> Result<Option<Self>, DbError> {
+        rows(result)
+            .next()
+            .map(|row| Self::from_row(&row))
+            .transpose()
+    }
+
+    pub fn to_me(&self) -> Me {
+        Me {
+            id: self.id.clone(),
+            kind: self.kind,
+            role: self.role,
+            email: self.email.clone(),
+            name: self.google_name.clone(),
+            display_name: self.display_name.clone(),
+            avatar_url: self.avatar_url.clone(),
+            target_exam: self.target_exam.clone(),
+            daily_goal: self.daily_goal,
+            created_at: self.created_at.clone(),
+        }
+    }
+
+    pub fn to_summary(&self) -> UserSummary {
+        UserSummary {
+            id: self.id.clone(),
+            kind: self.kind,
+            role: self.role,
+            email: self.email.clone(),
+            name: self
+                .display_name
+                .clone()
+                .or_else(|| self.google_name.clone()),
+            created_at: self.created_at.clone(),
+            last_seen_at: self.last_seen_at.clone(),
+        }
+    }
+}
+
+/// A verified Google identity, as the id_token states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoogleIdentity {
+    pub subject: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub picture: Option<String>,
+}
+
+fn constraint(err: &DbError) -> bool {
+    matches!(err, DbError::Statement { code, .. } if code.starts_with("SQLITE_CONSTRAINT"))
+}
+
+pub async fn get(db: &Database<impl HttpClient>, id: &str) -> Result<Option<UserRecord>, ApiError> {
+    let result = db
+        .execute(stmt(
+            &format!("SELECT {COLUMNS} FROM users WHERE id = ?"),
+            [text(id)],
+        ))
+        .await?;
+    Ok(UserRecord::first(&result)?)
+}
+
+pub async fn create_guest(db: &Database<impl HttpClient>) -> Result<UserRecord, ApiError> {
+    let sql = format!("INSERT INTO users (id, kind) VALUES (?, 'guest') RETURNING {COLUMNS}");
+    let result = db.execute(stmt(&sql, [text(new_id())])).await?;
+    UserRecord::first(&result)?
+        .ok_or_else(|| DbError::Protocol("INSERT returned no row".into()).into())
+}
+
+/// Creates the member on first sign-in, refreshes what Google says about them after that.
+pub async fn upsert_member(
+    db: &Database<impl HttpClient>,
+    identity: &GoogleIdentity,
+) -> Result<UserRecord, ApiError> {
+    let sql = format!(
+        "INSERT INTO users (id, kind, google_sub, email, google_name, avatar_url) VALUES (?, 'member', ?, ?, ?, ?) \
+         ON CONFLICT (google_sub) DO UPDATE SET email = excluded.email, google_name = excluded.google_name, \
+         avatar_url = excluded.avatar_url, last_seen_at = {NOW} RETURNING {COLUMNS}"
+    );
+    let params = [
+        text(new_id()),
+        text(&identity.subject),
+        text(&identity.email),
+        opt_text(identity.name.as_deref()),
+        opt_text(identity.picture.as_deref()),
+    ];
+    match db.execute(stmt(&sql, params)).await {
+        Ok(result) => UserRecord::first(&result)?
+            .ok_or_else(|| DbError::Protocol("upsert returned no row".into()).into()),
+        // Another Google account already holds this email (Google reassigned it).
+        Err(err) if constraint(&err) => Err(ApiError::Conflict(
+            "Another PingToPass account already uses this email address.".into(),
+        )),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Tables whose rows belong to a user through `user_id` and move with a guest into the account
+/// they sign in to. The learning history joins this list as it arrives.
+const GUEST_OWNED_TABLES: &[&str] = &[];
+
+/// Moves everything a guest did into the member's account, then removes the guest, atomically.
+pub async fn merge_guest(
+    db: &Database<impl HttpClient>,
+    guest_id: &str,
+    member_id: &str,
+) -> Result<(), ApiError> {
+    let mut statements: Vec<_> = GUEST_OWNED_TABLES
+        .iter()
+        .map(|table| {
+            stmt(
+                &format!("UPDATE {table} SET user_id = ? WHERE user_id = ?"),
+                [text(member_id), text(guest_id)],
+            )
+        })
+        .collect();
+    statements.push(stmt(
+        "DELETE FROM users WHERE id = ? AND kind = 'guest'",
+        [text(guest_id)],
+    ));
+    db.transaction(statements).await?;
+    Ok(())
+}
+
+/// Fields of `PATCH /me`, validated: `Some(None)` clears, `None` leaves as is.
+#[derive(Debug, Default)]
+pub struct ProfileChanges {
+    pub display_name: Option<Option<DisplayName>>,
+    pub target_exam: Option<Option<ExamCode>>,
+    pub daily_goal: Option<DailyGoal>,
+}
+
+pub async fn update_profile(
+    db: &Database<impl HttpClient>,
+    id: &str,
+    changes: &ProfileChanges,
+) -> Result<Option<UserRecord>, ApiError> {
+    let mut sets = vec![];
+    let mut params = vec![];
+    if let Some(name) = &changes.display_name {
+        sets.push("display_name = ?");
+        params.push(opt_text(name.as_ref().map(DisplayName::as_str)));
+    }
+    if let Some(exam) = &changes.target_exam {
+        sets.push("target_exam = ?");
+        params.push(opt_text(exam.as_ref().map(ExamCode::as_str)));
+    }
+    if let Some(goal) = changes.daily_goal {
+        sets.push("daily_goal = ?");
+        params.push(int(i64::from(goal.get())));
+    }
+    if sets.is_empty() {
+        return get(db, id).await;
+    }
+    params.push(text(id));
+    let sql = format!(
+        "UPDATE users SET {} WHERE id = ? RETURNING {COLUMNS}",
+        sets.join(", ")
+    );
+    Ok(UserRecord::first(&db.execute(stmt(&sql, params)).await?)?)
+}
+
+/// Removes the user and everything that is theirs, atomically.
+pub async fn delete(db: &Database<impl HttpClient>, id: &str) -> Result<(), ApiError> {
+    db.transaction(vec![
+        stmt("DELETE FROM api_keys WHERE user_id = ?", [text(id)]),
+        stmt("DELETE FROM users WHERE id = ?", [text(id)]),
+    ])
+    .await?;
+    Ok(())
+}
+
+/// Newest first; `limit + 1` rows are read to know whether another page follows.
+pub async fn list(
+    db: &Database<impl HttpClient>,
+    limit: u32,
+    offset: u32,
+) -> Result<(Vec<UserRecord>, bool), ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY created_at DESC, id LIMIT ? OFFSET ?");
+    let result = db
+        .execute(stmt(
+            &sql,
+            [int(i64::from(limit) + 1), int(i64::from(offset))],
+        ))
+        .await?;
+    let mut users = rows(&result)
+        .map(|row| UserRecord::from_row(&row))
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = users.len() > limit as usize;
+    users.truncate(limit as usize);
+    Ok((users, more))
+}
