@@ -1,7 +1,66 @@
-//! Calls to the API on the app's own origin.
+//! Calls to the API on the app's own origin. Same-origin requests carry the session cookie.
 
-use gloo::net::http::Request;
-use ptp_shared::HealthResponse;
+use gloo::net::http::{Request, RequestBuilder, Response};
+use ptp_shared::{
+    ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ErrorBody, HealthResponse, Me, SessionInfo,
+    UpdateMe,
+};
+use serde::de::DeserializeOwned;
+
+/// A failed call: the API's error body when it sent one, otherwise what went wrong on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiFailure {
+    pub status: u16,
+    pub message: String,
+}
+
+impl ApiFailure {
+    fn network(err: gloo::net::Error) -> Self {
+        Self {
+            status: 0,
+            message: format!("Could not reach PingToPass ({err})."),
+        }
+    }
+}
+
+async fn failure(response: Response) -> ApiFailure {
+    let status = response.status();
+    let message = match response.json::<ErrorBody>().await {
+        Ok(body) => body.error.message,
+        Err(_) => format!("Unexpected answer (HTTP {status})."),
+    };
+    ApiFailure { status, message }
+}
+
+async fn send(request: Result<Request, gloo::net::Error>) -> Result<Response, ApiFailure> {
+    let response = request
+        .map_err(ApiFailure::network)?
+        .send()
+        .await
+        .map_err(ApiFailure::network)?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(failure(response).await)
+    }
+}
+
+async fn json<T: DeserializeOwned>(
+    request: Result<Request, gloo::net::Error>,
+) -> Result<T, ApiFailure> {
+    let response = send(request).await?;
+    response.json::<T>().await.map_err(|err| ApiFailure {
+        status: response.status(),
+        message: err.to_string(),
+    })
+}
+
+fn body<T: serde::Serialize>(
+    builder: RequestBuilder,
+    value: &T,
+) -> Result<Request, gloo::net::Error> {
+    builder.json(value)
+}
 
 /// `GET /api/health`. A 503 still carries the report (which checks failed), so both 200 and 503
 /// bodies are read; anything else means the API itself is unreachable.
@@ -17,4 +76,57 @@ pub async fn health() -> Result<HealthResponse, String> {
             .map_err(|err| err.to_string()),
         status => Err(format!("HTTP {status}")),
     }
+}
+
+/// The signed-in learner or guest; `Ok(None)` when this browser has no session.
+pub async fn current_user() -> Result<Option<Me>, ApiFailure> {
+    json::<SessionInfo>(Request::get("/api/v1/auth/session").build())
+        .await
+        .map(|session| session.user)
+}
+
+pub async fn update_me(update: &UpdateMe) -> Result<Me, ApiFailure> {
+    json(body(Request::patch("/api/v1/me"), update)).await
+}
+
+pub async fn sign_out() -> Result<(), ApiFailure> {
+    send(Request::post("/api/v1/auth/sign-out").build())
+        .await
+        .map(drop)
+}
+
+pub async fn sign_out_everywhere() -> Result<(), ApiFailure> {
+    send(Request::post("/api/v1/auth/sign-out-everywhere").build())
+        .await
+        .map(drop)
+}
+
+pub async fn delete_me(confirmation: &DeleteMe) -> Result<(), ApiFailure> {
+    send(body(Request::delete("/api/v1/me"), confirmation))
+        .await
+        .map(drop)
+}
+
+pub async fn api_keys() -> Result<ApiKeyList, ApiFailure> {
+    json(Request::get("/api/v1/me/api-keys").build()).await
+}
+
+pub async fn create_api_key(request: &CreateApiKey) -> Result<CreatedApiKey, ApiFailure> {
+    json(body(Request::post("/api/v1/me/api-keys"), request)).await
+}
+
+pub async fn revoke_api_key(id: &str) -> Result<(), ApiFailure> {
+    send(Request::delete(&format!("/api/v1/me/api-keys/{id}")).build())
+        .await
+        .map(drop)
+}
+
+/// Where "Sign in with Google" starts, coming back to `return_to`.
+pub fn sign_in_url(return_to: &str) -> String {
+    let encoded: String = js_encode(return_to);
+    format!("/api/v1/auth/google/start?return_to={encoded}")
+}
+
+fn js_encode(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
 }

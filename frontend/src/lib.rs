@@ -1,8 +1,10 @@
 //! The SPA's components. The binary (`main.rs`) only mounts [`App`].
 
 mod api;
+mod components;
 mod health;
 mod pages;
+mod session;
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -15,6 +17,8 @@ pub enum Route {
     Home,
     #[at("/exams")]
     Exams,
+    #[at("/account")]
+    Account,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -24,6 +28,7 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <pages::Home /> },
         Route::Exams => html! { <pages::Exams /> },
+        Route::Account => html! { <pages::Account /> },
         Route::NotFound => html! { <pages::NotFound /> },
     }
 }
@@ -32,19 +37,24 @@ fn switch(route: Route) -> Html {
 pub fn app() -> Html {
     html! {
         <BrowserRouter>
-            <a class="skip-link" href="#main">{ "Skip to content" }</a>
-            <header class="site-header">
-                <Link<Route> to={Route::Home} classes="brand">{ "PingToPass" }</Link<Route>>
-                <nav aria-label="Main">
-                    <Link<Route> to={Route::Exams}>{ "Exams" }</Link<Route>>
-                </nav>
-            </header>
-            <main id="main" tabindex="-1">
-                <Switch<Route> render={switch} />
-            </main>
-            <footer class="site-footer">
-                <health::HealthStatus />
-            </footer>
+            <session::SessionProvider>
+                <a class="skip-link" href="#main">{ "Skip to content" }</a>
+                <header class="site-header">
+                    <Link<Route> to={Route::Home} classes="brand">{ "PingToPass" }</Link<Route>>
+                    <nav aria-label="Main">
+                        <Link<Route> to={Route::Exams}>{ "Exams" }</Link<Route>>
+                        <a href="/api/docs">{ "API" }</a>
+                    </nav>
+                    <components::AccountMenu />
+                </header>
+                <components::GuestBanner />
+                <main id="main" tabindex="-1">
+                    <Switch<Route> render={switch} />
+                </main>
+                <footer class="site-footer">
+                    <health::HealthStatus />
+                </footer>
+            </session::SessionProvider>
         </BrowserRouter>
     }
 }

@@ -1,0 +1,22 @@
+//! Pieces shared by several pages.
+
+mod account_menu;
+mod guest_banner;
+
+pub use account_menu::AccountMenu;
+pub use guest_banner::GuestBanner;
+
+/// The path and query the browser is on, to come back to after signing in.
+pub fn current_path() -> String {
+    gloo::utils::window()
+        .location()
+        .pathname()
+        .map(|path| {
+            let search = gloo::utils::window()
+                .location()
+                .search()
+                .unwrap_or_default();
+            format!("{path}{search}")
+        })
+        .unwrap_or_else(|_| "/".into())
+}

@@ -1,0 +1,68 @@
+//! `/account`: profile, API keys, sessions, and the learner's data.
+
+mod danger;
+mod keys;
+mod profile;
+
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api;
+use crate::session::{Identity, use_session};
+
+/// The text of an `<input>` event.
+pub fn input_value(event: &InputEvent) -> String {
+    event
+        .target_unchecked_into::<web_sys::HtmlInputElement>()
+        .value()
+}
+
+#[component(Account)]
+pub fn account() -> Html {
+    let session = use_session();
+    let message = use_state(|| None::<String>);
+    let Identity::Member(me) = &session.identity else {
+        return match session.identity {
+            Identity::Loading => {
+                html! { <section><h1>{ "Account" }</h1><p>{ "Loading…" }</p></section> }
+            }
+            _ => html! {
+                <section>
+                    <h1>{ "Account" }</h1>
+                    <p>{ "Sign in with Google to manage your profile, API keys and data." }</p>
+                    <a class="button" href={api::sign_in_url("/account")}>{ "Sign in with Google" }</a>
+                </section>
+            },
+        };
+    };
+    let sign_out_everywhere = {
+        let session = session.clone();
+        let message = message.clone();
+        Callback::from(move |_| {
+            let session = session.clone();
+            let message = message.clone();
+            spawn_local(async move {
+                match api::sign_out_everywhere().await {
+                    Ok(()) => session.set.emit(None),
+                    Err(failure) => message.set(Some(failure.message)),
+                }
+            });
+        })
+    };
+    html! {
+        <section class="account">
+            <h1>{ "Account" }</h1>
+            <profile::Profile me={me.clone()} />
+            <keys::ApiKeys />
+            <section class="card" aria-labelledby="sessions-heading">
+                <h2 id="sessions-heading">{ "Sessions" }</h2>
+                <p>{ "Signed in as " }<strong>{ me.email.clone().unwrap_or_default() }</strong>{ "." }</p>
+                <button class="button button-secondary" onclick={sign_out_everywhere}>{ "Sign out everywhere" }</button>
+                if let Some(text) = &*message {
+                    <p class="form-error" role="alert">{ text.clone() }</p>
+                }
+            </section>
+            <danger::YourData me={me.clone()} />
+        </section>
+    }
+}
