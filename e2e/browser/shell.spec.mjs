@@ -1,18 +1,7 @@
 import { test, expect } from '@playwright/test';
+import { failOnPageErrors } from './support.mjs';
 
-// Every test fails on an uncaught exception or a console error: a broken wasm load shows up here.
-test.beforeEach(async ({ page }, testInfo) => {
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  testInfo.problems = problems;
-});
-
-test.afterEach(async ({}, testInfo) => {
-  expect(testInfo.problems, 'no errors in the page').toEqual([]);
-});
+failOnPageErrors();
 
 test('the home page renders', async ({ page }) => {
   await page.goto('/');

@@ -39,8 +39,43 @@ pub fn all(tools: &Tools) -> Result<()> {
         let bytes = gzip_size(&out, &["wasm", "js"])?;
         Ok(((), format!("{bytes} bytes gzip wasm+js{skipped}")))
     })?;
+    steps.run("API docs page (Swagger UI)", || {
+        api_docs(tools).map(|version| ((), format!("swagger-ui {version}")))
+    })?;
     steps.finish("built");
     Ok(())
+}
+
+/// `target/api-docs`: our page and script (`api/docs/`) around the pinned npm Swagger UI, every
+/// file but the page named by content or version, so R2 can serve them as immutable.
+fn api_docs(tools: &Tools) -> Result<String> {
+    let out = tools.paths.api_docs_dist();
+    let _ = fs::remove_dir_all(&out);
+    let swagger = tools.paths.root.join("node_modules/swagger-ui-dist");
+    let package: serde_json::Value =
+        serde_json::from_slice(&fs::read(swagger.join("package.json"))?)?;
+    let version = package["version"]
+        .as_str()
+        .context("swagger-ui-dist has a version")?
+        .to_string();
+    let swagger_dir = format!("swagger-ui-{version}");
+    fs::create_dir_all(out.join(&swagger_dir))?;
+    for file in ["swagger-ui-bundle.js", "swagger-ui.css"] {
+        fs::copy(swagger.join(file), out.join(&swagger_dir).join(file))
+            .with_context(|| format!("copying {file}"))?;
+    }
+    let sources = tools.paths.root.join("api/docs");
+    let script = fs::read(sources.join("docs.js"))?;
+    let script_name = format!(
+        "docs-{}.js",
+        &format!("{:x}", Sha256::digest(&script))[..16]
+    );
+    fs::write(out.join(&script_name), script)?;
+    let page = fs::read_to_string(sources.join("index.html"))?
+        .replace("{{swagger}}", &swagger_dir)
+        .replace("{{script}}", &script_name);
+    fs::write(out.join("index.html"), page)?;
+    Ok(version)
 }
 
 /// Workspace packages: name → (directory, names of the path dependencies it uses).

@@ -1,10 +1,12 @@
 //! `cargo xtask <command>`: everything beyond `cargo build` — the offline toolchain bootstrap,
 //! the SPA and Worker builds, the local stack, migrations and the full test run.
 
+mod admin;
 mod bootstrap;
 mod build;
 mod cmd;
 mod migrate;
+mod oidc;
 mod paths;
 mod process;
 mod random;
@@ -44,6 +46,11 @@ enum Command {
     },
     /// Build the SPA (dist in target/spa) and the Worker (api/build) for release.
     Build,
+    /// Administer users: `admin grant EMAIL` makes a member an administrator.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
     /// Apply migrations/ to a database (Turso or any libSQL server).
     Migrate {
         /// libsql://…, https://… or http://… [env: TURSO_DATABASE_URL]
@@ -55,6 +62,20 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Promote the member with this email to admin.
+    Grant {
+        email: String,
+        /// Database URL; default: the running `cargo xtask dev` stack's [env: TURSO_DATABASE_URL]
+        #[arg(long, env = "TURSO_DATABASE_URL", requires = "token")]
+        url: Option<String>,
+        /// Database auth token [env: TURSO_AUTH_TOKEN]
+        #[arg(long, env = "TURSO_AUTH_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
+}
+
 fn main() {
     let cli = Cli::parse();
     let outcome = match cli.command {
@@ -63,6 +84,9 @@ fn main() {
         Command::E2e { url } => testrun::e2e(&url),
         Command::Bootstrap { browser } => bootstrap::ensure(bootstrap::Needs { browser }).map(drop),
         Command::Build => build_only(),
+        Command::Admin {
+            action: AdminAction::Grant { email, url, token },
+        } => admin_grant(&email, url, token),
         Command::Migrate { url, token } => {
             migrate::apply(&paths::Paths::discover().migrations(), &url, &token).map(drop)
         }
@@ -71,6 +95,16 @@ fn main() {
         eprintln!("\nerror: {err:#}");
         std::process::exit(1);
     }
+}
+
+fn admin_grant(email: &str, url: Option<String>, token: Option<String>) -> Result<()> {
+    let (url, token) = match (url, token) {
+        (Some(url), Some(token)) => (url, token),
+        _ => sqld::running(&paths::Paths::discover().local().join("dev").join("sqld"))?,
+    };
+    let id = admin::grant(&url, &token, email)?;
+    println!("{email} (user {id}) is now an administrator");
+    Ok(())
 }
 
 fn build_only() -> Result<()> {

@@ -35,6 +35,11 @@ impl Paths {
         self.root.join("target").join("spa")
     }
 
+    /// The API docs page, assembled by `xtask build` (see `build::api_docs`).
+    pub fn api_docs_dist(&self) -> PathBuf {
+        self.root.join("target").join("api-docs")
+    }
+
     pub fn static_dir(&self) -> PathBuf {
         self.root.join("static")
     }

@@ -143,7 +143,10 @@ impl PidFile {
             .filter_map(|line| line.trim().parse::<u32>().ok())
         {
             let ours = fs::read_to_string(format!("/proc/{pgid}/cmdline")).is_ok_and(|cmd| {
-                cmd.contains("sqld") || cmd.contains("wrangler") || cmd.contains("workerd")
+                cmd.contains("sqld")
+                    || cmd.contains("wrangler")
+                    || cmd.contains("workerd")
+                    || cmd.contains("oidc-provider")
             });
             if ours && group_alive(pgid) {
                 kill_group(pgid, Signal::SIGKILL);

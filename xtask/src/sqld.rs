@@ -55,16 +55,12 @@ impl Sqld {
 
     /// A token like Turso's: EdDSA-signed, read-write, valid for a week.
     pub fn token(&self) -> Result<String> {
-        let pem = fs::read(self.dir.join("jwt-private.pem"))?;
-        let key =
-            jsonwebtoken::EncodingKey::from_ed_pem(&pem).context("reading the sqld signing key")?;
-        let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-        let claims = serde_json::json!({ "a": "rw", "iat": now, "exp": now + 7 * 24 * 3600 });
-        Ok(jsonwebtoken::encode(
-            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA),
-            &claims,
-            &key,
-        )?)
+        token_for(&self.dir)
+    }
+
+    /// Where a running instance can be found by other commands (`xtask admin`).
+    fn url_file(dir: &Path) -> PathBuf {
+        dir.join("url")
     }
 
     pub fn pid(&self) -> Option<u32> {
@@ -119,6 +115,7 @@ impl Sqld {
             std::thread::sleep(Duration::from_millis(100));
         }
         self.service = Some(service);
+        fs::write(Self::url_file(&self.dir), self.url())?;
         Ok(())
     }
 
@@ -126,6 +123,7 @@ impl Sqld {
         if let Some(mut service) = self.service.take() {
             service.stop(Duration::from_secs(5));
         }
+        let _ = fs::remove_file(Self::url_file(&self.dir));
     }
 
     /// `Some` when sqld died on its own.
@@ -135,4 +133,25 @@ impl Sqld {
             .exited()
             .map(|status| format!("sqld exited ({status})\n{}", service.log_tail(20)))
     }
+}
+
+fn token_for(dir: &Path) -> Result<String> {
+    let pem = fs::read(dir.join("jwt-private.pem")).context("reading the sqld signing key")?;
+    let key =
+        jsonwebtoken::EncodingKey::from_ed_pem(&pem).context("reading the sqld signing key")?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+    let claims = serde_json::json!({ "a": "rw", "iat": now, "exp": now + 7 * 24 * 3600 });
+    Ok(jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA),
+        &claims,
+        &key,
+    )?)
+}
+
+/// URL and a fresh token for the sqld a running stack started from `dir`.
+pub fn running(dir: &Path) -> Result<(String, String)> {
+    let url = fs::read_to_string(Sqld::url_file(dir))
+        .map(|url| url.trim().to_string())
+        .map_err(|_| anyhow::anyhow!("the local database is not running: start `cargo xtask dev` first, or pass --url and --token"))?;
+    Ok((url, token_for(dir)?))
 }

@@ -15,7 +15,7 @@ use crate::paths::Paths;
 use crate::process::{PidFile, Service, free_port, port_is_free};
 use crate::sqld::Sqld;
 use crate::steps::Steps;
-use crate::{build, migrate, random, wrangler};
+use crate::{build, migrate, oidc, random, wrangler};
 
 const DEFAULT_PORT: u16 = 8787;
 
@@ -61,6 +61,7 @@ pub struct Stack {
     pub url: String,
     /// Shared with the test run's database fault switch.
     pub sqld: Arc<Mutex<Sqld>>,
+    pub oidc: oidc::Provider,
     pub worker: Service,
     state: StackDir,
 }
@@ -95,6 +96,11 @@ impl Stack {
                 },
             ))
         })?;
+        let provider = steps.run("Google sign-in stand-in (OIDC)", || {
+            let provider = oidc::start(tools, &dir.join("oidc-provider.log"))?;
+            let issuer = provider.issuer.clone();
+            Ok((provider, issuer))
+        })?;
         let persist = dir.join("wrangler");
         fs::create_dir_all(&persist)?;
         steps.run("SPA into local R2", || {
@@ -103,11 +109,18 @@ impl Stack {
         })?;
 
         let url = format!("http://127.0.0.1:{}", options.port);
-        // The Worker finds the database only through these two settings, as in production.
+        // The Worker finds the database and the identity provider only through these settings,
+        // as in production.
         let runtime_vars = dir.join("runtime.vars");
         write_private(
             &runtime_vars,
-            &format!("TURSO_DATABASE_URL={db_url}\nTURSO_AUTH_TOKEN={db_token}\nSITE_URL={url}\n"),
+            &format!(
+                "TURSO_DATABASE_URL={db_url}\nTURSO_AUTH_TOKEN={db_token}\nSITE_URL={url}\n\
+                 GOOGLE_ISSUER={}\nGOOGLE_CLIENT_ID={}\nGOOGLE_CLIENT_SECRET={}\n",
+                provider.issuer,
+                oidc::CLIENT_ID,
+                random::hex(16)?
+            ),
         )?;
         let log = dir.join("wrangler.log");
         let worker = steps.run("Worker (wrangler dev)", || {
@@ -121,9 +134,11 @@ impl Stack {
                     log: options.worker_log_to_file.then_some(log.as_path()),
                 },
             )?;
-            state
-                .pids
-                .record(&[sqld.pid().unwrap_or_default(), worker.pid()])?;
+            state.pids.record(&[
+                sqld.pid().unwrap_or_default(),
+                provider.service.pid(),
+                worker.pid(),
+            ])?;
             let status = wait_for_worker(&url, &mut worker)?;
             Ok((worker, format!("{url} (health {status})")))
         })?;
@@ -132,6 +147,7 @@ impl Stack {
         Ok(Self {
             url,
             sqld: Arc::new(Mutex::new(sqld)),
+            oidc: provider,
             worker,
             state,
         })
@@ -145,6 +161,12 @@ impl Stack {
                 self.worker.log_tail(30)
             ));
         }
+        if let Some(status) = self.oidc.service.exited() {
+            return Some(format!(
+                "the OIDC provider exited ({status})\n{}",
+                self.oidc.service.log_tail(20)
+            ));
+        }
         self.sqld.lock().ok()?.exited()
     }
 
@@ -155,6 +177,7 @@ impl Stack {
     /// Worker first (it may still be talking to the database), then sqld.
     pub fn stop(mut self) {
         self.worker.stop(Duration::from_secs(10));
+        self.oidc.service.stop(Duration::from_secs(5));
         if let Ok(mut sqld) = self.sqld.lock() {
             sqld.stop();
         }
@@ -233,16 +256,46 @@ pub fn generate_secrets(example: &str) -> Result<String> {
     Ok(out)
 }
 
-/// `.dev.vars` for the dev stack, created from the example on first run and then left alone.
+/// `.dev.vars` for the dev stack: created from the example on first run; later, settings the
+/// example gained since are added (generated ones only), and nothing present is touched.
 fn dev_vars(paths: &Paths) -> Result<PathBuf> {
     let path = paths.root.join(".dev.vars");
-    if !path.exists() {
-        let example = fs::read_to_string(paths.root.join(".dev.vars.example"))
-            .context("reading .dev.vars.example")?;
+    let example = fs::read_to_string(paths.root.join(".dev.vars.example"))
+        .context("reading .dev.vars.example")?;
+    let Ok(current) = fs::read_to_string(&path) else {
         write_private(&path, &generate_secrets(&example)?)?;
         eprintln!("  created .dev.vars with fresh random secrets (git-ignored)");
+        return Ok(path);
+    };
+    let missing = missing_generated(&example, &current);
+    if !missing.is_empty() {
+        let mut updated = current.trim_end().to_string();
+        updated.push('\n');
+        updated.push_str(&generate_secrets(&missing.join("\n"))?);
+        write_private(&path, &updated)?;
+        eprintln!(
+            "  added {} new generated setting(s) to .dev.vars",
+            missing.len()
+        );
     }
     Ok(path)
+}
+
+/// The example's `NAME=generate:N` lines whose NAME the current file does not set.
+fn missing_generated<'a>(example: &'a str, current: &str) -> Vec<&'a str> {
+    let set: Vec<&str> = current
+        .lines()
+        .filter_map(|line| line.split_once('=').map(|(name, _)| name.trim()))
+        .collect();
+    example
+        .lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .filter(|line| {
+            line.split_once('=').is_some_and(|(name, value)| {
+                value.starts_with("generate:") && !set.contains(&name.trim())
+            })
+        })
+        .collect()
 }
 
 /// Takes over Ctrl-C (and SIGTERM) so xtask can stop its services in order; call first thing.
@@ -337,6 +390,16 @@ mod tests {
             generated,
             "secrets must be random"
         );
+    }
+
+    #[test]
+    fn new_generated_settings_are_found_and_existing_ones_kept() {
+        let example = "# c\nJWT_SECRET=generate:32\nAPI_KEY_SECRET=generate:32\nPLAIN=x\n";
+        assert_eq!(
+            missing_generated(example, "JWT_SECRET=abc\n"),
+            ["API_KEY_SECRET=generate:32"]
+        );
+        assert!(missing_generated(example, "JWT_SECRET=a\nAPI_KEY_SECRET=b\n").is_empty());
     }
 
     #[test]

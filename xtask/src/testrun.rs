@@ -161,9 +161,20 @@ fn cargo_tests(tally: &mut Tally, name: &str, command: &mut Command) -> Result<(
     Ok(())
 }
 
-fn browser_tests(tally: &mut Tally, tools: &Tools, base_url: &str, results: &Path) -> Result<()> {
+/// `local`: the stack was started by this run, so the local sign-in provider must be there.
+fn browser_tests(
+    tally: &mut Tally,
+    tools: &Tools,
+    base_url: &str,
+    results: &Path,
+    local: bool,
+) -> Result<()> {
     eprintln!("▸ browser tests (Playwright, Chromium)");
-    let status = command(&tools.playwright)
+    let mut playwright = command(&tools.playwright);
+    if local {
+        playwright.env("PTP_REQUIRE_LOCAL", "1");
+    }
+    let status = playwright
         .current_dir(&tools.paths.root)
         .args(["test", "--config", "e2e/playwright.config.mjs"])
         .env("BASE_URL", base_url)
@@ -184,19 +195,28 @@ fn browser_tests(tally: &mut Tally, tools: &Tools, base_url: &str, results: &Pat
     Ok(())
 }
 
+/// What the tests may do to a stack this run started, beyond its public URL.
+struct LocalStack<'a> {
+    /// The [`DatabaseSwitch`].
+    control_url: &'a str,
+    /// The Worker's session key, so token tests can mint expired tokens.
+    jwt_secret: &'a str,
+}
+
 fn api_tests(
     tally: &mut Tally,
     tools: &Tools,
     base_url: &str,
-    control_url: Option<&str>,
+    local: Option<&LocalStack>,
 ) -> Result<()> {
     let mut tests = cargo(tools);
     tests
-        .args(["test", "--quiet", "-p", "ptp-e2e", "--features", "live"])
+        .args(["test", "-p", "ptp-e2e", "--features", "live"])
         .env("PTP_BASE_URL", base_url);
-    if let Some(control) = control_url {
+    if let Some(local) = local {
         tests
-            .env("PTP_CONTROL_URL", control)
+            .env("PTP_CONTROL_URL", local.control_url)
+            .env("PTP_JWT_SECRET", local.jwt_secret)
             .env("PTP_REQUIRE_LOCAL", "1");
     }
     cargo_tests(tally, "API integration tests", &mut tests)
@@ -280,7 +300,13 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
     let state = StackDir::claim(dir.clone())?;
     let secrets = dir.join("secrets.vars");
     let example = fs::read_to_string(tools.paths.root.join(".dev.vars.example"))?;
-    write_private(&secrets, &generate_secrets(&example)?)?;
+    let generated = generate_secrets(&example)?;
+    write_private(&secrets, &generated)?;
+    let jwt_secret = generated
+        .lines()
+        .find_map(|line| line.strip_prefix("JWT_SECRET="))
+        .context(".dev.vars.example generates JWT_SECRET")?
+        .to_string();
     let stack = match Stack::start(
         tools,
         state,
@@ -302,8 +328,12 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
     };
     let control = DatabaseSwitch::serve(stack.sqld.clone())?;
     let before = tally.totals().1;
-    api_tests(tally, tools, &stack.url, Some(&control.url))?;
-    browser_tests(tally, tools, &stack.url, &dir.join("playwright.json"))?;
+    let local = LocalStack {
+        control_url: &control.url,
+        jwt_secret: &jwt_secret,
+    };
+    api_tests(tally, tools, &stack.url, Some(&local))?;
+    browser_tests(tally, tools, &stack.url, &dir.join("playwright.json"), true)?;
     control.shutdown();
     let dir = stack.dir().to_path_buf();
     stack.stop();
@@ -325,15 +355,16 @@ pub fn e2e(url: &str) -> Result<()> {
     api_tests(&mut tally, &tools, url, None)?;
     let results = tools.paths.local().join("e2e-playwright.json");
     fs::create_dir_all(tools.paths.local())?;
-    browser_tests(&mut tally, &tools, url, &results)?;
+    browser_tests(&mut tally, &tools, url, &results, false)?;
     if !tally.report() {
         std::process::exit(1);
     }
     Ok(())
 }
 
-/// Lets the API tests take the database down and bring it back (`POST /database/stop|start` on
-/// 127.0.0.1), to prove the Worker answers 503 — never hangs — and recovers.
+/// Lets the API tests act on the local stack from outside: take the database down and bring it
+/// back (`POST /database/stop|start`), to prove the Worker answers 503 — never hangs — and
+/// recovers; and promote an admin (`POST /admin/grant?email=…`, what `xtask admin grant` does).
 struct DatabaseSwitch {
     url: String,
     server: Arc<tiny_http::Server>,
@@ -362,6 +393,21 @@ impl DatabaseSwitch {
                         Ok(mut db) => db.start().map_err(|err| format!("{err:#}")),
                         Err(_) => Err("poisoned".to_string()),
                     },
+                    // `cargo xtask admin grant`, exactly, against this stack's database.
+                    (tiny_http::Method::Post, url) if url.starts_with("/admin/grant?email=") => {
+                        let email = url.trim_start_matches("/admin/grant?email=").to_string();
+                        let target =
+                            sqld.lock()
+                                .map_err(|_| "poisoned".to_string())
+                                .and_then(|db| {
+                                    Ok((db.url(), db.token().map_err(|err| format!("{err:#}"))?))
+                                });
+                        target.and_then(|(url, token)| {
+                            crate::admin::grant(&url, &token, &email)
+                                .map(drop)
+                                .map_err(|err| format!("{err:#}"))
+                        })
+                    }
                     _ => Err("unknown control".to_string()),
                 };
                 let response = match outcome {

@@ -112,24 +112,35 @@ pub fn content_type(path: &Path) -> String {
     }
 }
 
-/// Bucket key → file: the SPA's build output, then `static/` (which must not shadow it).
-pub fn asset_files(spa_dist: &Path, static_dir: &Path) -> Result<BTreeMap<String, PathBuf>> {
+/// Bucket key → file, from `(directory, key prefix)` pairs; no key may come from two places.
+pub fn asset_files(sources: &[(PathBuf, &str)]) -> Result<BTreeMap<String, PathBuf>> {
     let mut files = BTreeMap::new();
-    for dir in [spa_dist, static_dir] {
+    for (dir, prefix) in sources {
         for entry in walk(dir)? {
-            let key = entry
+            let relative = entry
                 .strip_prefix(dir)?
                 .to_string_lossy()
                 .replace('\\', "/");
+            let key = format!("{prefix}{relative}");
             if let Some(previous) = files.insert(key.clone(), entry) {
                 bail!(
-                    "{key} exists both in the SPA build and in static/ ({})",
-                    previous.display()
+                    "{key} comes both from {} and from {}",
+                    previous.display(),
+                    dir.display()
                 );
             }
         }
     }
     Ok(files)
+}
+
+/// What goes into the `ASSETS` bucket: the SPA, `static/` and the API docs page.
+pub fn asset_sources(paths: &crate::paths::Paths) -> Vec<(PathBuf, &'static str)> {
+    vec![
+        (paths.spa_dist(), ""),
+        (paths.static_dir(), ""),
+        (paths.api_docs_dist(), "api-docs/"),
+    ]
 }
 
 fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -148,7 +159,7 @@ fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Puts every changed file into the local bucket (a manifest of content hashes next to the
 /// persisted state skips the unchanged ones) in one Node process. Returns (uploaded, total).
 pub fn upload_assets(tools: &Tools, persist: &Path) -> Result<(usize, usize)> {
-    let files = asset_files(&tools.paths.spa_dist(), &tools.paths.static_dir())?;
+    let files = asset_files(&asset_sources(&tools.paths))?;
     let manifest_path = persist.join("assets-manifest.json");
     let mut manifest: BTreeMap<String, String> = fs::read(&manifest_path)
         .ok()

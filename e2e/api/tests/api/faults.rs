@@ -2,14 +2,13 @@ use std::time::{Duration, Instant};
 
 use ptp_shared::HealthResponse;
 
-use crate::support::{DATABASE, client, control_url, url};
+use crate::support::{DATABASE, Fetch, client, control_url, url};
 
 async fn switch(control: &str, action: &str) {
     let response = client()
         .post(format!("{control}/database/{action}"))
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(
         response.status(),
         200,
@@ -20,7 +19,7 @@ async fn switch(control: &str, action: &str) {
 
 async fn health() -> (u16, HealthResponse, Duration) {
     let started = Instant::now();
-    let response = client().get(url("/api/health")).send().await.unwrap();
+    let response = client().get(url("/api/health")).fetch().await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap(), started.elapsed())
 }

@@ -1,11 +1,11 @@
 use ptp_shared::HealthResponse;
 
-use crate::support::{DATABASE, client, header, url};
+use crate::support::{DATABASE, Fetch, client, header, url};
 
 #[tokio::test]
 async fn health_is_200_with_every_check_passing_and_never_cached() {
     let _db = DATABASE.read().await;
-    let response = client().get(url("/api/health")).send().await.unwrap();
+    let response = client().get(url("/api/health")).fetch().await;
     assert_eq!(response.status(), 200);
     assert_eq!(header(&response, "cache-control"), "no-store");
     let body: HealthResponse = response.json().await.unwrap();
@@ -30,7 +30,7 @@ async fn health_is_200_with_every_check_passing_and_never_cached() {
 #[tokio::test]
 async fn head_on_health_answers_without_a_body() {
     let _db = DATABASE.read().await;
-    let response = client().head(url("/api/health")).send().await.unwrap();
+    let response = client().head(url("/api/health")).fetch().await;
     assert_eq!(response.status(), 200);
     assert!(response.bytes().await.unwrap().is_empty());
 }

@@ -4,8 +4,12 @@
 //! tests stop and restart the local database; against a deployment it is absent and those tests
 //! say so and do nothing, unless `PTP_REQUIRE_LOCAL` demands them.
 
+mod account;
+mod auth;
+mod contract;
 mod faults;
 mod health;
+mod keys;
 mod routing;
 mod spa;
 mod support;

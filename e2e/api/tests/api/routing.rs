@@ -1,6 +1,6 @@
 use ptp_shared::ErrorCode;
 
-use crate::support::{client, error_body, header, url};
+use crate::support::{Fetch, client, error_body, header, url};
 
 #[tokio::test]
 async fn unknown_api_routes_are_json_404s() {
@@ -9,7 +9,7 @@ async fn unknown_api_routes_are_json_404s() {
         "/api/v1/nothing/here",
         "/api/health/extra",
     ] {
-        let response = client().get(url(path)).send().await.unwrap();
+        let response = client().get(url(path)).fetch().await;
         assert_eq!(response.status(), 404, "{path}");
         let body = error_body(response).await;
         assert_eq!(body.error.code, ErrorCode::NotFound, "{path}");
@@ -26,9 +26,8 @@ async fn a_wrong_method_is_405_with_allow_and_the_error_body() {
     ] {
         let response = client()
             .request(method.clone(), url("/api/health"))
-            .send()
-            .await
-            .unwrap();
+            .fetch()
+            .await;
         assert_eq!(response.status(), 405, "{method}");
         let allow = header(&response, "allow");
         assert!(
@@ -40,7 +39,7 @@ async fn a_wrong_method_is_405_with_allow_and_the_error_body() {
             ErrorCode::MethodNotAllowed
         );
     }
-    let response = client().post(url("/")).send().await.unwrap();
+    let response = client().post(url("/")).fetch().await;
     assert_eq!(response.status(), 405);
     assert_eq!(header(&response, "allow"), "GET, HEAD");
 }

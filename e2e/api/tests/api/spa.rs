@@ -1,6 +1,6 @@
 use ptp_shared::ErrorCode;
 
-use crate::support::{client, error_body, header, text_of, url};
+use crate::support::{Fetch, client, error_body, header, text_of, url};
 
 const YEAR: &str = "public, max-age=31536000, immutable";
 
@@ -22,7 +22,7 @@ fn local_references(html: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn the_shell_is_html_that_browsers_revalidate() {
-    let response = client().get(url("/")).send().await.unwrap();
+    let response = client().get(url("/")).fetch().await;
     assert_eq!(response.status(), 200);
     assert_eq!(header(&response, "cache-control"), "no-cache");
     assert!(header(&response, "content-type").starts_with("text/html"));
@@ -55,7 +55,7 @@ async fn every_file_the_shell_loads_is_hashed_typed_and_immutable() {
         .iter()
         .filter(|p| !p.starts_with("/favicon") && !p.starts_with("/icon"))
     {
-        let response = client().get(url(path)).send().await.unwrap();
+        let response = client().get(url(path)).fetch().await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(header(&response, "cache-control"), YEAR, "{path}");
         let expected = match path.rsplit('.').next().unwrap() {
@@ -77,7 +77,7 @@ async fn every_file_the_shell_loads_is_hashed_typed_and_immutable() {
 async fn client_routes_deep_linked_by_url_get_the_shell() {
     let shell = text_of("/").await;
     for path in ["/exams", "/exams/sy0-701", "/some/unknown/page"] {
-        let response = client().get(url(path)).send().await.unwrap();
+        let response = client().get(url(path)).fetch().await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(header(&response, "cache-control"), "no-cache", "{path}");
         assert_eq!(response.text().await.unwrap(), shell, "{path}");
@@ -91,7 +91,7 @@ async fn static_files_are_served_with_the_one_year_cache() {
         ("/robots.txt", "text/plain"),
         ("/icon.svg", "image/svg+xml"),
     ] {
-        let response = client().get(url(path)).send().await.unwrap();
+        let response = client().get(url(path)).fetch().await;
         assert_eq!(response.status(), 200, "{path}");
         assert!(
             header(&response, "cache-control").contains("max-age=31536000"),
@@ -106,9 +106,9 @@ async fn static_files_are_served_with_the_one_year_cache() {
 
 #[tokio::test]
 async fn head_gives_the_headers_without_the_body() {
-    let get = client().get(url("/favicon.ico")).send().await.unwrap();
+    let get = client().get(url("/favicon.ico")).fetch().await;
     let length = get.bytes().await.unwrap().len();
-    let head = client().head(url("/favicon.ico")).send().await.unwrap();
+    let head = client().head(url("/favicon.ico")).fetch().await;
     assert_eq!(head.status(), 200);
     assert_eq!(header(&head, "content-length"), length.to_string());
     assert_eq!(header(&head, "cache-control"), YEAR);
@@ -118,7 +118,7 @@ async fn head_gives_the_headers_without_the_body() {
 #[tokio::test]
 async fn a_known_etag_gets_304_without_a_body() {
     for path in ["/favicon.ico", "/"] {
-        let first = client().get(url(path)).send().await.unwrap();
+        let first = client().get(url(path)).fetch().await;
         let etag = header(&first, "etag");
         assert!(
             etag.starts_with('"') && etag.ends_with('"'),
@@ -127,18 +127,16 @@ async fn a_known_etag_gets_304_without_a_body() {
         let again = client()
             .get(url(path))
             .header("if-none-match", &etag)
-            .send()
-            .await
-            .unwrap();
+            .fetch()
+            .await;
         assert_eq!(again.status(), 304, "{path}");
         assert_eq!(header(&again, "etag"), etag);
         assert!(again.bytes().await.unwrap().is_empty());
         let stale = client()
             .get(url(path))
             .header("if-none-match", "\"not-the-etag\"")
-            .send()
-            .await
-            .unwrap();
+            .fetch()
+            .await;
         assert_eq!(stale.status(), 200, "{path}");
     }
 }
@@ -147,9 +145,8 @@ async fn a_known_etag_gets_304_without_a_body() {
 async fn a_missing_file_is_a_json_404_not_the_shell() {
     let response = client()
         .get(url("/ptp-frontend-0000000000000000.js"))
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(response.status(), 404);
     assert_eq!(error_body(response).await.error.code, ErrorCode::NotFound);
 }

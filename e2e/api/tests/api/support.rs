@@ -41,7 +41,7 @@ pub fn client() -> reqwest::Client {
 
 /// The body of a `GET` that must succeed.
 pub async fn text_of(path: &str) -> String {
-    let response = client().get(url(path)).send().await.unwrap();
+    let response = client().get(url(path)).fetch().await;
     assert!(
         response.status().is_success(),
         "GET {path}: {}",
@@ -50,7 +50,74 @@ pub async fn text_of(path: &str) -> String {
     response.text().await.unwrap()
 }
 
-pub fn header(response: &reqwest::Response, name: &str) -> String {
+/// A response read in full. Tests never hang up on a half-read response: `wrangler dev`'s proxy
+/// answers the next write on that connection with a 503 (cloudflare/workers-sdk#14641).
+pub struct Reply {
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: Vec<u8>,
+}
+
+/// What `wrangler dev`'s proxy answers when its pooled connection to the Worker dropped under it
+/// (cloudflare/workers-sdk#14641): it retries GET and HEAD itself and asks for anything else to
+/// be sent again. Deployed Workers have no such proxy; only this exact answer is resent.
+const DEV_PROXY_RESEND: &str =
+    "Your worker restarted mid-request. Please try sending the request again.";
+
+pub trait Fetch {
+    /// Sends the request and reads the whole response.
+    async fn fetch(self) -> Reply;
+}
+
+impl Fetch for reqwest::RequestBuilder {
+    async fn fetch(self) -> Reply {
+        for _ in 0..2 {
+            let Some(attempt) = self.try_clone() else {
+                break;
+            };
+            let reply = Reply::read(attempt.send().await.unwrap()).await;
+            if !(reply.status == 503 && reply.body.starts_with(DEV_PROXY_RESEND.as_bytes())) {
+                return reply;
+            }
+        }
+        Reply::read(self.send().await.unwrap()).await
+    }
+}
+
+impl Reply {
+    async fn read(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.unwrap().to_vec();
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    pub async fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+
+    pub async fn text(self) -> Result<String, std::string::FromUtf8Error> {
+        String::from_utf8(self.body)
+    }
+
+    pub async fn bytes(self) -> Result<Vec<u8>, std::convert::Infallible> {
+        Ok(self.body)
+    }
+}
+
+pub fn header(response: &Reply, name: &str) -> String {
     response
         .headers()
         .get(name)
@@ -59,7 +126,7 @@ pub fn header(response: &reqwest::Response, name: &str) -> String {
 }
 
 /// Asserts the documented error envelope and returns it.
-pub async fn error_body(response: reqwest::Response) -> ErrorBody {
+pub async fn error_body(response: Reply) -> ErrorBody {
     assert!(
         header(&response, "content-type").starts_with("application/json"),
         "error bodies are JSON"
@@ -67,4 +134,139 @@ pub async fn error_body(response: reqwest::Response) -> ErrorBody {
     let text = response.text().await.expect("a body");
     serde_json::from_str(&text)
         .unwrap_or_else(|err| panic!("not the error envelope ({err}): {text}"))
+}
+
+/// The local stack's session signing key, so tests can mint expired tokens; absent elsewhere.
+pub fn jwt_secret() -> Option<String> {
+    std::env::var("PTP_JWT_SECRET").ok()
+}
+
+/// A fresh address per call: tests never share an account, even across runs.
+pub fn unique_email(label: &str) -> String {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{label}.{nanos}.{n}@example.com")
+}
+
+pub fn location(response: &Reply) -> String {
+    header(response, "location")
+}
+
+/// The `ptp_session` value a response sets (empty when it clears it), if it sets one.
+pub fn session_cookie(response: &Reply) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|cookie| {
+            cookie
+                .strip_prefix("ptp_session=")
+                .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+        })
+}
+
+/// A browser, as far as the API can tell: the session cookie, and its own origin on writes.
+#[derive(Clone)]
+pub struct Browser {
+    pub cookie: Option<String>,
+}
+
+impl Browser {
+    pub fn anonymous() -> Self {
+        Self { cookie: None }
+    }
+
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut request = client().request(method.clone(), url(path));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", format!("ptp_session={cookie}"));
+        }
+        if method != reqwest::Method::GET {
+            request = request
+                .header("origin", base_url())
+                .header("sec-fetch-site", "same-origin");
+        }
+        request
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.request(reqwest::Method::GET, path).fetch().await
+    }
+
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> Reply {
+        self.request(reqwest::Method::POST, path)
+            .json(&body)
+            .fetch()
+            .await
+    }
+
+    /// The whole "Sign in with Google" round trip against the local provider; returns the
+    /// callback's response (a redirect to `return_to` with the cookie, or a refusal).
+    pub async fn sign_in_response(&self, email: &str, return_to: &str) -> Reply {
+        let start = client()
+            .get(url("/api/v1/auth/google/start"))
+            .query(&[("return_to", return_to), ("login_hint", email)])
+            .fetch()
+            .await;
+        assert_eq!(start.status(), 302, "start");
+        let consent = client().get(location(&start)).fetch().await;
+        assert_eq!(
+            consent.status(),
+            302,
+            "the provider redirects straight back"
+        );
+        let callback = location(&consent);
+        assert!(
+            callback.starts_with(&url("/api/v1/auth/google/callback")),
+            "{callback}"
+        );
+        let mut request = client().get(&callback);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", format!("ptp_session={cookie}"));
+        }
+        request.fetch().await
+    }
+
+    /// Signs in as `email` and keeps the member session.
+    pub async fn sign_in(&mut self, email: &str) -> ptp_shared::Me {
+        let response = self.sign_in_response(email, "/").await;
+        assert_eq!(
+            response.status(),
+            302,
+            "sign-in: {}",
+            response.text().await.unwrap_or_default()
+        );
+        self.cookie = Some(session_cookie(&response).expect("sign-in sets the session cookie"));
+        self.me().await.expect("signed in")
+    }
+
+    pub async fn me(&self) -> Option<ptp_shared::Me> {
+        let response = self.get("/api/v1/auth/session").await;
+        assert_eq!(response.status(), 200);
+        response
+            .json::<ptp_shared::SessionInfo>()
+            .await
+            .unwrap()
+            .user
+    }
+}
+
+/// Signing in needs the local Google stand-in; against a deployment these tests say so and stop,
+/// unless `PTP_REQUIRE_LOCAL` demands them.
+pub async fn local_sign_in_available() -> bool {
+    let start = client().get(url("/api/v1/auth/google/start")).fetch().await;
+    let local = start.status() == 302 && location(&start).starts_with("http://127.0.0.1:");
+    if !local {
+        assert!(
+            std::env::var("PTP_REQUIRE_LOCAL").is_err(),
+            "the local sign-in provider is not answering"
+        );
+        eprintln!("needs the local Google stand-in; not applicable to a deployed URL");
+    }
+    local
 }

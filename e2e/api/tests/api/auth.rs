@@ -1,0 +1,366 @@
+//! Sign-in with Google (through the local OpenID Connect provider), sessions and their refusals.
+
+use base64::Engine;
+use ptp_shared::{ErrorCode, UserKind};
+use reqwest::Method;
+
+use crate::support::{
+    Browser, DATABASE, Fetch, client, error_body, header, jwt_secret, local_sign_in_available,
+    location, session_cookie, unique_email, url,
+};
+
+#[tokio::test]
+async fn signing_in_sets_a_secure_http_only_session_and_returns_to_the_page() {
+    let _db = DATABASE.read().await;
+    if !local_sign_in_available().await {
+        return;
+    }
+    let email = unique_email("ada");
+    let response = Browser::anonymous()
+        .sign_in_response(&email, "/exams?tab=mock")
+        .await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(location(&response), "/exams?tab=mock");
+    let set_cookie = header(&response, "set-cookie");
+    for part in [
+        "ptp_session=",
+        "HttpOnly",
+        "Secure",
+        "SameSite=Lax",
+        "Path=/",
+    ] {
+        assert!(set_cookie.contains(part), "{set_cookie} lacks {part}");
+    }
+    let browser = Browser {
+        cookie: session_cookie(&response),
+    };
+    let me = browser.me().await.unwrap();
+    assert_eq!(me.email.as_deref(), Some(email.as_str()));
+    assert_eq!(me.kind, UserKind::Member);
+    assert!(me.name.is_some() && me.avatar_url.is_some());
+}
+
+#[tokio::test]
+async fn a_replayed_or_unknown_state_is_refused() {
+    let _db = DATABASE.read().await;
+    if !local_sign_in_available().await {
+        return;
+    }
+    let start = client().get(url("/api/v1/auth/google/start")).fetch().await;
+    let consent = client().get(location(&start)).fetch().await;
+    let callback = location(&consent);
+    assert_eq!(
+        client().get(&callback).fetch().await.status(),
+        302,
+        "first use signs in"
+    );
+    let replay = client().get(&callback).fetch().await;
+    assert_eq!(replay.status(), 400, "the same state a second time");
+    assert_eq!(error_body(replay).await.error.code, ErrorCode::InvalidInput);
+
+    let forged = client()
+        .get(url(
+            "/api/v1/auth/google/callback?code=x&state=never-issued",
+        ))
+        .fetch()
+        .await;
+    assert_eq!(forged.status(), 400);
+    let missing = client()
+        .get(url("/api/v1/auth/google/callback"))
+        .fetch()
+        .await;
+    assert_eq!(missing.status(), 400);
+}
+
+#[tokio::test]
+async fn declined_consent_and_unverified_emails_do_not_sign_in() {
+    let _db = DATABASE.read().await;
+    if !local_sign_in_available().await {
+        return;
+    }
+    let start = client().get(url("/api/v1/auth/google/start")).fetch().await;
+    let provider = url::Url::parse(&location(&start)).unwrap();
+    let state = provider
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let declined = client()
+        .get(url("/api/v1/auth/google/callback"))
+        .query(&[("state", state.as_str()), ("error", "access_denied")])
+        .fetch()
+        .await;
+    assert_eq!(declined.status(), 400);
+    assert!(session_cookie(&declined).is_none());
+    assert!(
+        error_body(declined)
+            .await
+            .error
+            .message
+            .contains("access_denied")
+    );
+
+    let unverified = Browser::anonymous()
+        .sign_in_response(&unique_email("unverified"), "/")
+        .await;
+    assert_eq!(unverified.status(), 400);
+    assert!(
+        error_body(unverified)
+            .await
+            .error
+            .message
+            .contains("verified email")
+    );
+}
+
+#[tokio::test]
+async fn return_to_must_be_a_path_on_this_site() {
+    for bad in [
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "account",
+    ] {
+        let response = client()
+            .get(url("/api/v1/auth/google/start"))
+            .query(&[("return_to", bad)])
+            .fetch()
+            .await;
+        assert_eq!(response.status(), 400, "{bad}");
+        let body = error_body(response).await;
+        assert_eq!(body.error.code, ErrorCode::InvalidInput, "{bad}");
+        assert_eq!(body.error.details.unwrap()["field"], "return_to");
+    }
+}
+
+/// A session token signed with `key` (the stack's own when it is the local one).
+fn token(key: &[u8], claims: serde_json::Value, algorithm: jsonwebtoken::Algorithm) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(algorithm),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(key),
+    )
+    .unwrap()
+}
+
+async fn status_with_cookie(cookie: &str) -> (u16, bool) {
+    let response = Browser {
+        cookie: Some(cookie.to_string()),
+    }
+    .request(Method::POST, "/api/v1/auth/sign-out")
+    .fetch()
+    .await;
+    let cleared = session_cookie(&response).is_some_and(|value| value.is_empty());
+    let status = response.status().as_u16();
+    if status == 401 {
+        assert_eq!(
+            error_body(response).await.error.code,
+            ErrorCode::Unauthorized
+        );
+    }
+    (status, cleared)
+}
+
+#[tokio::test]
+async fn tampered_expired_unsigned_wrong_key_and_revoked_sessions_get_401() {
+    let _db = DATABASE.read().await;
+    if !local_sign_in_available().await {
+        return;
+    }
+    let mut browser = Browser::anonymous();
+    let me = browser.sign_in(&unique_email("tokens")).await;
+    let good = browser.cookie.clone().unwrap();
+    let (head, rest) = good.split_once('.').unwrap();
+    let (_, signature) = rest.split_once('.').unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let claims = |exp: u64| serde_json::json!({"sub": me.id, "sid": "x", "kind": "member", "iat": now - 10, "exp": exp});
+
+    let b64 = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+    let forged_payload = b64(&claims(now + 3600).to_string());
+    let tampered = format!("{head}.{forged_payload}.{signature}");
+    let none = format!(
+        "{}.{}.",
+        b64(r#"{"alg":"none","typ":"JWT"}"#),
+        b64(&claims(now + 3600).to_string())
+    );
+    let wrong_key = token(
+        b"not-the-server-key-not-the-server-key",
+        claims(now + 3600),
+        jsonwebtoken::Algorithm::HS256,
+    );
+    for (what, cookie) in [
+        ("tampered", tampered),
+        ("alg none", none),
+        ("wrong key", wrong_key),
+        ("garbage", "abc".into()),
+    ] {
+        assert_eq!(
+            status_with_cookie(&cookie).await,
+            (401, true),
+            "{what}: refused, and the cookie cleared"
+        );
+    }
+    if let Some(secret) = jwt_secret() {
+        let expired = token(
+            secret.as_bytes(),
+            claims(now - 1),
+            jsonwebtoken::Algorithm::HS256,
+        );
+        assert_eq!(status_with_cookie(&expired).await, (401, true), "expired");
+        let other_alg = token(
+            secret.as_bytes(),
+            claims(now + 3600),
+            jsonwebtoken::Algorithm::HS512,
+        );
+        assert_eq!(
+            status_with_cookie(&other_alg).await,
+            (401, true),
+            "HS512 with the right key"
+        );
+    } else {
+        assert!(
+            std::env::var("PTP_REQUIRE_LOCAL").is_err(),
+            "PTP_JWT_SECRET is missing on the local stack"
+        );
+    }
+
+    // Signing out revokes at once: the same, still unexpired, token is refused next time.
+    assert_eq!(status_with_cookie(&good).await.0, 204);
+    assert_eq!(status_with_cookie(&good).await.0, 401);
+    assert!(browser.me().await.is_none());
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_of_the_member() {
+    let _db = DATABASE.read().await;
+    if !local_sign_in_available().await {
+        return;
+    }
+    let email = unique_email("everywhere");
+    let (mut laptop, mut phone, mut other) = (
+        Browser::anonymous(),
+        Browser::anonymous(),
+        Browser::anonymous(),
+    );
+    laptop.sign_in(&email).await;
+    phone.sign_in(&email).await;
+    other.sign_in(&unique_email("bystander")).await;
+    let response = laptop
+        .request(Method::POST, "/api/v1/auth/sign-out-everywhere")
+        .fetch()
+        .await;
+    assert_eq!(response.status(), 204);
+    assert!(laptop.me().await.is_none());
+    assert!(
+        phone.me().await.is_none(),
+        "the other device is signed out on its very next request"
+    );
+    assert!(other.me().await.is_some(), "other people are not");
+}
+
+#[tokio::test]
+async fn cookie_writes_from_another_site_are_refused_and_change_nothing() {
+    let _db = DATABASE.read().await;
+    if !local_sign_in_available().await {
+        return;
+    }
+    let mut browser = Browser::anonymous();
+    browser.sign_in(&unique_email("csrf")).await;
+    let cookie = format!("ptp_session={}", browser.cookie.clone().unwrap());
+    let attempts = [
+        vec![("origin", "https://evil.example")],
+        vec![
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ],
+        vec![("sec-fetch-site", "same-site")],
+        vec![],
+    ];
+    for headers in attempts {
+        let mut request = client()
+            .post(url("/api/v1/auth/sign-out"))
+            .header("cookie", &cookie);
+        for (name, value) in &headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.fetch().await;
+        assert_eq!(response.status(), 403, "{headers:?}");
+        assert_eq!(error_body(response).await.error.code, ErrorCode::Forbidden);
+    }
+    assert!(
+        browser.me().await.is_some(),
+        "still signed in: nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn a_guest_practises_without_an_account_and_is_merged_on_sign_in() {
+    let _db = DATABASE.read().await;
+    let created = Browser::anonymous()
+        .post_json("/api/v1/auth/guest", serde_json::json!({}))
+        .await;
+    assert_eq!(created.status(), 201);
+    let guest = Browser {
+        cookie: session_cookie(&created),
+    };
+    let me: ptp_shared::Me = created.json().await.unwrap();
+    assert_eq!(me.kind, UserKind::Guest);
+    assert!(me.email.is_none());
+    let again = guest
+        .post_json("/api/v1/auth/guest", serde_json::json!({}))
+        .await;
+    assert_eq!(again.status(), 200, "one guest per browser");
+    assert_eq!(again.json::<ptp_shared::Me>().await.unwrap().id, me.id);
+    let keys = guest.get("/api/v1/me/api-keys").await;
+    assert_eq!(keys.status(), 403, "guests cannot hold API keys");
+
+    if !local_sign_in_available().await {
+        return;
+    }
+    let response = guest
+        .sign_in_response(&unique_email("converted"), "/")
+        .await;
+    assert_eq!(response.status(), 302);
+    let member = Browser {
+        cookie: session_cookie(&response),
+    };
+    let now = member.me().await.unwrap();
+    assert_eq!(now.kind, UserKind::Member);
+    assert_ne!(now.id, me.id);
+    assert!(
+        guest.me().await.is_none(),
+        "the guest session ended with the merge"
+    );
+}
+
+#[tokio::test]
+async fn visitors_are_nobody_and_stale_cookies_are_cleared() {
+    let visitor = Browser::anonymous().get("/api/v1/auth/session").await;
+    assert_eq!(visitor.status(), 200);
+    assert_eq!(
+        visitor
+            .json::<ptp_shared::SessionInfo>()
+            .await
+            .unwrap()
+            .user,
+        None
+    );
+    let stale = Browser {
+        cookie: Some("not.a.token".into()),
+    }
+    .get("/api/v1/auth/session")
+    .await;
+    assert_eq!(stale.status(), 200);
+    assert_eq!(
+        session_cookie(&stale).as_deref(),
+        Some(""),
+        "the broken cookie is cleared"
+    );
+    let me = Browser::anonymous().get("/api/v1/me").await;
+    assert_eq!(me.status(), 401);
+    assert!(header(&me, "www-authenticate").starts_with("Bearer"));
+}

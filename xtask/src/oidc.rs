@@ -1,0 +1,57 @@
+//! The local stand-in for Google Sign-In: a real OpenID Connect provider (`xtask/oidc-provider.mjs`
+//! on oauth2-mock-server) on a free port. The Worker finds it through `GOOGLE_ISSUER`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use nix::sys::signal::Signal;
+
+use crate::bootstrap::Tools;
+use crate::cmd::command;
+use crate::process::{Service, free_port};
+
+/// The client id the Worker presents locally (the stand-in accepts any).
+pub const CLIENT_ID: &str = "pingtopass-local.apps.googleusercontent.com";
+
+pub struct Provider {
+    pub issuer: String,
+    pub service: Service,
+}
+
+pub fn start(tools: &Tools, log: &Path) -> Result<Provider> {
+    let port = free_port()?;
+    let issuer = format!("http://127.0.0.1:{port}");
+    let mut node = command("node");
+    node.current_dir(&tools.paths.root)
+        .arg(tools.paths.root.join("xtask/oidc-provider.mjs"))
+        .arg(port.to_string());
+    let mut service = Service::spawn("oidc-provider", &mut node, Some(log), Signal::SIGTERM)?;
+    let discovery = format!("{issuer}/.well-known/openid-configuration");
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if client
+            .get(&discovery)
+            .send()
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return Ok(Provider { issuer, service });
+        }
+        if let Some(status) = service.exited() {
+            bail!(
+                "the OpenID Connect provider exited ({status})\n{}",
+                service.log_tail(20)
+            );
+        }
+        if Instant::now() > deadline {
+            bail!(
+                "the OpenID Connect provider did not answer {discovery} within 30 s\n{}",
+                service.log_tail(20)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
