@@ -10,6 +10,7 @@ mod oidc;
 mod paths;
 mod process;
 mod random;
+mod remote_db;
 mod sqld;
 mod stack;
 mod steps;

@@ -117,15 +117,7 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS _migrations (\
 /// Applies pending migrations and returns how many ran.
 pub fn apply(dir: &Path, url: &str, token: &str) -> Result<usize> {
     let files = load(dir)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let db = libsql::Builder::new_remote(url.to_string(), token.to_string())
-            .build()
-            .await
-            .with_context(|| format!("connecting to {url}"))?;
-        let conn = db.connect()?;
+    crate::remote_db::with_connection(url, token, async |conn| {
         conn.execute(CREATE_TABLE, ())
             .await
             .context("creating _migrations")?;

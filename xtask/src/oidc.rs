@@ -2,9 +2,9 @@
 //! on oauth2-mock-server) on a free port. The Worker finds it through `GOOGLE_ISSUER`.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use nix::sys::signal::Signal;
 
 use crate::bootstrap::Tools;
@@ -28,30 +28,6 @@ pub fn start(tools: &Tools, log: &Path) -> Result<Provider> {
         .arg(port.to_string());
     let mut service = Service::spawn("oidc-provider", &mut node, Some(log), Signal::SIGTERM)?;
     let discovery = format!("{issuer}/.well-known/openid-configuration");
-    let client = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(2))
-        .build()?;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if client
-            .get(&discovery)
-            .send()
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Ok(Provider { issuer, service });
-        }
-        if let Some(status) = service.exited() {
-            bail!(
-                "the OpenID Connect provider exited ({status})\n{}",
-                service.log_tail(20)
-            );
-        }
-        if Instant::now() > deadline {
-            bail!(
-                "the OpenID Connect provider did not answer {discovery} within 30 s\n{}",
-                service.log_tail(20)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    service.wait_for_http(&discovery, |status| status == 200, Duration::from_secs(30))?;
+    Ok(Provider { issuer, service })
 }

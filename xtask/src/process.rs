@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use std::sync::{Mutex, OnceLock, mpsc};
+
+use anyhow::{Context, Result, bail};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
@@ -98,6 +100,47 @@ impl Service {
         let _ = self.child.wait();
     }
 
+    /// Polls `url` until it answers with a status `ready` accepts (reading each answer in full),
+    /// failing early when the service exits or Ctrl-C comes, and after `within`.
+    pub fn wait_for_http(
+        &mut self,
+        url: &str,
+        ready: impl Fn(u16) -> bool,
+        within: Duration,
+    ) -> Result<u16> {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()?;
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(response) = client.get(url).send() {
+                let status = response.status().as_u16();
+                // Hanging up mid-response makes workerd log a broken pipe.
+                let _ = response.bytes();
+                if ready(status) {
+                    return Ok(status);
+                }
+            }
+            if let Some(status) = self.exited() {
+                bail!(
+                    "{} exited ({status}) before answering {url}\n{}",
+                    self.name,
+                    self.log_tail(30)
+                );
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "{} did not answer {url} within {within:?}\n{}",
+                    self.name,
+                    self.log_tail(30)
+                );
+            }
+            if interrupted_within(Duration::from_millis(100)) {
+                bail!("interrupted");
+            }
+        }
+    }
+
     /// The last lines of its log, to show why it failed.
     pub fn log_tail(&self, lines: usize) -> String {
         let Some(path) = &self.log else {
@@ -161,4 +204,23 @@ impl PidFile {
         let text: String = pgids.iter().map(|p| format!("{p}\n")).collect();
         fs::write(&self.0, text).with_context(|| format!("writing {}", self.0.display()))
     }
+}
+
+/// Takes over Ctrl-C (and SIGTERM) so xtask can stop its services in order; call first thing.
+pub fn interrupts() -> &'static Mutex<mpsc::Receiver<()>> {
+    static RECEIVER: OnceLock<Mutex<mpsc::Receiver<()>>> = OnceLock::new();
+    RECEIVER.get_or_init(|| {
+        let (sender, receiver) = mpsc::channel();
+        let _ = ctrlc::set_handler(move || {
+            let _ = sender.send(());
+        });
+        Mutex::new(receiver)
+    })
+}
+
+/// Waits up to `timeout` for Ctrl-C; true if it came.
+pub fn interrupted_within(timeout: Duration) -> bool {
+    interrupts()
+        .lock()
+        .is_ok_and(|receiver| receiver.recv_timeout(timeout).is_ok())
 }

@@ -3,9 +3,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use ed25519_dalek::SigningKey;
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
 use ed25519_dalek::pkcs8::{EncodePrivateKey, EncodePublicKey};
@@ -87,33 +87,11 @@ impl Sqld {
             Some(&self.dir.join("sqld.log")),
             Signal::SIGTERM,
         )?;
-        let health = format!("{}/health", self.url());
-        let client = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(2))
-            .build()?;
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if client
-                .get(&health)
-                .send()
-                .is_ok_and(|r| r.status().is_success())
-            {
-                break;
-            }
-            if let Some(status) = service.exited() {
-                bail!(
-                    "sqld exited ({status}) before answering\n{}",
-                    service.log_tail(20)
-                );
-            }
-            if Instant::now() > deadline {
-                bail!(
-                    "sqld did not answer {health} within 30 s\n{}",
-                    service.log_tail(20)
-                );
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        service.wait_for_http(
+            &format!("{}/health", self.url()),
+            |status| status == 200,
+            Duration::from_secs(30),
+        )?;
         self.service = Some(service);
         fs::write(Self::url_file(&self.dir), self.url())?;
         Ok(())

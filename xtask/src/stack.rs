@@ -4,15 +4,14 @@
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
 use crate::bootstrap::{self, Needs, Tools};
 use crate::paths::Paths;
-use crate::process::{PidFile, Service, free_port, port_is_free};
+use crate::process::{PidFile, Service, free_port, interrupted_within, interrupts, port_is_free};
 use crate::sqld::Sqld;
 use crate::steps::Steps;
 use crate::{build, migrate, oidc, random, wrangler};
@@ -139,7 +138,12 @@ impl Stack {
                 provider.service.pid(),
                 worker.pid(),
             ])?;
-            let status = wait_for_worker(&url, &mut worker)?;
+            // Any answer will do (a 503 is one: the footer and the tests report it).
+            let status = worker.wait_for_http(
+                &format!("{url}/api/health"),
+                |_| true,
+                Duration::from_secs(90),
+            )?;
             Ok((worker, format!("{url} (health {status})")))
         })?;
         fs::write(dir.join("url"), &url)?;
@@ -183,38 +187,6 @@ impl Stack {
         }
         let _ = fs::remove_file(self.state.dir.join("url"));
         let _ = fs::remove_file(self.state.dir.join("pids"));
-    }
-}
-
-/// Waits until the Worker answers `/api/health` with any status (503 is an answer: the footer and
-/// the tests report it); returns the status.
-fn wait_for_worker(url: &str, worker: &mut Service) -> Result<u16> {
-    let client = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()?;
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        if let Ok(response) = client.get(format!("{url}/api/health")).send() {
-            let status = response.status().as_u16();
-            // Read the body: hanging up mid-response makes workerd log a broken pipe.
-            let _ = response.bytes();
-            return Ok(status);
-        }
-        if let Some(status) = worker.exited() {
-            bail!(
-                "wrangler exited ({status}) before the Worker answered\n{}",
-                worker.log_tail(30)
-            );
-        }
-        if Instant::now() > deadline {
-            bail!(
-                "the Worker did not answer {url}/api/health within 90 s\n{}",
-                worker.log_tail(30)
-            );
-        }
-        if interrupted_within(Duration::from_millis(250)) {
-            bail!("interrupted");
-        }
     }
 }
 
@@ -296,25 +268,6 @@ fn missing_generated<'a>(example: &'a str, current: &str) -> Vec<&'a str> {
             })
         })
         .collect()
-}
-
-/// Takes over Ctrl-C (and SIGTERM) so xtask can stop its services in order; call first thing.
-pub fn interrupts() -> &'static Mutex<mpsc::Receiver<()>> {
-    static RECEIVER: OnceLock<Mutex<mpsc::Receiver<()>>> = OnceLock::new();
-    RECEIVER.get_or_init(|| {
-        let (sender, receiver) = mpsc::channel();
-        let _ = ctrlc::set_handler(move || {
-            let _ = sender.send(());
-        });
-        Mutex::new(receiver)
-    })
-}
-
-/// Waits up to `timeout` for Ctrl-C; true if it came.
-pub fn interrupted_within(timeout: Duration) -> bool {
-    interrupts()
-        .lock()
-        .is_ok_and(|receiver| receiver.recv_timeout(timeout).is_ok())
 }
 
 pub fn dev() -> Result<()> {

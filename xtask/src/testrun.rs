@@ -15,8 +15,9 @@ use crate::bootstrap::{self, Needs, Tools};
 use crate::build;
 use crate::cmd::command;
 use crate::process::free_port;
+use crate::process::interrupts;
 use crate::sqld::Sqld;
-use crate::stack::{Stack, StackDir, StackOptions, generate_secrets, interrupts, write_private};
+use crate::stack::{Stack, StackDir, StackOptions, generate_secrets, write_private};
 
 #[derive(Default)]
 struct Tally {

@@ -74,22 +74,14 @@ async fn a_key_is_shown_once_works_with_its_scope_and_dies_when_revoked() {
     assert!(used.keys[0].last_used_at.is_some());
 
     let revoke = browser
-        .request(
-            Method::DELETE,
-            &format!("/api/v1/me/api-keys/{}", created.key.id),
-        )
-        .fetch()
+        .delete(&format!("/api/v1/me/api-keys/{}", created.key.id))
         .await;
     assert_eq!(revoke.status(), 204);
     let after = with_key(&created.secret, "/api/v1/me").await;
     assert_eq!(after.status(), 401, "revoked keys fail on the next request");
     assert_eq!(error_body(after).await.error.code, ErrorCode::Unauthorized);
     let again = browser
-        .request(
-            Method::DELETE,
-            &format!("/api/v1/me/api-keys/{}", created.key.id),
-        )
-        .fetch()
+        .delete(&format!("/api/v1/me/api-keys/{}", created.key.id))
         .await;
     assert_eq!(again.status(), 404);
 }

@@ -198,6 +198,10 @@ impl Browser {
         self.request(reqwest::Method::GET, path).fetch().await
     }
 
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.request(reqwest::Method::DELETE, path).fetch().await
+    }
+
     pub async fn post_json(&self, path: &str, body: serde_json::Value) -> Reply {
         self.request(reqwest::Method::POST, path)
             .json(&body)
