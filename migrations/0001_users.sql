@@ -1,5 +1,5 @@
 -- Everyone who uses PingToPass: members (signed in with Google) and guests (practising without an
--- account, held by a session cookie; their history moves into the account they sign in to).
+-- account, held by a session cookie, whose history moves into the account they sign in to).
 -- Timestamps are RFC 3339 UTC text, as SQLite's strftime writes them.
 CREATE TABLE users (
     id           TEXT PRIMARY KEY,                 -- opaque, random, URL-safe
@@ -14,7 +14,7 @@ CREATE TABLE users (
     daily_goal   INTEGER NOT NULL DEFAULT 20 CHECK (daily_goal BETWEEN 1 AND 500),
     created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     last_seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    -- Members have a Google identity and an email; guests have neither.
+    -- Members have a Google identity and an email, guests have neither.
     CHECK ((kind = 'member') = (google_sub IS NOT NULL)),
     CHECK ((kind = 'member') = (email IS NOT NULL))
 ) STRICT;

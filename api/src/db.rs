@@ -264,6 +264,18 @@ impl Row<'_> {
         }
     }
 
+    /// A REAL column (integers are widened: SQLite may store 1.0 as 1).
+    pub fn value_f64(&self, column: &str) -> Result<Option<f64>, DbError> {
+        match self.value(column)? {
+            Value::Null => Ok(None),
+            Value::Float { value } => Ok(Some(*value)),
+            Value::Integer { value } => Ok(Some(*value as f64)),
+            other => Err(DbError::Protocol(format!(
+                "{column} is not a number: {other:?}"
+            ))),
+        }
+    }
+
     pub fn int(&self, column: &str) -> Result<i64, DbError> {
         self.opt_int(column)?
             .ok_or_else(|| DbError::Protocol(format!("{column} is NULL")))

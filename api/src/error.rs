@@ -58,6 +58,12 @@ pub enum ApiError {
     CrossSite,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A conflict with structured details (e.g. a mock's shortfall per domain).
+    #[error("conflict: {message}")]
+    ConflictWith { message: String, details: Value },
+    /// A bug or corrupt data on our side; the cause is logged, never shown.
+    #[error("internal: {0}")]
+    Internal(String),
     #[error(transparent)]
     Database(#[from] DbError),
     #[error(transparent)]
@@ -180,7 +186,15 @@ impl ApiError {
                 reason.clone(),
                 None,
             ),
-            Database(DbError::Statement { .. } | DbError::Protocol(_)) | Storage(_) => (
+            ConflictWith { message, details } => (
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                message.clone(),
+                details.as_object().cloned(),
+            ),
+            Database(DbError::Statement { .. } | DbError::Protocol(_))
+            | Storage(_)
+            | Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorCode::Internal,
                 "Something went wrong on our side; it has been logged.".into(),

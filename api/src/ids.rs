@@ -11,6 +11,13 @@ pub fn random_token(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buffer)
 }
 
+/// `N` random bytes (draw seeds).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buffer = [0u8; N];
+    getrandom::getrandom(&mut buffer).expect("the platform CSPRNG is available");
+    buffer
+}
+
 /// A new row id: 128 random bits, 22 URL-safe characters.
 pub fn new_id() -> String {
     random_token(16)

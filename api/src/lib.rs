@@ -16,6 +16,7 @@ pub mod http;
 pub mod ids;
 pub mod ports;
 pub mod store;
+pub mod time;
 
 mod platform;
 

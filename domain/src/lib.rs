@@ -7,7 +7,14 @@
 //! `yew`, `libsql` or any HTTP or storage crate.
 
 pub mod account;
+pub mod draw;
+pub mod exam;
 pub mod navigation;
+pub mod question;
+pub mod readiness;
+pub mod schedule;
+pub mod session;
+pub mod streak;
 
 pub use account::{ApiKeyName, DailyGoal, DisplayName, ExamCode, ValidationError};
 pub use navigation::ReturnPath;

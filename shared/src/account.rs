@@ -78,6 +78,34 @@ pub struct AccountExport {
     pub exported_at: String,
     pub user: Me,
     pub api_keys: Vec<ApiKeyInfo>,
+    pub sessions: Vec<crate::learning::Attempt>,
+    pub answers: Vec<ExportedAnswer>,
+    pub review_cards: Vec<ExportedCard>,
+}
+
+/// One answer, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedAnswer {
+    pub session: String,
+    pub question: String,
+    pub answer: Vec<String>,
+    pub credit: f64,
+    pub correct: bool,
+    pub elapsed_ms: u64,
+    pub answered_at: String,
+}
+
+/// One spaced-review card, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedCard {
+    pub question: String,
+    pub due_at: String,
+    pub stability: f64,
+    pub difficulty: f64,
+    pub reps: u32,
+    pub lapses: u32,
 }
 
 /// What an API key may do. A request needs the scope its route names.

@@ -5,10 +5,18 @@
 pub mod account;
 pub mod error;
 pub mod health;
+pub mod learning;
 
 pub use account::{
-    AccountExport, ApiKeyInfo, ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, Me, Role, Scope,
-    SessionInfo, UpdateMe, UserKind, UserList, UserSummary,
+    AccountExport, ApiKeyInfo, ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ExportedAnswer,
+    ExportedCard, Me, Role, Scope, SessionInfo, UpdateMe, UserKind, UserList, UserSummary,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use health::{CheckStatus, HealthChecks, HealthResponse};
+pub use learning::{
+    AnswerOutcome, Attempt, Choice, DailyAccuracy, DomainProgress, DomainReadiness, DomainScore,
+    DueExam, DueReviews, ExamDetail, ExamDomain, ExamList, ExamSummary, Filter, Mode, Navigation,
+    Progress, QuestionEdit, QuestionKind, QuestionList, QuestionView, Readiness, ReportList,
+    ReportQuestion, ReportReason, ReportStatus, ReportView, Resolution, ResolveReport, SessionItem,
+    SessionResult, SessionView, SetFlag, Solution, StartSession, SubmitAnswer,
+};

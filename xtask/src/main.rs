@@ -11,6 +11,7 @@ mod paths;
 mod process;
 mod random;
 mod remote_db;
+mod seed;
 mod sqld;
 mod stack;
 mod steps;
@@ -52,6 +53,15 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Load the exams and question bank in seed/ into a database (Turso or any libSQL server).
+    Seed {
+        /// libsql://…, https://… or http://… [env: TURSO_DATABASE_URL]
+        #[arg(long, env = "TURSO_DATABASE_URL")]
+        url: String,
+        /// Database auth token [env: TURSO_AUTH_TOKEN]
+        #[arg(long, env = "TURSO_AUTH_TOKEN", hide_env_values = true)]
+        token: String,
+    },
     /// Apply migrations/ to a database (Turso or any libSQL server).
     Migrate {
         /// libsql://…, https://… or http://… [env: TURSO_DATABASE_URL]
@@ -88,6 +98,16 @@ fn main() {
         Command::Admin {
             action: AdminAction::Grant { email, url, token },
         } => admin_grant(&email, url, token),
+        Command::Seed { url, token } => {
+            seed::apply(&paths::Paths::discover().root.join("seed"), &url, &token).map(|written| {
+                println!(
+                    "{}",
+                    written.map_or("the bank is already up to date".into(), |n| format!(
+                        "{n} questions written"
+                    ))
+                );
+            })
+        }
         Command::Migrate { url, token } => {
             migrate::apply(&paths::Paths::discover().migrations(), &url, &token).map(drop)
         }

@@ -37,6 +37,18 @@ pub fn load(dir: &Path) -> Result<Vec<Migration>> {
             format!("{file}: migration files are named NNNN_lowercase_name.sql")
         })?;
         let sql = fs::read_to_string(dir.join(&file)).with_context(|| format!("reading {file}"))?;
+        if let Some((line, _)) = sql
+            .lines()
+            .enumerate()
+            .find(|(_, line)| line.split_once("--").is_some_and(|(_, c)| c.contains(';')))
+        {
+            // The libSQL client splits a batch at every ';', comments included, and the server
+            // then answers with an unrelated error ("interrupted").
+            bail!(
+                "{file}:{}: a comment contains ';', which the libSQL client mistakes for the end of a statement",
+                line + 1
+            );
+        }
         let checksum = format!("{:x}", Sha256::digest(sql.as_bytes()));
         migrations.push(Migration {
             version,
@@ -170,6 +182,20 @@ mod tests {
             file: m.file.clone(),
             checksum: m.checksum.clone(),
         }
+    }
+
+    #[test]
+    fn a_semicolon_in_a_comment_is_refused_before_it_reaches_the_database() {
+        let dir = std::env::temp_dir().join(format!("ptp-migrate-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("0001_a.sql"),
+            "CREATE TABLE a (\n  x TEXT -- one; two\n);\n",
+        )
+        .unwrap();
+        let err = load(&dir).unwrap_err().to_string();
+        assert!(err.contains("0001_a.sql:2"), "{err}");
+        let _ = fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -95,6 +95,13 @@ impl Stack {
                 },
             ))
         })?;
+        steps.run("exams and question bank", || {
+            let written = crate::seed::apply(&tools.paths.root.join("seed"), &db_url, &db_token)?;
+            Ok((
+                (),
+                written.map_or("up to date".into(), |n| format!("{n} questions loaded")),
+            ))
+        })?;
         let provider = steps.run("Google sign-in stand-in (OIDC)", || {
             let provider = oidc::start(tools, &dir.join("oidc-provider.log"))?;
             let issuer = provider.issuer.clone();

@@ -47,7 +47,7 @@ pub async fn health<P: Platform>(State(platform): State<P>) -> Response {
             queue,
         },
         version: crate::build_version(),
-        timestamp: rfc3339(platform.now_millis()),
+        timestamp: crate::time::rfc3339(platform.now_millis()),
     };
     let status = if healthy {
         StatusCode::OK
@@ -80,13 +80,6 @@ async fn timed<P: Platform>(
             error: Some(error),
         },
     }
-}
-
-fn rfc3339(millis: u64) -> String {
-    let millis = i64::try_from(millis).unwrap_or(i64::MAX);
-    chrono::DateTime::from_timestamp_millis(millis)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::auth::access::{Member, ProfileRead, Scoped, Session};
 use crate::auth::session;
 use crate::error::ApiError;
 use crate::ports::Platform;
-use crate::store::{api_keys, users};
+use crate::store::{api_keys, progress, users};
 
 /// The caller's profile. Browsers, and API keys with `profile:read`.
 #[utoipa::path(
@@ -98,13 +98,15 @@ pub async fn export_me<P: Platform>(
     let db = platform.database()?;
     let user = caller.user(&platform).await?;
     let keys = api_keys::list(db, &user.id).await?;
-    let exported_at = chrono::DateTime::from_timestamp_millis(platform.now_millis() as i64)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (sessions, answers, review_cards) = progress::history(db, &user.id).await?;
+    let exported_at = crate::time::rfc3339(platform.now_millis());
     let export = AccountExport {
         exported_at,
         user: user.to_me(),
         api_keys: keys,
+        sessions,
+        answers,
+        review_cards,
     };
     let mut response = Json(export).into_response();
     let headers = response.headers_mut();

@@ -6,12 +6,16 @@
 mod admin;
 mod assets;
 mod auth;
+pub mod catalog;
 mod edge;
 mod health;
 pub mod json;
 mod keys;
 mod me;
 pub mod openapi;
+mod progress;
+mod reports;
+mod sessions;
 
 use axum::Router;
 use axum::extract::OriginalUri;
@@ -77,6 +81,23 @@ documented!(
     keys::create_key,
     keys::revoke_key,
     admin::list_users,
+    catalog::list_exams,
+    catalog::list_exams_legacy,
+    catalog::get_exam,
+    catalog::list_questions,
+    catalog::list_questions_legacy,
+    sessions::start,
+    sessions::get_session,
+    sessions::answer,
+    sessions::flag,
+    sessions::finish,
+    sessions::review,
+    progress::get_progress,
+    progress::get_readiness,
+    progress::get_due,
+    reports::report,
+    reports::list_reports,
+    reports::resolve,
 );
 
 /// Builds the whole router over a platform.
@@ -116,7 +137,7 @@ mod tests {
 
     #[test]
     fn unknown_api_paths_are_json_404s_never_the_spa() {
-        for path in ["/api/nope", "/api/v1/exams/xyz", "/api"] {
+        for path in ["/api/nope", "/api/v1/nothing/here", "/api"] {
             let response = block_on(request(FakePlatform::healthy(), "GET", path, &[], ""));
             assert_eq!(response.status(), 404, "{path}");
             assert_eq!(response.headers()["content-type"], "application/json");

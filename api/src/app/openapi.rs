@@ -58,6 +58,10 @@ impl Modify for SecuritySchemes {
         (name = "auth", description = "Signing in and out"),
         (name = "account", description = "The caller's own account"),
         (name = "api keys", description = "Keys for third-party access"),
+        (name = "catalogue", description = "Exams and the published question bank"),
+        (name = "sessions", description = "Practice and mock exams"),
+        (name = "progress", description = "Progress, readiness and spaced review"),
+        (name = "reports", description = "Reporting problems with questions"),
         (name = "admin", description = "Administration (admins only)"),
     ),
 )]

@@ -199,8 +199,43 @@ impl RequiredScope for ProfileRead {
     const SCOPE: Scope = Scope::ProfileRead;
 }
 
+pub struct CatalogRead;
+impl RequiredScope for CatalogRead {
+    const SCOPE: Scope = Scope::CatalogRead;
+}
+
+pub struct ProgressRead;
+impl RequiredScope for ProgressRead {
+    const SCOPE: Scope = Scope::ProgressRead;
+}
+
+pub struct SessionsWrite;
+impl RequiredScope for SessionsWrite {
+    const SCOPE: Scope = Scope::SessionsWrite;
+}
+
+/// Anyone; when credentials are sent they must be valid, and an API key must hold `S`'s scope.
+pub struct MaybeScoped<S>(pub Option<Caller>, pub PhantomData<S>);
+
+impl<S: RequiredScope, P: Platform> FromRequestParts<P> for MaybeScoped<S> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, platform: &P) -> Result<Self, ApiError> {
+        let caller = identify(parts, platform).await?;
+        if let Some(Caller {
+            credential: Credential::ApiKey { scopes, .. },
+            ..
+        }) = &caller
+            && !scopes.contains(&S::SCOPE)
+        {
+            return Err(ApiError::MissingScope(S::SCOPE));
+        }
+        Ok(MaybeScoped(caller, PhantomData))
+    }
+}
+
 /// A browser session, or an API key holding `S`'s scope.
-pub struct Scoped<S>(pub Caller, PhantomData<S>);
+pub struct Scoped<S>(pub Caller, pub PhantomData<S>);
 
 impl<S: RequiredScope, P: Platform> FromRequestParts<P> for Scoped<S> {
     type Rejection = ApiError;

@@ -1,4 +1,8 @@
 //! SQL, one module per table group. Every function is one database round trip.
 
 pub mod api_keys;
+pub mod catalog;
+pub mod learning;
+pub mod progress;
+pub mod reports;
 pub mod users;

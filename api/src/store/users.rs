@@ -149,9 +149,17 @@ pub async fn upsert_member(
     }
 }
 
-/// Tables whose rows belong to a user through `user_id` and move with a guest into the account
-/// they sign in to. The learning history joins this list as it arrives.
-const GUEST_OWNED_TABLES: &[&str] = &[];
+/// What moves when a guest signs in, in order: sessions and answers wholesale (no answer is lost
+/// or duplicated: they stay in their own sessions); review cards only where the account has none
+/// for that question yet (the account's own schedule wins); reports as filed.
+const MERGE: &[&str] = &[
+    "UPDATE study_sessions SET user_id = ?1 WHERE user_id = ?2",
+    "UPDATE responses SET user_id = ?1 WHERE user_id = ?2",
+    "UPDATE OR IGNORE review_cards SET user_id = ?1 WHERE user_id = ?2",
+    "DELETE FROM review_cards WHERE user_id = ?2",
+    "UPDATE question_reports SET user_id = ?1 WHERE user_id = ?2",
+    "DELETE FROM users WHERE id = ?2 AND kind = 'guest'",
+];
 
 /// Moves everything a guest did into the member's account, then removes the guest, atomically.
 pub async fn merge_guest(
@@ -159,19 +167,10 @@ pub async fn merge_guest(
     guest_id: &str,
     member_id: &str,
 ) -> Result<(), ApiError> {
-    let mut statements: Vec<_> = GUEST_OWNED_TABLES
+    let statements = MERGE
         .iter()
-        .map(|table| {
-            stmt(
-                &format!("UPDATE {table} SET user_id = ? WHERE user_id = ?"),
-                [text(member_id), text(guest_id)],
-            )
-        })
+        .map(|sql| stmt(sql, [text(member_id), text(guest_id)]))
         .collect();
-    statements.push(stmt(
-        "DELETE FROM users WHERE id = ? AND kind = 'guest'",
-        [text(guest_id)],
-    ));
     db.transaction(statements).await?;
     Ok(())
 }
@@ -214,13 +213,20 @@ pub async fn update_profile(
     Ok(UserRecord::first(&db.execute(stmt(&sql, params)).await?)?)
 }
 
-/// Removes the user and everything that is theirs, atomically.
+/// Removes the user and everything that is theirs, atomically. Reports they filed stay for the
+/// admins, without their name.
 pub async fn delete(db: &Database<impl HttpClient>, id: &str) -> Result<(), ApiError> {
-    db.transaction(vec![
-        stmt("DELETE FROM api_keys WHERE user_id = ?", [text(id)]),
-        stmt("DELETE FROM users WHERE id = ?", [text(id)]),
-    ])
-    .await?;
+    let statements = [
+        "DELETE FROM responses WHERE user_id = ?",
+        "DELETE FROM session_questions WHERE session_id IN (SELECT id FROM study_sessions WHERE user_id = ?)",
+        "DELETE FROM study_sessions WHERE user_id = ?",
+        "DELETE FROM review_cards WHERE user_id = ?",
+        "UPDATE question_reports SET user_id = NULL WHERE user_id = ?",
+        "DELETE FROM api_keys WHERE user_id = ?",
+        "DELETE FROM users WHERE id = ?",
+    ];
+    db.transaction(statements.iter().map(|sql| stmt(sql, [text(id)])).collect())
+        .await?;
     Ok(())
 }
 

@@ -1,0 +1,205 @@
+//! Learners report problems with questions; admins work through the queue.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use ptp_domain::ValidationError;
+use ptp_domain::question::AnswerKey;
+use ptp_shared as wire;
+use serde::Deserialize;
+
+use crate::app::json::{ApiJson, ApiQuery};
+use crate::auth::access::{Admin, Session};
+use crate::error::ApiError;
+use crate::ports::Platform;
+use crate::store::{catalog, reports};
+
+const MAX_DETAILS: usize = 2_000;
+
+/// Reports a problem with a question (wrong key, unclear, typo, outdated).
+#[utoipa::path(
+    post,
+    path = "/api/v1/questions/{id}/reports",
+    operation_id = "post_question_reports",
+    tag = "reports",
+    params(("id" = String, Path, description = "Question id")),
+    request_body = wire::ReportQuestion,
+    responses(
+        (status = 201, description = "Filed for the admins", body = wire::ReportView),
+        (status = 400, description = "Unknown reason or details too long", body = ptp_shared::ErrorBody),
+        (status = 401, description = "No session", body = ptp_shared::ErrorBody),
+        (status = 403, description = "An API key, or a cross-site request", body = ptp_shared::ErrorBody),
+        (status = 404, description = "No published question has this id", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn report<P: Platform>(
+    State(platform): State<P>,
+    Session(caller): Session,
+    Path(id): Path<String>,
+    ApiJson(report): ApiJson<wire::ReportQuestion>,
+) -> Result<(StatusCode, Json<wire::ReportView>), ApiError> {
+    let details = report.details.trim();
+    if details.chars().count() > MAX_DETAILS {
+        return Err(ValidationError::new(
+            "details",
+            format!("must be at most {MAX_DETAILS} characters"),
+        )
+        .into());
+    }
+    let filed = reports::create(
+        platform.database()?,
+        &id,
+        &caller.user_id,
+        report.reason,
+        details,
+    )
+    .await?
+    .ok_or_else(|| ApiError::NotFound(format!("The question {id:?}")))?;
+    Ok((StatusCode::CREATED, Json(filed)))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportFilter {
+    /// Default `open`.
+    status: Option<wire::ReportStatus>,
+}
+
+/// The report queue, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/reports",
+    operation_id = "get_admin_reports",
+    tag = "admin",
+    params(ReportFilter),
+    responses(
+        (status = 200, description = "Reports", body = wire::ReportList),
+        (status = 401, description = "No session", body = ptp_shared::ErrorBody),
+        (status = 403, description = "Not an administrator", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn list_reports<P: Platform>(
+    State(platform): State<P>,
+    Admin(_admin): Admin,
+    ApiQuery(filter): ApiQuery<ReportFilter>,
+) -> Result<Json<wire::ReportList>, ApiError> {
+    let status = filter.status.unwrap_or(wire::ReportStatus::Open);
+    Ok(Json(wire::ReportList {
+        reports: reports::list(platform.database()?, status, 200).await?,
+    }))
+}
+
+fn non_empty(field: &'static str, value: &str) -> Result<String, ValidationError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        Err(ValidationError::new(field, "must not be empty"))
+    } else {
+        Ok(trimmed.to_string())
+    }
+}
+
+/// The question after an admin's edit, checked like any question: choices, key and kind agree.
+fn edited(
+    question: &catalog::QuestionRecord,
+    edit: &wire::QuestionEdit,
+) -> Result<reports::ContentChange, ValidationError> {
+    let choices: Vec<String> = match &edit.choices {
+        Some(choices) => choices
+            .iter()
+            .map(|c| non_empty("choices", c))
+            .collect::<Result<_, _>>()?,
+        None => question.choices.clone(),
+    };
+    let key = edit.key.clone().unwrap_or_else(|| question.key.clone());
+    let key_refs: Vec<&str> = key.iter().map(String::as_str).collect();
+    AnswerKey::new(question.kind, choices.len(), &key_refs)?;
+    Ok(reports::ContentChange {
+        stem: edit
+            .stem
+            .as_deref()
+            .map(|s| non_empty("stem", s))
+            .transpose()?
+            .unwrap_or_else(|| question.stem.clone()),
+        choices,
+        key,
+        explanation: edit
+            .explanation
+            .as_deref()
+            .map(|s| non_empty("explanation", s))
+            .transpose()?
+            .unwrap_or_else(|| question.explanation.clone()),
+        references: edit
+            .references
+            .clone()
+            .unwrap_or_else(|| question.references.clone()),
+    })
+}
+
+/// Closes a report: `resolve` with the corrected question (a new version of it) or `dismiss`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/reports/{id}/resolve",
+    operation_id = "post_admin_report_resolve",
+    tag = "admin",
+    params(("id" = String, Path, description = "Report id")),
+    request_body = wire::ResolveReport,
+    responses(
+        (status = 200, description = "The closed report", body = wire::ReportView),
+        (status = 400, description = "The edit breaks the question, or `resolve` without an edit", body = ptp_shared::ErrorBody),
+        (status = 401, description = "No session", body = ptp_shared::ErrorBody),
+        (status = 403, description = "Not an administrator", body = ptp_shared::ErrorBody),
+        (status = 404, description = "No such report", body = ptp_shared::ErrorBody),
+        (status = 409, description = "The report is already closed", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn resolve<P: Platform>(
+    State(platform): State<P>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+    ApiJson(resolution): ApiJson<wire::ResolveReport>,
+) -> Result<Json<wire::ReportView>, ApiError> {
+    let db = platform.database()?;
+    let report = reports::get(db, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("The report {id:?}")))?;
+    if report.status != wire::ReportStatus::Open {
+        return Err(ApiError::Conflict("This report is already closed.".into()));
+    }
+    let note = non_empty("note", &resolution.note)?;
+    let (status, change) = match (resolution.resolution, &resolution.edit) {
+        (wire::Resolution::Resolve, Some(edit)) => {
+            let question = catalog::question(db, &report.question)
+                .await?
+                .ok_or_else(|| ApiError::NotFound("The reported question".into()))?;
+            (wire::ReportStatus::Resolved, Some(edited(&question, edit)?))
+        }
+        (wire::Resolution::Resolve, None) => {
+            return Err(ValidationError::new(
+                "edit",
+                "resolving a report means correcting the question; dismiss it otherwise",
+            )
+            .into());
+        }
+        (wire::Resolution::Dismiss, _) => (wire::ReportStatus::Dismissed, None),
+    };
+    if !reports::close(
+        db,
+        &report,
+        status,
+        &note,
+        &admin.id,
+        change.as_ref(),
+        platform.now_millis(),
+    )
+    .await?
+    {
+        return Err(ApiError::Conflict("This report is already closed.".into()));
+    }
+    let closed = reports::get(db, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("The report {id:?}")))?;
+    Ok(Json(closed))
+}

@@ -1,0 +1,536 @@
+//! Practice and mock sessions: start, answer, flag, finish, review. The server owns the clock:
+//! a mock past its deadline finishes itself (at the deadline) before anything else happens.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use ptp_domain::ValidationError;
+use ptp_domain::draw::{self, Shortfall};
+use ptp_domain::question::Credit;
+use ptp_domain::schedule::{self, Card};
+use ptp_domain::session::{self, Mode, ScoredItem, SessionScore};
+use ptp_shared as wire;
+use serde_json::json;
+
+use crate::app::json::ApiJson;
+use crate::auth::access::{Caller, Scoped, SessionsWrite};
+use crate::error::ApiError;
+use crate::ports::Platform;
+use crate::store::catalog::ExamRecord;
+use crate::store::learning::{self, NewAnswer, NewSession, SessionData};
+use crate::time;
+
+const PRACTICE_DEFAULT: u32 = 10;
+const PRACTICE_MAX: u32 = 50;
+/// A day: longer "time on a question" is a client bug, not a learner.
+const MAX_ELAPSED_MS: u64 = 24 * 3600 * 1000;
+
+fn seed() -> u64 {
+    let bytes = crate::ids::random_bytes::<8>();
+    u64::from_le_bytes(bytes)
+}
+
+fn shortfall_error(exam: &ExamRecord, count: u32, shortfall: &Shortfall) -> ApiError {
+    let missing: u32 = shortfall
+        .domains
+        .iter()
+        .map(|d| d.needed - d.available)
+        .sum();
+    let domains: Vec<_> = shortfall
+        .domains
+        .iter()
+        .map(|d| json!({"domain": d.domain, "name": exam.domain_name(&d.domain), "needed": d.needed, "available": d.available}))
+        .collect();
+    ApiError::ConflictWith {
+        message: format!(
+            "The {} bank is {missing} question(s) short of a {count}-question mock weighted like the real exam; \
+             choose fewer questions.",
+            exam.summary.code
+        ),
+        details: json!({ "shortfall": missing, "domains": domains }),
+    }
+}
+
+/// Starts a practice session (drawn by filter and domains) or a mock (drawn by domain weight,
+/// timed at the real exam's pace).
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions",
+    operation_id = "post_sessions",
+    tag = "sessions",
+    request_body = wire::StartSession,
+    responses(
+        (status = 201, description = "The new session with its questions", body = wire::SessionView),
+        (status = 400, description = "Bad count, domain or option", body = ptp_shared::ErrorBody),
+        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
+        (status = 403, description = "The API key lacks `sessions:write`", body = ptp_shared::ErrorBody),
+        (status = 404, description = "No such exam", body = ptp_shared::ErrorBody),
+        (status = 409, description = "No question matches, or the bank is too small for the mock (with the shortfall)", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = ["sessions:write"])),
+)]
+pub async fn start<P: Platform>(
+    State(platform): State<P>,
+    Scoped(caller, _): Scoped<SessionsWrite>,
+    ApiJson(request): ApiJson<wire::StartSession>,
+) -> Result<(StatusCode, Json<wire::SessionView>), ApiError> {
+    let code = crate::app::catalog::exam_code(&request.exam)?;
+    let db = platform.database()?;
+    let now = platform.now_millis();
+    let mode = match request.mode {
+        wire::Mode::Practice => Mode::Practice,
+        wire::Mode::Mock => Mode::Mock,
+    };
+    if mode == Mode::Mock && (request.domains.is_some() || request.filter.is_some()) {
+        return Err(ValidationError::new(
+            "mode",
+            "a mock draws from every domain by weight: leave out domains and filter",
+        )
+        .into());
+    }
+    let filter = request.filter.unwrap_or_default();
+    let (exam, candidates) = learning::candidates(
+        db,
+        code.as_str(),
+        &caller.user_id,
+        filter,
+        request.domains.as_deref(),
+        now,
+    )
+    .await?
+    .ok_or_else(|| ApiError::NotFound(format!("The exam {}", code.as_str())))?;
+    if let Some(domains) = &request.domains {
+        if domains.is_empty() {
+            return Err(ValidationError::new(
+                "domains",
+                "name at least one domain, or leave it out",
+            )
+            .into());
+        }
+        if let Some(unknown) = domains
+            .iter()
+            .find(|d| !exam.domains.iter().any(|known| &known.code == *d))
+        {
+            return Err(ValidationError::new(
+                "domains",
+                format!("{unknown:?} is not a domain of {}", code.as_str()),
+            )
+            .into());
+        }
+    }
+    let rules = exam.rules()?;
+    let (questions, minutes) = match mode {
+        Mode::Practice => {
+            let count = request.count.unwrap_or(PRACTICE_DEFAULT);
+            if !(1..=PRACTICE_MAX).contains(&count) {
+                return Err(ValidationError::new(
+                    "count",
+                    format!("practice takes 1 to {PRACTICE_MAX} questions"),
+                )
+                .into());
+            }
+            let drawn = draw::draw_practice(&candidates, count, seed());
+            if drawn.is_empty() {
+                let why = match filter {
+                    wire::Filter::All => "no published questions match",
+                    wire::Filter::Unseen => "you have answered every question that matches",
+                    wire::Filter::Missed => "no question you missed matches — well done",
+                    wire::Filter::Due => "nothing is due for review right now",
+                };
+                return Err(ApiError::Conflict(format!(
+                    "Cannot start this practice: {why}."
+                )));
+            }
+            (drawn, None)
+        }
+        Mode::Mock => {
+            let count = request.count.unwrap_or(rules.question_count);
+            if !(1..=rules.question_count).contains(&count) {
+                return Err(ValidationError::new(
+                    "count",
+                    format!("a mock takes 1 to {} questions", rules.question_count),
+                )
+                .into());
+            }
+            let drawn = draw::draw_mock(&candidates, &rules.domains, count, seed())
+                .map_err(|s| shortfall_error(&exam, count, &s))?;
+            (drawn, Some(rules.minutes_for(count)))
+        }
+    };
+    let new = NewSession {
+        user_id: &caller.user_id,
+        exam: code.as_str(),
+        mode,
+        filter: if mode == Mode::Mock {
+            wire::Filter::All
+        } else {
+            filter
+        },
+        navigation: rules.navigation,
+        minutes,
+        now_ms: now,
+    };
+    let id = learning::create(db, &new, &questions).await?;
+    let data = learning::load(db, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("The new session".into()))?;
+    Ok((StatusCode::CREATED, Json(view(&data, now, false)?)))
+}
+
+/// The caller's session, finished first if its time ran out.
+async fn owned<P: Platform>(
+    platform: &P,
+    caller: &Caller,
+    id: &str,
+) -> Result<SessionData, ApiError> {
+    let db = platform.database()?;
+    let data = learning::load(db, id)
+        .await?
+        .filter(|data| data.session.user_id == caller.user_id)
+        .ok_or_else(|| ApiError::NotFound("A session of yours with this id".into()))?;
+    settle(platform, data).await
+}
+
+/// Finishes a mock whose deadline has passed, as of its deadline.
+async fn settle<P: Platform>(platform: &P, mut data: SessionData) -> Result<SessionData, ApiError> {
+    let state = data.session.state();
+    if !state.expired(platform.now_millis()) {
+        return Ok(data);
+    }
+    let deadline = data
+        .session
+        .deadline_ms
+        .unwrap_or_else(|| platform.now_millis());
+    close(platform, &mut data, deadline).await?;
+    Ok(data)
+}
+
+/// Scores a session and stores the result (and, for mocks, the review cards); `data` is updated.
+async fn close<P: Platform>(
+    platform: &P,
+    data: &mut SessionData,
+    at_ms: u64,
+) -> Result<(), ApiError> {
+    let score = score(data)?;
+    let cards = if data.session.mode == Mode::Mock {
+        mock_cards(data, at_ms)?
+    } else {
+        vec![]
+    };
+    let won = learning::finish(platform.database()?, data, &score, at_ms, &cards).await?;
+    if !won {
+        // Someone else finished it in the meantime: show their result.
+        *data = learning::load(platform.database()?, &data.session.id.clone())
+            .await?
+            .ok_or_else(|| ApiError::NotFound("The session".into()))?;
+    } else {
+        data.session.finished_ms = Some(at_ms);
+    }
+    Ok(())
+}
+
+fn score(data: &SessionData) -> Result<SessionScore, ApiError> {
+    let rules = data.exam.rules()?;
+    let items: Vec<ScoredItem> = data
+        .items
+        .iter()
+        .map(|item| ScoredItem {
+            domain: item.question.domain.clone(),
+            credit: data
+                .responses
+                .get(&item.question.id)
+                .map_or(Credit::NONE, |r| Credit::new(r.credit)),
+        })
+        .collect();
+    let order: Vec<String> = rules.domains.iter().map(|d| d.code.clone()).collect();
+    Ok(session::score(
+        &items,
+        data.responses.len() as u32,
+        &rules.scale,
+        &order,
+    ))
+}
+
+/// The review card each answered question of a finished mock moves to.
+fn mock_cards(data: &SessionData, now_ms: u64) -> Result<Vec<(String, Card)>, ApiError> {
+    let per_question = data.exam.rules()?.seconds_per_question();
+    Ok(data
+        .responses
+        .iter()
+        .map(|(question, response)| {
+            let grade = schedule::grade(response.correct, response.elapsed_ms, per_question);
+            (
+                question.clone(),
+                schedule::review(data.cards.get(question), grade, now_ms),
+            )
+        })
+        .collect())
+}
+
+fn result(data: &SessionData) -> Result<wire::SessionResult, ApiError> {
+    let score = score(data)?;
+    let s = &data.exam.summary;
+    Ok(wire::SessionResult {
+        raw: score.raw,
+        scaled: score.scaled,
+        score_min: s.score_min,
+        score_max: s.score_max,
+        passing_score: s.passing_score,
+        passed: (data.session.mode == Mode::Mock).then_some(score.passed),
+        correct: score.correct,
+        answered: score.answered,
+        total: data.items.len() as u32,
+        domains: score
+            .domains
+            .iter()
+            .map(|d| wire::DomainScore {
+                code: d.domain.clone(),
+                name: data.exam.domain_name(&d.domain),
+                questions: d.questions,
+                credit: d.credit,
+                percent: d.share() * 100.0,
+            })
+            .collect(),
+    })
+}
+
+/// The session as its owner sees it. Solutions show for answered practice questions, and for
+/// everything with `review` (finished sessions only).
+fn view(data: &SessionData, now_ms: u64, review: bool) -> Result<wire::SessionView, ApiError> {
+    let session = &data.session;
+    let finished = session.finished_ms.is_some();
+    let items = data
+        .items
+        .iter()
+        .map(|item| {
+            let response = data.responses.get(&item.question.id);
+            let practice_answered = session.mode == Mode::Practice && response.is_some();
+            wire::SessionItem {
+                position: item.position,
+                question: item.question.view(review || practice_answered),
+                answer: response.map(|r| r.answer.clone()),
+                flagged: item.flagged,
+                credit: (practice_answered || (finished && review))
+                    .then(|| response.map_or(0.0, |r| r.credit)),
+            }
+        })
+        .collect();
+    Ok(wire::SessionView {
+        id: session.id.clone(),
+        exam: session.exam.clone(),
+        exam_name: data.exam.summary.name.clone(),
+        mode: match session.mode {
+            Mode::Practice => wire::Mode::Practice,
+            Mode::Mock => wire::Mode::Mock,
+        },
+        filter: session.filter,
+        navigation: data.exam.summary.navigation,
+        started_at: time::rfc3339(session.started_ms),
+        deadline_at: session.deadline_ms.map(time::rfc3339),
+        server_time: time::rfc3339(now_ms),
+        finished_at: session.finished_ms.map(time::rfc3339),
+        furthest: session.furthest,
+        items,
+        result: if finished { Some(result(data)?) } else { None },
+    })
+}
+
+/// One of the caller's sessions. A mock whose time ran out is finished (at its deadline) first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sessions/{id}",
+    operation_id = "get_session",
+    tag = "sessions",
+    params(("id" = String, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "The session", body = wire::SessionView),
+        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
+        (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = ["sessions:write"])),
+)]
+pub async fn get_session<P: Platform>(
+    State(platform): State<P>,
+    Scoped(caller, _): Scoped<SessionsWrite>,
+    Path(id): Path<String>,
+) -> Result<Json<wire::SessionView>, ApiError> {
+    let data = owned(&platform, &caller, &id).await?;
+    Ok(Json(view(&data, platform.now_millis(), false)?))
+}
+
+/// Answers a question. Practice: graded at once with the key and explanation. Mock: recorded; it
+/// may be changed while time remains, unless the exam is forward-only and the learner moved on.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/answers",
+    operation_id = "post_session_answers",
+    tag = "sessions",
+    params(("id" = String, Path, description = "Session id")),
+    request_body = wire::SubmitAnswer,
+    responses(
+        (status = 200, description = "Graded (practice) or recorded (mock)", body = wire::AnswerOutcome),
+        (status = 400, description = "The question is not in this session, or the answer does not fit it", body = ptp_shared::ErrorBody),
+        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
+        (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
+        (status = 409, description = "Finished, time up, already answered (practice) or moved on (forward-only)", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = ["sessions:write"])),
+)]
+pub async fn answer<P: Platform>(
+    State(platform): State<P>,
+    Scoped(caller, _): Scoped<SessionsWrite>,
+    Path(id): Path<String>,
+    ApiJson(submitted): ApiJson<wire::SubmitAnswer>,
+) -> Result<Json<wire::AnswerOutcome>, ApiError> {
+    let data = owned(&platform, &caller, &id).await?;
+    let now = platform.now_millis();
+    let item = data
+        .item(&submitted.question)
+        .ok_or_else(|| ValidationError::new("question", "is not part of this session"))?;
+    if submitted.elapsed_ms > MAX_ELAPSED_MS {
+        return Err(ValidationError::new("elapsed_ms", "must be at most a day").into());
+    }
+    let key = item.question.answer_key().map_err(|err| {
+        ApiError::Internal(format!("stored question {}: {err}", item.question.id))
+    })?;
+    let answer = key.parse_answer(&submitted.answer)?;
+    let already = data.responses.contains_key(&item.question.id);
+    let furthest = data
+        .session
+        .state()
+        .accept(item.position, already, now)
+        .map_err(|refusal| ApiError::Conflict(refusal.message().into()))?;
+    let credit = key.credit(&answer);
+    let correct = credit.is_full();
+    let card = (data.session.mode == Mode::Practice).then(|| {
+        let grade = schedule::grade(
+            correct,
+            submitted.elapsed_ms,
+            data.exam.rules().map_or(60.0, |r| r.seconds_per_question()),
+        );
+        schedule::review(data.cards.get(&item.question.id), grade, now)
+    });
+    let stored = answer.ids();
+    let new = NewAnswer {
+        question: &item.question,
+        answer: &stored,
+        credit: credit.value(),
+        correct,
+        elapsed_ms: submitted.elapsed_ms,
+        now_ms: now,
+        furthest,
+        card,
+    };
+    if !learning::record_answer(platform.database()?, &data, &new).await? {
+        return Err(ApiError::Conflict(
+            "The session changed meanwhile (finished, timed out or already answered); reload it."
+                .into(),
+        ));
+    }
+    Ok(Json(match data.session.mode {
+        Mode::Practice => wire::AnswerOutcome::Graded {
+            correct,
+            credit: credit.value(),
+            solution: item.question.solution(),
+        },
+        Mode::Mock => wire::AnswerOutcome::Recorded {
+            question: item.question.id.clone(),
+            answered: (data.responses.len() + usize::from(!already)) as u32,
+            total: data.items.len() as u32,
+        },
+    }))
+}
+
+/// Flags a question to come back to (or clears the flag).
+#[utoipa::path(
+    put,
+    path = "/api/v1/sessions/{id}/flags/{question}",
+    operation_id = "put_session_flags",
+    tag = "sessions",
+    params(("id" = String, Path, description = "Session id"), ("question" = String, Path, description = "Question id")),
+    request_body = wire::SetFlag,
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 400, description = "Malformed body", body = ptp_shared::ErrorBody),
+        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
+        (status = 404, description = "No such session of yours, or the question is not in it", body = ptp_shared::ErrorBody),
+        (status = 409, description = "The session is finished", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = ["sessions:write"])),
+)]
+pub async fn flag<P: Platform>(
+    State(platform): State<P>,
+    Scoped(caller, _): Scoped<SessionsWrite>,
+    Path((id, question)): Path<(String, String)>,
+    ApiJson(flag): ApiJson<wire::SetFlag>,
+) -> Result<StatusCode, ApiError> {
+    let data = owned(&platform, &caller, &id).await?;
+    if data.session.finished_ms.is_some() {
+        return Err(ApiError::Conflict(
+            session::Refusal::Finished.message().into(),
+        ));
+    }
+    if data.item(&question).is_none()
+        || !learning::set_flag(platform.database()?, &id, &question, flag.flagged).await?
+    {
+        return Err(ApiError::NotFound("This question in this session".into()));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Submits the session: scaled score, pass or fail (mocks) and results per domain. Finishing
+/// twice returns the same result.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/finish",
+    operation_id = "post_session_finish",
+    tag = "sessions",
+    params(("id" = String, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "The finished session with its result", body = wire::SessionView),
+        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
+        (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = ["sessions:write"])),
+)]
+pub async fn finish<P: Platform>(
+    State(platform): State<P>,
+    Scoped(caller, _): Scoped<SessionsWrite>,
+    Path(id): Path<String>,
+) -> Result<Json<wire::SessionView>, ApiError> {
+    let mut data = owned(&platform, &caller, &id).await?;
+    let now = platform.now_millis();
+    if data.session.finished_ms.is_none() {
+        close(&platform, &mut data, now).await?;
+    }
+    Ok(Json(view(&data, now, false)?))
+}
+
+/// A finished session question by question: the learner's answer, the key, the explanation.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sessions/{id}/review",
+    operation_id = "get_session_review",
+    tag = "sessions",
+    params(("id" = String, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "Every question with its solution and the credit earned", body = wire::SessionView),
+        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
+        (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
+        (status = 409, description = "The session is not finished yet", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = ["sessions:write"])),
+)]
+pub async fn review<P: Platform>(
+    State(platform): State<P>,
+    Scoped(caller, _): Scoped<SessionsWrite>,
+    Path(id): Path<String>,
+) -> Result<Json<wire::SessionView>, ApiError> {
+    let data = owned(&platform, &caller, &id).await?;
+    if data.session.finished_ms.is_none() {
+        return Err(ApiError::Conflict(
+            "Finish the session to review it.".into(),
+        ));
+    }
+    Ok(Json(view(&data, platform.now_millis(), true)?))
+}

@@ -1,0 +1,532 @@
+//! Practice and mock sessions: the questions drawn, the answers given, the results, and the review
+//! cards answers move. Loading a session is one round trip; each change is one transaction.
+
+use std::collections::BTreeMap;
+
+use ptp_domain::draw::Candidate;
+use ptp_domain::exam::Navigation;
+use ptp_domain::schedule::Card;
+use ptp_domain::session::{Mode, SessionScore, SessionState};
+use ptp_shared::Filter;
+
+use crate::db::{Database, DbError, Row, Stmt, int, opt_text, rows, stmt, text};
+use crate::error::ApiError;
+use crate::http::HttpClient;
+use crate::ids::new_id;
+use crate::store::catalog::{
+    ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from, exam_statements,
+};
+use crate::time;
+
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub id: String,
+    pub user_id: String,
+    pub exam: String,
+    pub mode: Mode,
+    pub filter: Filter,
+    pub navigation: Navigation,
+    pub minutes: Option<u32>,
+    pub started_ms: u64,
+    pub deadline_ms: Option<u64>,
+    pub furthest: Option<u32>,
+    pub finished_ms: Option<u64>,
+}
+
+impl SessionRecord {
+    pub fn state(&self) -> SessionState {
+        SessionState {
+            mode: self.mode,
+            navigation: self.navigation,
+            deadline_ms: self.deadline_ms,
+            finished: self.finished_ms.is_some(),
+            furthest: self.furthest,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemRecord {
+    pub position: u32,
+    pub question: QuestionRecord,
+    pub flagged: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResponseRecord {
+    pub answer: Vec<String>,
+    pub credit: f64,
+    pub correct: bool,
+    pub elapsed_ms: u64,
+}
+
+/// A session with everything needed to show, answer or finish it.
+#[derive(Debug, Clone)]
+pub struct SessionData {
+    pub session: SessionRecord,
+    pub exam: ExamRecord,
+    pub items: Vec<ItemRecord>,
+    /// By question id.
+    pub responses: BTreeMap<String, ResponseRecord>,
+    /// The learner's review cards for this session's questions, by question id.
+    pub cards: BTreeMap<String, Card>,
+}
+
+impl SessionData {
+    pub fn item(&self, question: &str) -> Option<&ItemRecord> {
+        self.items.iter().find(|item| item.question.id == question)
+    }
+}
+
+fn filter_str(filter: Filter) -> &'static str {
+    match filter {
+        Filter::All => "all",
+        Filter::Unseen => "unseen",
+        Filter::Missed => "missed",
+        Filter::Due => "due",
+    }
+}
+
+fn u32_of(value: i64, column: &str) -> Result<u32, DbError> {
+    u32::try_from(value).map_err(|_| DbError::Protocol(format!("{column} out of range")))
+}
+
+fn millis(row: &Row, column: &str) -> Result<Option<u64>, DbError> {
+    row.opt_text(column)?
+        .map(|text| {
+            time::parse(&text)
+                .ok_or_else(|| DbError::Protocol(format!("{column} is not a timestamp")))
+        })
+        .transpose()
+}
+
+fn session_from(row: &Row) -> Result<SessionRecord, DbError> {
+    Ok(SessionRecord {
+        id: row.text("id")?,
+        user_id: row.text("user_id")?,
+        exam: row.text("exam_code")?,
+        mode: if row.text("mode")? == "mock" {
+            Mode::Mock
+        } else {
+            Mode::Practice
+        },
+        filter: match row.text("filter")?.as_str() {
+            "unseen" => Filter::Unseen,
+            "missed" => Filter::Missed,
+            "due" => Filter::Due,
+            _ => Filter::All,
+        },
+        navigation: if row.text("navigation")? == "forward_only" {
+            Navigation::ForwardOnly
+        } else {
+            Navigation::ReviewAllowed
+        },
+        minutes: row
+            .opt_int("minutes")?
+            .map(|m| u32_of(m, "minutes"))
+            .transpose()?,
+        started_ms: millis(row, "started_at")?
+            .ok_or_else(|| DbError::Protocol("started_at is NULL".into()))?,
+        deadline_ms: millis(row, "deadline_at")?,
+        furthest: row
+            .opt_int("furthest")?
+            .map(|f| u32_of(f, "furthest"))
+            .transpose()?,
+        finished_ms: millis(row, "finished_at")?,
+    })
+}
+
+fn card_from(row: &Row) -> Result<(String, Card), DbError> {
+    let number = |column: &str| {
+        row.value_f64(column)?
+            .ok_or_else(|| DbError::Protocol(format!("{column} is NULL")))
+    };
+    Ok((
+        row.text("question_id")?,
+        Card {
+            stability: number("stability")? as f32,
+            difficulty: number("difficulty")? as f32,
+            due_ms: millis(row, "due_at")?.unwrap_or_default(),
+            last_review_ms: millis(row, "last_review_at")?.unwrap_or_default(),
+            reps: u32_of(row.int("reps")?, "reps")?,
+            lapses: u32_of(row.int("lapses")?, "lapses")?,
+        },
+    ))
+}
+
+/// The candidates a practice `filter` allows, with the exam, in one round trip.
+pub async fn candidates(
+    db: &Database<impl HttpClient>,
+    exam: &str,
+    user_id: &str,
+    filter: Filter,
+    domains: Option<&[String]>,
+    now_ms: u64,
+) -> Result<Option<(ExamRecord, Vec<Candidate>)>, ApiError> {
+    let mut sql = String::from(
+        "SELECT q.id, q.domain_code FROM questions q WHERE q.exam_code = ? AND q.status = 'published'",
+    );
+    let mut params = vec![text(exam)];
+    match filter {
+        Filter::All => {}
+        Filter::Unseen => {
+            sql.push_str(" AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.question_id = q.id AND r.user_id = ?)");
+            params.push(text(user_id));
+        }
+        Filter::Missed => {
+            // The learner's most recent answer to the question earned less than full credit.
+            sql.push_str(
+                " AND (SELECT r.correct FROM responses r WHERE r.question_id = q.id AND r.user_id = ? \
+                 ORDER BY r.answered_at DESC LIMIT 1) = 0",
+            );
+            params.push(text(user_id));
+        }
+        Filter::Due => {
+            sql.push_str(" AND EXISTS (SELECT 1 FROM review_cards c WHERE c.question_id = q.id AND c.user_id = ? AND c.due_at <= ?)");
+            params.push(text(user_id));
+            params.push(text(time::rfc3339(now_ms)));
+        }
+    }
+    if let Some(domains) = domains {
+        sql.push_str(&format!(
+            " AND q.domain_code IN ({})",
+            vec!["?"; domains.len()].join(", ")
+        ));
+        params.extend(domains.iter().map(text));
+    }
+    let [exam_stmt, domains_stmt] = exam_statements(exam);
+    let results = db
+        .execute_all(vec![exam_stmt, domains_stmt, stmt(&sql, params)])
+        .await?;
+    let Some(record) = exam_from(&results[0], &results[1])? else {
+        return Ok(None);
+    };
+    let candidates = rows(&results[2])
+        .map(|row| {
+            Ok(Candidate {
+                id: row.text("id")?,
+                domain: row.text("domain_code")?,
+            })
+        })
+        .collect::<Result<_, DbError>>()?;
+    Ok(Some((record, candidates)))
+}
+
+pub struct NewSession<'a> {
+    pub user_id: &'a str,
+    pub exam: &'a str,
+    pub mode: Mode,
+    pub filter: Filter,
+    pub navigation: Navigation,
+    pub minutes: Option<u32>,
+    pub now_ms: u64,
+}
+
+/// Stores a session and its drawn questions (in order, at their current version); returns its id.
+pub async fn create(
+    db: &Database<impl HttpClient>,
+    new: &NewSession<'_>,
+    question_ids: &[String],
+) -> Result<String, ApiError> {
+    let id = new_id();
+    let deadline = new
+        .minutes
+        .map(|minutes| time::rfc3339(new.now_ms + u64::from(minutes) * 60_000));
+    let insert_session = stmt(
+        "INSERT INTO study_sessions (id, user_id, exam_code, mode, filter, navigation, minutes, started_at, deadline_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            text(&id),
+            text(new.user_id),
+            text(new.exam),
+            text(new.mode.as_str()),
+            text(filter_str(new.filter)),
+            text(new.navigation.as_str()),
+            new.minutes
+                .map_or(crate::db::Value::Null, |m| int(i64::from(m))),
+            text(time::rfc3339(new.now_ms)),
+            opt_text(deadline.as_deref()),
+        ],
+    );
+    let ids_json = serde_json::to_string(question_ids).expect("strings serialize");
+    let insert_items = stmt(
+        "INSERT INTO session_questions (session_id, position, question_id, question_version, domain_code) \
+         SELECT ?, CAST(j.key AS INTEGER), q.id, q.version, q.domain_code FROM json_each(?) j JOIN questions q ON q.id = j.value",
+        [text(&id), text(ids_json)],
+    );
+    let results = db.transaction(vec![insert_session, insert_items]).await?;
+    if results[1].affected_row_count as usize != question_ids.len() {
+        return Err(DbError::Protocol("not every drawn question was stored".into()).into());
+    }
+    Ok(id)
+}
+
+/// Everything about a session, in one round trip; `None` when it does not exist.
+pub async fn load(
+    db: &Database<impl HttpClient>,
+    session_id: &str,
+) -> Result<Option<SessionData>, ApiError> {
+    let session = stmt(
+        "SELECT id, user_id, exam_code, mode, filter, navigation, minutes, started_at, deadline_at, furthest, finished_at \
+         FROM study_sessions WHERE id = ?",
+        [text(session_id)],
+    );
+    let exam_code = "(SELECT exam_code FROM study_sessions WHERE id = ?)";
+    let [exam, domains] = exam_statements("");
+    let exam = retarget(exam, exam_code, session_id);
+    let domains = retarget(domains, exam_code, session_id);
+    let items = stmt(
+        &format!(
+            "SELECT sq.position, sq.flagged, {QUESTION_COLUMNS} FROM session_questions sq \
+             JOIN questions q ON q.id = sq.question_id WHERE sq.session_id = ? ORDER BY sq.position"
+        ),
+        [text(session_id)],
+    );
+    let responses = stmt(
+        "SELECT question_id, answer, credit, correct, elapsed_ms FROM responses WHERE session_id = ?",
+        [text(session_id)],
+    );
+    let cards = stmt(
+        "SELECT c.question_id, c.stability, c.difficulty, c.due_at, c.last_review_at, c.reps, c.lapses \
+         FROM review_cards c JOIN session_questions sq ON sq.question_id = c.question_id \
+         JOIN study_sessions s ON s.id = sq.session_id AND s.user_id = c.user_id WHERE sq.session_id = ?",
+        [text(session_id)],
+    );
+    let results = db
+        .execute_all(vec![session, exam, domains, items, responses, cards])
+        .await?;
+    let Some(session) = rows(&results[0])
+        .next()
+        .map(|row| session_from(&row))
+        .transpose()?
+    else {
+        return Ok(None);
+    };
+    let exam = exam_from(&results[1], &results[2])?
+        .ok_or_else(|| DbError::Protocol("session of an unknown exam".into()))?;
+    let items = rows(&results[3])
+        .map(|row| {
+            Ok(ItemRecord {
+                position: u32_of(row.int("position")?, "position")?,
+                question: QuestionRecord::from_row(&row)?,
+                flagged: row.int("flagged")? == 1,
+            })
+        })
+        .collect::<Result<_, DbError>>()?;
+    let responses = rows(&results[4])
+        .map(|row| {
+            let answer: Vec<String> = serde_json::from_str(&row.text("answer")?)
+                .map_err(|err| DbError::Protocol(err.to_string()))?;
+            Ok((
+                row.text("question_id")?,
+                ResponseRecord {
+                    answer,
+                    credit: row.value_f64("credit")?.unwrap_or_default(),
+                    correct: row.int("correct")? == 1,
+                    elapsed_ms: u64::try_from(row.int("elapsed_ms")?).unwrap_or_default(),
+                },
+            ))
+        })
+        .collect::<Result<_, DbError>>()?;
+    let cards = rows(&results[5])
+        .map(|row| card_from(&row))
+        .collect::<Result<_, DbError>>()?;
+    Ok(Some(SessionData {
+        session,
+        exam,
+        items,
+        responses,
+        cards,
+    }))
+}
+
+/// The exam statements bind the exam code as their only parameter; point them at a subquery
+/// instead, so one pipeline loads a session and its exam without knowing the code first.
+fn retarget(mut statement: Stmt, exam_code_sql: &str, session_id: &str) -> Stmt {
+    if let Some(sql) = statement.sql.as_mut() {
+        *sql = sql.replacen("= ?", &format!("= {exam_code_sql}"), 1);
+    }
+    statement.args = vec![text(session_id)];
+    statement
+}
+
+/// A review-card upsert that applies only when `guard` (SQL, with `guard_params`) holds.
+fn card_upsert(
+    user_id: &str,
+    exam: &str,
+    question: &str,
+    card: &Card,
+    guard: &str,
+    guard_params: Vec<crate::db::Value>,
+) -> Stmt {
+    let mut params = vec![
+        text(user_id),
+        text(question),
+        text(exam),
+        crate::db::Value::Float {
+            value: f64::from(card.stability),
+        },
+        crate::db::Value::Float {
+            value: f64::from(card.difficulty),
+        },
+        text(time::rfc3339(card.due_ms)),
+        text(time::rfc3339(card.last_review_ms)),
+        int(i64::from(card.reps)),
+        int(i64::from(card.lapses)),
+    ];
+    params.extend(guard_params);
+    stmt(
+        &format!(
+            "INSERT INTO review_cards (user_id, question_id, exam_code, stability, difficulty, due_at, last_review_at, reps, lapses) \
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE {guard} ON CONFLICT (user_id, question_id) DO UPDATE SET \
+             stability = excluded.stability, difficulty = excluded.difficulty, due_at = excluded.due_at, \
+             last_review_at = excluded.last_review_at, reps = excluded.reps, lapses = excluded.lapses"
+        ),
+        params,
+    )
+}
+
+/// SQL true while the session (first parameter) is open and before its deadline (second, now).
+const OPEN: &str = "EXISTS (SELECT 1 FROM study_sessions WHERE id = ? AND finished_at IS NULL AND (deadline_at IS NULL OR deadline_at > ?))";
+
+pub struct NewAnswer<'a> {
+    pub question: &'a QuestionRecord,
+    pub answer: &'a [String],
+    pub credit: f64,
+    pub correct: bool,
+    pub elapsed_ms: u64,
+    pub now_ms: u64,
+    /// Forward-only mocks: the new furthest position.
+    pub furthest: Option<u32>,
+    /// Practice: the question's card after this answer.
+    pub card: Option<Card>,
+}
+
+/// Records an answer in one transaction, only while the session is open and before its deadline,
+/// and (practice) only once: the database re-checks what the caller checked, so a racing finish
+/// or a double submit cannot slip through. The cursor and card changes carry the same guard and
+/// run first. `Ok(false)`: refused by those checks.
+pub async fn record_answer(
+    db: &Database<impl HttpClient>,
+    data: &SessionData,
+    new: &NewAnswer<'_>,
+) -> Result<bool, ApiError> {
+    let session = &data.session;
+    let now = time::rfc3339(new.now_ms);
+    let open = || vec![text(&session.id), text(&now)];
+    let mut guard = OPEN.to_string();
+    let mut guard_params = open();
+    if session.mode == Mode::Practice {
+        guard.push_str(
+            " AND NOT EXISTS (SELECT 1 FROM responses WHERE session_id = ? AND question_id = ?)",
+        );
+        guard_params.extend([text(&session.id), text(&new.question.id)]);
+    }
+    let mut statements = vec![];
+    if new.furthest != session.furthest
+        && let Some(furthest) = new.furthest
+    {
+        let mut params = vec![int(i64::from(furthest)), text(&session.id)];
+        params.extend(guard_params.clone());
+        statements.push(stmt(
+            &format!("UPDATE study_sessions SET furthest = ? WHERE id = ? AND {guard}"),
+            params,
+        ));
+    }
+    if let Some(card) = &new.card {
+        statements.push(card_upsert(
+            &session.user_id,
+            &session.exam,
+            &new.question.id,
+            card,
+            &guard,
+            guard_params.clone(),
+        ));
+    }
+    let mut params = vec![
+        text(&session.id),
+        text(&new.question.id),
+        text(&session.user_id),
+        text(&session.exam),
+        text(&new.question.domain),
+        text(serde_json::to_string(new.answer).expect("strings serialize")),
+        crate::db::Value::Float { value: new.credit },
+        int(i64::from(new.correct)),
+        int(i64::try_from(new.elapsed_ms).unwrap_or(i64::MAX)),
+        text(&now),
+    ];
+    params.extend(guard_params);
+    statements.push(stmt(
+        &format!(
+            "INSERT INTO responses (session_id, question_id, user_id, exam_code, domain_code, answer, credit, correct, elapsed_ms, answered_at) \
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE {guard} ON CONFLICT (session_id, question_id) DO UPDATE SET \
+             answer = excluded.answer, credit = excluded.credit, correct = excluded.correct, \
+             elapsed_ms = excluded.elapsed_ms, answered_at = excluded.answered_at"
+        ),
+        params,
+    ));
+    let results = db.transaction(statements).await?;
+    Ok(results
+        .last()
+        .is_some_and(|result| result.affected_row_count == 1))
+}
+
+/// Marks a session finished with its score and moves the cards of a mock's answered questions,
+/// in one transaction; only the finish that wins does either. `Ok(false)`: already finished.
+pub async fn finish(
+    db: &Database<impl HttpClient>,
+    data: &SessionData,
+    score: &SessionScore,
+    now_ms: u64,
+    cards: &[(String, Card)],
+) -> Result<bool, ApiError> {
+    let session = &data.session;
+    let unfinished = "EXISTS (SELECT 1 FROM study_sessions WHERE id = ? AND finished_at IS NULL)";
+    let mut statements: Vec<Stmt> = cards
+        .iter()
+        .map(|(question, card)| {
+            card_upsert(
+                &session.user_id,
+                &session.exam,
+                question,
+                card,
+                unfinished,
+                vec![text(&session.id)],
+            )
+        })
+        .collect();
+    let passed = match session.mode {
+        Mode::Mock => int(i64::from(score.passed)),
+        Mode::Practice => crate::db::Value::Null,
+    };
+    statements.push(stmt(
+        "UPDATE study_sessions SET finished_at = ?, raw_score = ?, scaled_score = ?, passed = ? WHERE id = ? AND finished_at IS NULL",
+        [
+            text(time::rfc3339(now_ms)),
+            crate::db::Value::Float { value: score.raw },
+            int(i64::from(score.scaled)),
+            passed,
+            text(&session.id),
+        ],
+    ));
+    let results = db.transaction(statements).await?;
+    Ok(results
+        .last()
+        .is_some_and(|result| result.affected_row_count == 1))
+}
+
+/// Flags or unflags a question of an open session. `Ok(false)`: no such question in the session.
+pub async fn set_flag(
+    db: &Database<impl HttpClient>,
+    session_id: &str,
+    question: &str,
+    flagged: bool,
+) -> Result<bool, ApiError> {
+    let result = db
+        .execute(stmt(
+            "UPDATE session_questions SET flagged = ? WHERE session_id = ? AND question_id = ?",
+            [int(i64::from(flagged)), text(session_id), text(question)],
+        ))
+        .await?;
+    Ok(result.affected_row_count == 1)
+}

@@ -1,0 +1,163 @@
+//! `question_reports`: learners flag problems; admins resolve them, editing the question (which
+//! bumps its version) or dismissing the report.
+
+use ptp_shared::{ReportReason, ReportStatus, ReportView};
+
+use crate::db::{Database, DbError, Row, Stmt, int, opt_text, rows, stmt, text};
+use crate::error::ApiError;
+use crate::http::HttpClient;
+use crate::ids::new_id;
+use crate::time;
+
+fn reason_str(reason: ReportReason) -> &'static str {
+    match reason {
+        ReportReason::WrongKey => "wrong_key",
+        ReportReason::Unclear => "unclear",
+        ReportReason::Typo => "typo",
+        ReportReason::Outdated => "outdated",
+    }
+}
+
+fn view(row: &Row) -> Result<ReportView, DbError> {
+    let reason = match row.text("reason")?.as_str() {
+        "wrong_key" => ReportReason::WrongKey,
+        "unclear" => ReportReason::Unclear,
+        "typo" => ReportReason::Typo,
+        _ => ReportReason::Outdated,
+    };
+    let status = match row.text("status")?.as_str() {
+        "resolved" => ReportStatus::Resolved,
+        "dismissed" => ReportStatus::Dismissed,
+        _ => ReportStatus::Open,
+    };
+    Ok(ReportView {
+        id: row.text("id")?,
+        question: row.text("question_id")?,
+        question_version: u32::try_from(row.int("question_version")?).unwrap_or_default(),
+        reason,
+        details: row.text("details")?,
+        status,
+        created_at: row.text("created_at")?,
+        resolution_note: row.opt_text("resolution_note")?,
+    })
+}
+
+const COLUMNS: &str =
+    "id, question_id, question_version, reason, details, status, created_at, resolution_note";
+
+/// Files a report against the question's current version; `None` when no published question has
+/// this id.
+pub async fn create(
+    db: &Database<impl HttpClient>,
+    question: &str,
+    user_id: &str,
+    reason: ReportReason,
+    details: &str,
+) -> Result<Option<ReportView>, ApiError> {
+    let sql = format!(
+        "INSERT INTO question_reports (id, question_id, question_version, user_id, reason, details) \
+         SELECT ?, q.id, q.version, ?, ?, ? FROM questions q WHERE q.id = ? AND q.status = 'published' RETURNING {COLUMNS}"
+    );
+    let result = db
+        .execute(stmt(
+            &sql,
+            [
+                text(new_id()),
+                text(user_id),
+                text(reason_str(reason)),
+                text(details),
+                text(question),
+            ],
+        ))
+        .await?;
+    Ok(rows(&result).next().map(|row| view(&row)).transpose()?)
+}
+
+pub async fn list(
+    db: &Database<impl HttpClient>,
+    status: ReportStatus,
+    limit: u32,
+) -> Result<Vec<ReportView>, ApiError> {
+    let status = match status {
+        ReportStatus::Open => "open",
+        ReportStatus::Resolved => "resolved",
+        ReportStatus::Dismissed => "dismissed",
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM question_reports WHERE status = ? ORDER BY created_at LIMIT ?"
+    );
+    let result = db
+        .execute(stmt(&sql, [text(status), int(i64::from(limit))]))
+        .await?;
+    Ok(rows(&result)
+        .map(|row| view(&row))
+        .collect::<Result<_, _>>()?)
+}
+
+pub async fn get(db: &Database<impl HttpClient>, id: &str) -> Result<Option<ReportView>, ApiError> {
+    let result = db
+        .execute(stmt(
+            &format!("SELECT {COLUMNS} FROM question_reports WHERE id = ?"),
+            [text(id)],
+        ))
+        .await?;
+    Ok(rows(&result).next().map(|row| view(&row)).transpose()?)
+}
+
+/// New content for a question, already validated.
+pub struct ContentChange {
+    pub stem: String,
+    pub choices: Vec<String>,
+    pub key: Vec<String>,
+    pub explanation: String,
+    pub references: Vec<String>,
+}
+
+/// Closes an open report, and with `change` rewrites its question as a new version, in one
+/// transaction. `Ok(false)`: the report was not open (any more).
+pub async fn close(
+    db: &Database<impl HttpClient>,
+    report: &ReportView,
+    status: ReportStatus,
+    note: &str,
+    admin_id: &str,
+    change: Option<&ContentChange>,
+    now_ms: u64,
+) -> Result<bool, ApiError> {
+    let now = time::rfc3339(now_ms);
+    let still_open = "EXISTS (SELECT 1 FROM question_reports WHERE id = ? AND status = 'open')";
+    let mut statements: Vec<Stmt> = vec![];
+    if let Some(change) = change {
+        let json = |list: &Vec<String>| serde_json::to_string(list).expect("strings serialize");
+        statements.push(stmt(
+            &format!(
+                "UPDATE questions SET stem = ?, choices = ?, answer_key = ?, explanation = ?, refs = ?, \
+                 version = version + 1, updated_by = ?, updated_at = ? WHERE id = ? AND {still_open}"
+            ),
+            [
+                text(&change.stem),
+                text(json(&change.choices)),
+                text(json(&change.key)),
+                text(&change.explanation),
+                text(json(&change.references)),
+                text(admin_id),
+                text(&now),
+                text(&report.question),
+                text(&report.id),
+            ],
+        ));
+    }
+    let status = if status == ReportStatus::Resolved {
+        "resolved"
+    } else {
+        "dismissed"
+    };
+    statements.push(stmt(
+        "UPDATE question_reports SET status = ?, resolution_note = ?, resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
+        [text(status), opt_text(Some(note)), text(admin_id), text(&now), text(&report.id)],
+    ));
+    let results = db.transaction(statements).await?;
+    Ok(results
+        .last()
+        .is_some_and(|result| result.affected_row_count == 1))
+}

@@ -1,0 +1,443 @@
+//! The catalogue, sessions, answers, results, progress and readiness.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Navigation {
+    /// Questions may be revisited and answers changed until time runs out.
+    ReviewAllowed,
+    /// Once the learner moves on, earlier questions are closed.
+    ForwardOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    Single,
+    /// Pick exactly `picks` choices.
+    Multi,
+    /// Put every choice in order.
+    Ordering,
+}
+
+/// One exam in the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExamSummary {
+    pub code: String,
+    pub vendor: String,
+    pub name: String,
+    pub version: String,
+    pub question_count: u32,
+    pub minutes: u32,
+    pub score_min: u32,
+    pub score_max: u32,
+    pub passing_score: u32,
+    pub navigation: Navigation,
+    /// Published questions in the bank.
+    pub bank_size: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExamList {
+    pub exams: Vec<ExamSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExamDomain {
+    pub code: String,
+    pub name: String,
+    /// Percent of the exam.
+    pub weight: u32,
+    /// Published questions in this domain.
+    pub bank_size: u32,
+}
+
+/// `GET /api/v1/exams/{code}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExamDetail {
+    #[serde(flatten)]
+    pub summary: ExamSummary,
+    pub domains: Vec<ExamDomain>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Choice {
+    pub id: String,
+    /// Markdown (inline).
+    pub text: String,
+}
+
+/// What is revealed about a question once it has been answered (or to admins).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Solution {
+    /// Single: one id. Multi: the right ids. Ordering: every id in the right order.
+    pub key: Vec<String>,
+    /// Markdown: why the key is right and each other choice wrong.
+    pub explanation: String,
+    pub references: Vec<String>,
+}
+
+/// A question as learners see it: never its key unless `solution` is present.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionView {
+    pub id: String,
+    pub exam: String,
+    pub domain: String,
+    pub kind: QuestionKind,
+    /// Markdown.
+    pub stem: String,
+    pub choices: Vec<Choice>,
+    /// How many choices to pick (multi), or how many items to order.
+    pub picks: u32,
+    pub version: u32,
+    /// Present only when the caller has answered it, or is an admin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solution: Option<Solution>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionList {
+    pub questions: Vec<QuestionView>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Instant feedback and explanations; untimed.
+    Practice,
+    /// Timed and ruled like the real exam; results at the end.
+    Mock,
+}
+
+/// Which questions a practice session draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Filter {
+    #[default]
+    All,
+    /// Never answered.
+    Unseen,
+    /// Last answered wrong (or only partly right).
+    Missed,
+    /// Due for spaced review now.
+    Due,
+}
+
+/// `POST /api/v1/sessions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StartSession {
+    pub exam: String,
+    pub mode: Mode,
+    /// Practice: 1–50, default 10. Mock: 1 up to the exam's length (default), time scaled to match.
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Practice only: restrict to these domain codes.
+    #[serde(default)]
+    pub domains: Option<Vec<String>>,
+    /// Practice only.
+    #[serde(default)]
+    pub filter: Option<Filter>,
+}
+
+/// One question of a session, where the learner stands with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionItem {
+    pub position: u32,
+    pub question: QuestionView,
+    /// The learner's current answer (choice ids), if any.
+    pub answer: Option<Vec<String>>,
+    pub flagged: bool,
+    /// Practice: set once answered. Mock: set after finishing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DomainScore {
+    pub code: String,
+    pub name: String,
+    pub questions: u32,
+    /// Credit earned, partial credit included.
+    pub credit: f64,
+    /// `credit / questions` as a percentage.
+    pub percent: f64,
+}
+
+/// How a finished session went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionResult {
+    /// Share of the credit earned, 0–1 (unanswered questions earn none).
+    pub raw: f64,
+    /// On the vendor's scale (mocks; practice shows it for orientation).
+    pub scaled: u32,
+    pub score_min: u32,
+    pub score_max: u32,
+    pub passing_score: u32,
+    /// Mocks only.
+    pub passed: Option<bool>,
+    pub correct: u32,
+    pub answered: u32,
+    pub total: u32,
+    pub domains: Vec<DomainScore>,
+}
+
+/// `GET /api/v1/sessions/{id}` and the answer to `POST /api/v1/sessions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionView {
+    pub id: String,
+    pub exam: String,
+    pub exam_name: String,
+    pub mode: Mode,
+    pub filter: Filter,
+    pub navigation: Navigation,
+    pub started_at: String,
+    /// Mocks: when the server stops accepting answers (RFC 3339).
+    pub deadline_at: Option<String>,
+    /// The server's clock when this was sent, to run a countdown without trusting the device.
+    pub server_time: String,
+    pub finished_at: Option<String>,
+    /// Forward-only mocks: the furthest position answered; earlier ones are closed.
+    pub furthest: Option<u32>,
+    pub items: Vec<SessionItem>,
+    pub result: Option<SessionResult>,
+}
+
+/// `POST /api/v1/sessions/{id}/answers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SubmitAnswer {
+    pub question: String,
+    /// Choice ids: one (single), `picks` of them (multi), or all in order (ordering).
+    pub answer: Vec<String>,
+    /// Time spent on the question, as measured by the client (0–1 day).
+    pub elapsed_ms: u64,
+}
+
+/// What an answer gets back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum AnswerOutcome {
+    /// Practice: the verdict at once.
+    Graded {
+        correct: bool,
+        credit: f64,
+        solution: Solution,
+    },
+    /// Mock: saved; the verdict comes with the results.
+    Recorded {
+        question: String,
+        answered: u32,
+        total: u32,
+    },
+}
+
+/// `PUT /api/v1/sessions/{id}/flags/{question}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetFlag {
+    pub flagged: bool,
+}
+
+/// A finished session's attempt, for history lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attempt {
+    pub session: String,
+    pub exam: String,
+    pub mode: Mode,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub questions: u32,
+    pub answered: u32,
+    pub raw: Option<f64>,
+    pub scaled: Option<u32>,
+    pub passed: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DomainProgress {
+    pub exam: String,
+    pub domain: String,
+    pub name: String,
+    pub answered: u32,
+    /// Credit share over all answers, 0–1.
+    pub accuracy: f64,
+    /// Last 7 days' accuracy minus the 7 days before (absent without answers in both).
+    pub trend: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DailyAccuracy {
+    /// YYYY-MM-DD (UTC).
+    pub day: String,
+    pub answered: u32,
+    pub accuracy: f64,
+}
+
+/// `GET /api/v1/me/progress`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Progress {
+    pub answered: u32,
+    pub correct: u32,
+    /// Consecutive UTC days with at least one answer, ending today or yesterday.
+    pub streak_days: u32,
+    /// Last 30 days, oldest first, days without answers left out.
+    pub daily: Vec<DailyAccuracy>,
+    pub domains: Vec<DomainProgress>,
+    /// Most recent first.
+    pub attempts: Vec<Attempt>,
+    pub due_reviews: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DomainReadiness {
+    pub code: String,
+    pub name: String,
+    pub weight: u32,
+    /// Estimated ability, 0–1.
+    pub estimate: f64,
+    /// Recent answers the estimate rests on.
+    pub answers: u32,
+}
+
+/// `GET /api/v1/me/readiness/{exam}`: the chance of passing now, with an 80% interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Readiness {
+    pub exam: String,
+    pub probability: f64,
+    pub low: f64,
+    pub high: f64,
+    pub expected_score: u32,
+    pub passing_score: u32,
+    pub domains: Vec<DomainReadiness>,
+    /// How the estimate is made, in a sentence.
+    pub model: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DueExam {
+    pub exam: String,
+    pub due: u32,
+}
+
+/// `GET /api/v1/me/reviews/due`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DueReviews {
+    pub total: u32,
+    pub exams: Vec<DueExam>,
+    /// When the next card falls due, if none is due now.
+    pub next_due_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReportReason {
+    WrongKey,
+    Unclear,
+    Typo,
+    Outdated,
+}
+
+/// `POST /api/v1/questions/{id}/reports`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuestion {
+    pub reason: ReportReason,
+    /// What is wrong, in the learner's words (up to 2,000 characters).
+    #[serde(default)]
+    pub details: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    Open,
+    Resolved,
+    Dismissed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportView {
+    pub id: String,
+    pub question: String,
+    pub question_version: u32,
+    pub reason: ReportReason,
+    pub details: String,
+    pub status: ReportStatus,
+    pub created_at: String,
+    pub resolution_note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportList {
+    pub reports: Vec<ReportView>,
+}
+
+/// A question's content as an admin edits it; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QuestionEdit {
+    pub stem: Option<String>,
+    /// Choice texts in order (ids a, b, … by position).
+    pub choices: Option<Vec<String>>,
+    pub key: Option<Vec<String>>,
+    pub explanation: Option<String>,
+    pub references: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// Fix the question (bumping its version) and close the report.
+    Resolve,
+    /// Close the report without changing the question.
+    Dismiss,
+}
+
+/// `POST /api/v1/admin/reports/{id}/resolve`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResolveReport {
+    pub resolution: Resolution,
+    pub note: String,
+    /// With `resolve`: the corrected content.
+    #[serde(default)]
+    pub edit: Option<QuestionEdit>,
+}

@@ -1,0 +1,409 @@
+//! The exams and question bank shipped in `seed/`: parsed, checked with the same rules the API
+//! applies, and upserted into a database. Questions an admin has edited (`updated_by` is no longer
+//! `seed`) are left alone, so re-seeding never undoes a correction.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use ptp_domain::ExamCode;
+use ptp_domain::exam::{DomainWeight, ExamRules, Navigation, ScoreScale};
+use ptp_domain::question::{AnswerKey, QuestionKind};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamSeed {
+    pub vendor: String,
+    pub code: String,
+    pub name: String,
+    pub version: String,
+    pub question_count: u32,
+    pub minutes: u32,
+    pub score_min: u32,
+    pub score_max: u32,
+    pub passing_score: u32,
+    pub raw_cut: f64,
+    pub navigation: String,
+    pub domains: Vec<DomainSeed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainSeed {
+    pub code: String,
+    pub name: String,
+    pub weight: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionSeed {
+    pub id: String,
+    pub domain: String,
+    pub kind: String,
+    pub stem: String,
+    pub choices: Vec<ChoiceSeed>,
+    pub key: Vec<String>,
+    pub explanation: String,
+    pub references: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceSeed {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Deserialize)]
+struct QuestionFile {
+    questions: Vec<QuestionSeed>,
+}
+
+pub struct Bank {
+    pub exams: Vec<(ExamSeed, Vec<QuestionSeed>)>,
+    /// SHA-256 of every seed file, to skip re-seeding an unchanged bank.
+    pub checksum: String,
+}
+
+fn sorted_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut files: Vec<_> = fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    files.sort();
+    Ok(files)
+}
+
+/// Reads `seed/exams/*.toml` and `seed/questions/<exam>/*.toml` and checks them.
+pub fn load(root: &Path) -> Result<Bank> {
+    let mut hasher = Sha256::new();
+    let mut exams = vec![];
+    for file in sorted_files(&root.join("exams"))? {
+        let text = fs::read_to_string(&file)?;
+        hasher.update(&text);
+        let exam: ExamSeed =
+            toml::from_str(&text).with_context(|| format!("parsing {}", file.display()))?;
+        let folder = root.join("questions").join(exam.code.to_ascii_lowercase());
+        let mut questions = vec![];
+        if folder.is_dir() {
+            for qfile in sorted_files(&folder)? {
+                let text = fs::read_to_string(&qfile)?;
+                hasher.update(&text);
+                let parsed: QuestionFile = toml::from_str(&text)
+                    .with_context(|| format!("parsing {}", qfile.display()))?;
+                questions.extend(parsed.questions);
+            }
+        }
+        check(&exam, &questions).with_context(|| format!("checking the {} bank", exam.code))?;
+        exams.push((exam, questions));
+    }
+    Ok(Bank {
+        exams,
+        checksum: format!("{:x}", hasher.finalize()),
+    })
+}
+
+pub fn rules(exam: &ExamSeed) -> Result<ExamRules> {
+    let rules = ExamRules {
+        code: ExamCode::parse(&exam.code)?,
+        question_count: exam.question_count,
+        minutes: exam.minutes,
+        scale: ScoreScale::new(
+            exam.score_min,
+            exam.score_max,
+            exam.passing_score,
+            exam.raw_cut,
+        )?,
+        navigation: Navigation::parse(&exam.navigation)?,
+        domains: exam
+            .domains
+            .iter()
+            .map(|d| DomainWeight {
+                code: d.code.clone(),
+                weight: d.weight,
+            })
+            .collect(),
+    };
+    rules.validate()?;
+    Ok(rules)
+}
+
+/// The structural rules of a bank: every key among its choices and of the right arity, choice ids
+/// `a, b, …`, explanations that discuss every option, unique ids and stems, known domains.
+pub fn check(exam: &ExamSeed, questions: &[QuestionSeed]) -> Result<()> {
+    rules(exam)?;
+    let domains: BTreeSet<&str> = exam.domains.iter().map(|d| d.code.as_str()).collect();
+    let mut ids = BTreeSet::new();
+    let mut stems = BTreeMap::new();
+    for q in questions {
+        let at = || format!("question {}", q.id);
+        if !ids.insert(q.id.as_str()) {
+            bail!("{}: duplicate id", at());
+        }
+        let expected_prefix = format!("{}-{}-", exam.code.to_ascii_lowercase(), q.domain);
+        if !q.id.starts_with(&expected_prefix) {
+            bail!(
+                "{}: ids of this exam and domain start with {expected_prefix}",
+                at()
+            );
+        }
+        if !domains.contains(q.domain.as_str()) {
+            bail!(
+                "{}: domain {} is not one of {}'s",
+                at(),
+                q.domain,
+                exam.code
+            );
+        }
+        let normalized: String = q
+            .stem
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(other) = stems.insert(normalized, q.id.as_str()) {
+            bail!("{}: same stem as {other}", at());
+        }
+        let kind = QuestionKind::parse(&q.kind).with_context(at)?;
+        for (index, choice) in q.choices.iter().enumerate() {
+            let expected = ((b'a' + index as u8) as char).to_string();
+            if choice.id != expected || choice.text.trim().is_empty() {
+                bail!(
+                    "{}: choice {} must be {expected} with text",
+                    at(),
+                    index + 1
+                );
+            }
+        }
+        let key: Vec<&str> = q.key.iter().map(String::as_str).collect();
+        AnswerKey::new(kind, q.choices.len(), &key).with_context(at)?;
+        if kind != QuestionKind::Ordering {
+            for choice in &q.choices {
+                if !q
+                    .explanation
+                    .contains(&format!("**{}**", choice.id.to_uppercase()))
+                {
+                    bail!(
+                        "{}: the explanation does not discuss **{}**",
+                        at(),
+                        choice.id.to_uppercase()
+                    );
+                }
+            }
+        }
+        if q.stem.trim().is_empty() || q.explanation.trim().is_empty() || q.references.is_empty() {
+            bail!("{}: stem, explanation and references are required", at());
+        }
+    }
+    Ok(())
+}
+
+const SEED_TABLE: &str = "CREATE TABLE IF NOT EXISTS _seed (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+/// Upserts the bank unless this exact bank was applied already; returns the questions written.
+pub fn apply(root: &Path, url: &str, token: &str) -> Result<Option<usize>> {
+    let bank = load(root)?;
+    crate::remote_db::with_connection(url, token, async |conn| {
+        conn.execute(SEED_TABLE, ()).await?;
+        let mut rows = conn
+            .query("SELECT checksum FROM _seed WHERE name = 'bank'", ())
+            .await?;
+        if let Some(row) = rows.next().await?
+            && row.get::<String>(0)? == bank.checksum
+        {
+            return Ok(None);
+        }
+        drop(rows);
+        let tx = conn.transaction().await?;
+        let mut written = 0;
+        for (exam, questions) in &bank.exams {
+            tx.execute(
+                "INSERT INTO exams (code, vendor, name, version, question_count, minutes, score_min, score_max, passing_score, raw_cut, navigation) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (code) DO UPDATE SET vendor = ?2, name = ?3, \
+                 version = ?4, question_count = ?5, minutes = ?6, score_min = ?7, score_max = ?8, passing_score = ?9, raw_cut = ?10, \
+                 navigation = ?11, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                libsql::params![
+                    exam.code.as_str(),
+                    exam.vendor.as_str(),
+                    exam.name.as_str(),
+                    exam.version.as_str(),
+                    exam.question_count,
+                    exam.minutes,
+                    exam.score_min,
+                    exam.score_max,
+                    exam.passing_score,
+                    exam.raw_cut,
+                    exam.navigation.as_str()
+                ],
+            )
+            .await?;
+            for (position, domain) in exam.domains.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO exam_domains (exam_code, code, name, weight, position) VALUES (?1, ?2, ?3, ?4, ?5) \
+                     ON CONFLICT (exam_code, code) DO UPDATE SET name = ?3, weight = ?4, position = ?5",
+                    libsql::params![exam.code.as_str(), domain.code.as_str(), domain.name.as_str(), domain.weight, position as i64],
+                )
+                .await?;
+            }
+            for q in questions {
+                let json = |v: &Vec<String>| serde_json::to_string(v).expect("strings serialize");
+                let choices: Vec<String> = q
+                    .choices
+                    .iter()
+                    .map(|c| c.text.trim().to_string())
+                    .collect();
+                // A changed seed question is a new version; one an admin corrected is theirs now.
+                tx.execute(
+                    "INSERT INTO questions (id, exam_code, domain_code, kind, stem, choices, answer_key, explanation, refs, status, source, created_by, updated_by) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'published', 'authored', 'seed', 'seed') \
+                     ON CONFLICT (id) DO UPDATE SET domain_code = ?3, kind = ?4, stem = ?5, choices = ?6, answer_key = ?7, \
+                     explanation = ?8, refs = ?9, version = questions.version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+                     WHERE questions.updated_by = 'seed' AND (questions.stem IS NOT ?5 OR questions.choices IS NOT ?6 \
+                     OR questions.answer_key IS NOT ?7 OR questions.explanation IS NOT ?8 OR questions.refs IS NOT ?9 \
+                     OR questions.kind IS NOT ?4 OR questions.domain_code IS NOT ?3)",
+                    libsql::params![
+                        q.id.as_str(),
+                        exam.code.as_str(),
+                        q.domain.as_str(),
+                        q.kind.as_str(),
+                        q.stem.trim(),
+                        json(&choices),
+                        json(&q.key),
+                        q.explanation.trim(),
+                        json(&q.references)
+                    ],
+                )
+                .await?;
+                written += 1;
+            }
+        }
+        tx.execute(
+            "INSERT INTO _seed (name, checksum, applied_at) VALUES ('bank', ?1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) \
+             ON CONFLICT (name) DO UPDATE SET checksum = ?1, applied_at = excluded.applied_at",
+            libsql::params![bank.checksum.as_str()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(written))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ptp_domain::draw::allocate;
+
+    /// Whether each exam's bank can fill a full-length mock weighted like the real exam.
+    fn full_mock_shortfalls(bank: &Bank) -> Vec<String> {
+        let mut problems = vec![];
+        for (exam, questions) in &bank.exams {
+            let Ok(rules) = rules(exam) else { continue };
+            for (domain, needed) in allocate(&rules.domains, rules.question_count) {
+                let available = questions.iter().filter(|q| q.domain == domain).count() as u32;
+                if available < needed {
+                    problems.push(format!(
+                        "{} domain {domain}: {available} of {needed}",
+                        exam.code
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
+    fn bank() -> Bank {
+        load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../seed"))
+            .expect("the shipped bank is sound")
+    }
+
+    #[test]
+    fn the_shipped_bank_is_structurally_sound() {
+        // `load` applies `check` to every exam: keys among the choices, arity by kind, ids, unique
+        // stems, explanations that cover every option.
+        let bank = bank();
+        let codes: Vec<&str> = bank.exams.iter().map(|(e, _)| e.code.as_str()).collect();
+        assert_eq!(codes, ["200-301", "SAA-C03", "SY0-701"]);
+        for (exam, questions) in &bank.exams {
+            assert!(
+                questions.len() >= 60,
+                "{} has {} questions",
+                exam.code,
+                questions.len()
+            );
+            for domain in &exam.domains {
+                assert!(
+                    questions.iter().any(|q| q.domain == domain.code),
+                    "{} domain {} is empty",
+                    exam.code,
+                    domain.code
+                );
+            }
+            let kinds: BTreeSet<&str> = questions.iter().map(|q| q.kind.as_str()).collect();
+            assert_eq!(
+                kinds,
+                BTreeSet::from(["multi", "ordering", "single"]),
+                "{} mixes every kind",
+                exam.code
+            );
+        }
+    }
+
+    #[test]
+    fn every_exam_can_fill_a_full_length_mock() {
+        assert_eq!(full_mock_shortfalls(&bank()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn broken_questions_are_refused_with_their_id() {
+        let exam: ExamSeed = toml::from_str(
+            r#"vendor = "V"
+code = "AB-123"
+name = "N"
+version = "1"
+question_count = 10
+minutes = 10
+score_min = 100
+score_max = 900
+passing_score = 700
+raw_cut = 0.75
+navigation = "review_allowed"
+domains = [{ code = "1", name = "One", weight = 100 }]"#,
+        )
+        .unwrap();
+        let question = |key: &str, explanation: &str| QuestionSeed {
+            id: "ab-123-1-001".into(),
+            domain: "1".into(),
+            kind: "single".into(),
+            stem: "Which one?".into(),
+            choices: ["a", "b", "c", "d"]
+                .iter()
+                .map(|id| ChoiceSeed {
+                    id: id.to_string(),
+                    text: format!("choice {id}"),
+                })
+                .collect(),
+            key: vec![key.into()],
+            explanation: explanation.into(),
+            references: vec!["AB-123 objective 1.1".into()],
+        };
+        let full = "**A** yes. **B** no. **C** no. **D** no.";
+        assert!(check(&exam, &[question("a", full)]).is_ok());
+        let wrong_key = check(&exam, &[question("e", full)]).unwrap_err();
+        assert!(
+            format!("{wrong_key:#}").contains("ab-123-1-001"),
+            "{wrong_key:#}"
+        );
+        assert!(
+            check(&exam, &[question("a", "**A** only")]).is_err(),
+            "every option discussed"
+        );
+        let mut twice = vec![question("a", full), question("a", full)];
+        twice[1].id = "ab-123-1-002".into();
+        assert!(check(&exam, &twice).is_err(), "same stem twice");
+    }
+}
