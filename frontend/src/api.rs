@@ -130,3 +130,84 @@ pub fn sign_in_url(return_to: &str) -> String {
 fn js_encode(value: &str) -> String {
     js_sys::encode_uri_component(value).into()
 }
+
+// ---- learning ---------------------------------------------------------------------------------
+
+pub async fn exams() -> Result<ptp_shared::ExamList, ApiFailure> {
+    json(Request::get("/api/v1/exams").build()).await
+}
+
+pub async fn exam(code: &str) -> Result<ptp_shared::ExamDetail, ApiFailure> {
+    json(Request::get(&format!("/api/v1/exams/{}", js_encode(code))).build()).await
+}
+
+pub async fn start_session(
+    request: &ptp_shared::StartSession,
+) -> Result<ptp_shared::SessionView, ApiFailure> {
+    json(body(Request::post("/api/v1/sessions"), request)).await
+}
+
+pub async fn session(id: &str) -> Result<ptp_shared::SessionView, ApiFailure> {
+    json(Request::get(&format!("/api/v1/sessions/{}", js_encode(id))).build()).await
+}
+
+pub async fn review(id: &str) -> Result<ptp_shared::SessionView, ApiFailure> {
+    json(Request::get(&format!("/api/v1/sessions/{}/review", js_encode(id))).build()).await
+}
+
+pub async fn answer(
+    id: &str,
+    submit: &ptp_shared::SubmitAnswer,
+) -> Result<ptp_shared::AnswerOutcome, ApiFailure> {
+    json(body(
+        Request::post(&format!("/api/v1/sessions/{}/answers", js_encode(id))),
+        submit,
+    ))
+    .await
+}
+
+pub async fn flag(id: &str, question: &str, flagged: bool) -> Result<(), ApiFailure> {
+    let path = format!(
+        "/api/v1/sessions/{}/flags/{}",
+        js_encode(id),
+        js_encode(question)
+    );
+    send(body(Request::put(&path), &ptp_shared::SetFlag { flagged }))
+        .await
+        .map(drop)
+}
+
+pub async fn finish(id: &str) -> Result<ptp_shared::SessionView, ApiFailure> {
+    json(Request::post(&format!("/api/v1/sessions/{}/finish", js_encode(id))).build()).await
+}
+
+pub async fn progress() -> Result<ptp_shared::Progress, ApiFailure> {
+    json(Request::get("/api/v1/me/progress").build()).await
+}
+
+pub async fn readiness(exam: &str) -> Result<ptp_shared::Readiness, ApiFailure> {
+    json(Request::get(&format!("/api/v1/me/readiness/{}", js_encode(exam))).build()).await
+}
+
+pub async fn due_reviews() -> Result<ptp_shared::DueReviews, ApiFailure> {
+    json(Request::get("/api/v1/me/reviews/due").build()).await
+}
+
+pub async fn report_question(
+    question: &str,
+    report: &ptp_shared::ReportQuestion,
+) -> Result<ptp_shared::ReportView, ApiFailure> {
+    json(body(
+        Request::post(&format!(
+            "/api/v1/questions/{}/reports",
+            js_encode(question)
+        )),
+        report,
+    ))
+    .await
+}
+
+/// A guest session for this browser unless it has one: practice needs someone to belong to.
+pub async fn ensure_session() -> Result<Me, ApiFailure> {
+    json(Request::post("/api/v1/auth/guest").build()).await
+}

@@ -2,8 +2,11 @@
 
 mod api;
 mod components;
+mod dom;
 mod health;
+mod markdown;
 mod pages;
+mod remote;
 mod session;
 
 use yew::prelude::*;
@@ -11,12 +14,20 @@ use yew_router::prelude::*;
 
 /// Every client-side route. The Worker answers any extension-less path with `index.html`, so
 /// each of these can be deep-linked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
+#[derive(Debug, Clone, PartialEq, Eq, Routable)]
 pub enum Route {
     #[at("/")]
     Home,
     #[at("/exams")]
     Exams,
+    #[at("/exams/:code")]
+    Exam { code: String },
+    #[at("/sessions/:id")]
+    Session { id: String },
+    #[at("/sessions/:id/review")]
+    Review { id: String },
+    #[at("/progress")]
+    Progress,
     #[at("/account")]
     Account,
     #[not_found]
@@ -28,6 +39,10 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <pages::Home /> },
         Route::Exams => html! { <pages::Exams /> },
+        Route::Exam { code } => html! { <pages::Exam code={code} /> },
+        Route::Session { id } => html! { <pages::SessionPage id={id} /> },
+        Route::Review { id } => html! { <pages::SessionReview id={id} /> },
+        Route::Progress => html! { <pages::ProgressPage /> },
         Route::Account => html! { <pages::Account /> },
         Route::NotFound => html! { <pages::NotFound /> },
     }
@@ -43,6 +58,7 @@ pub fn app() -> Html {
                     <Link<Route> to={Route::Home} classes="brand">{ "PingToPass" }</Link<Route>>
                     <nav aria-label="Main">
                         <Link<Route> to={Route::Exams}>{ "Exams" }</Link<Route>>
+                        <Link<Route> to={Route::Progress}>{ "Progress" }</Link<Route>>
                         <a href="/api/docs">{ "API" }</a>
                     </nav>
                     <components::AccountMenu />

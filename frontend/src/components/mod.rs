@@ -1,10 +1,15 @@
 //! Pieces shared by several pages.
 
 mod account_menu;
+pub mod charts;
 mod guest_banner;
+pub mod question;
+mod report;
 
 pub use account_menu::AccountMenu;
 pub use guest_banner::GuestBanner;
+pub use question::QuestionCard;
+pub use report::ReportButton;
 
 /// The path and query the browser is on, to come back to after signing in.
 pub fn current_path() -> String {

@@ -2,8 +2,8 @@ use ptp_shared::{ApiKeyInfo, CreateApiKey, Scope};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::input_value;
 use crate::api;
+use crate::dom::input_value;
 
 fn scope_label(scope: Scope) -> &'static str {
     match scope {

@@ -10,13 +10,6 @@ use yew::prelude::*;
 use crate::api;
 use crate::session::{Identity, use_session};
 
-/// The text of an `<input>` event.
-pub fn input_value(event: &InputEvent) -> String {
-    event
-        .target_unchecked_into::<web_sys::HtmlInputElement>()
-        .value()
-}
-
 #[component(Account)]
 pub fn account() -> Html {
     let session = use_session();

@@ -2,8 +2,8 @@ use ptp_shared::{Me, UpdateMe};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::input_value;
 use crate::api;
+use crate::dom::input_value;
 use crate::session::use_session;
 
 #[derive(Properties, PartialEq)]

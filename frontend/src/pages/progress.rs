@@ -1,0 +1,240 @@
+//! `/progress`: accuracy over time and by domain, readiness per exam, streak, attempts.
+
+use ptp_shared::{Attempt, DomainProgress, ExamList, Mode, Progress};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::Route;
+use crate::components::charts::{AccuracyChart, Bar, Gauge};
+use crate::dom::local_time;
+use crate::remote::{Remote, placeholder, use_remote};
+use crate::session::{Identity, use_session};
+
+fn plural(count: u32, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+}
+
+#[component(ProgressPage)]
+pub fn progress_page() -> Html {
+    let session = use_session();
+    let body = match &session.identity {
+        Identity::Loading => html! { <p class="loading" role="status">{ "Loading…" }</p> },
+        Identity::Visitor => html! {
+            <div class="empty-state">
+                <p>{ "Nothing here yet: your progress appears once you answer questions." }</p>
+                <Link<Route> to={Route::Exams} classes="button">{ "Pick an exam to practise" }</Link<Route>>
+            </div>
+        },
+        Identity::Guest(me) | Identity::Member(me) => {
+            html! { <Dashboard target={me.target_exam.clone()} /> }
+        }
+    };
+    html! {
+        <section class="progress-page">
+            <h1>{ "Your progress" }</h1>
+            { body }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DashboardProps {
+    target: Option<String>,
+}
+
+#[component(Dashboard)]
+fn dashboard(props: &DashboardProps) -> Html {
+    let (progress, _) = use_remote((), |()| crate::api::progress());
+    let (exams, _) = use_remote((), |()| crate::api::exams());
+    let Remote::Ready(progress) = &*progress else {
+        return placeholder(&progress, "your progress").unwrap_or_default();
+    };
+    let exam_list = match &*exams {
+        Remote::Ready(ExamList { exams }) => exams
+            .iter()
+            .map(|e| (e.code.clone(), e.name.clone()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let default_exam = props
+        .target
+        .clone()
+        .or_else(|| progress.attempts.first().map(|a| a.exam.clone()))
+        .or_else(|| progress.domains.first().map(|d| d.exam.clone()))
+        .or_else(|| exam_list.first().map(|(code, _)| code.clone()));
+    let accuracy = if progress.answered == 0 {
+        "—".to_string()
+    } else {
+        format!(
+            "{:.0}%",
+            f64::from(progress.correct) / f64::from(progress.answered) * 100.0
+        )
+    };
+    html! {
+        <>
+            <dl class="stats">
+                <div><dt>{ "Questions answered" }</dt><dd>{ progress.answered }</dd></div>
+                <div><dt>{ "Fully correct" }</dt><dd>{ accuracy }</dd></div>
+                <div><dt>{ "Streak" }</dt><dd>{ plural(progress.streak_days, "day") }</dd></div>
+                <div><dt>{ "Due for review" }</dt><dd>{ progress.due_reviews }</dd></div>
+            </dl>
+            <section class="card" aria-labelledby="time-heading">
+                <h2 id="time-heading">{ "Accuracy over time" }</h2>
+                <AccuracyChart days={progress.daily.clone()} />
+            </section>
+            if let Some(exam) = default_exam {
+                <ReadinessCard exams={exam_list} initial={exam} />
+            }
+            <DomainsCard progress={progress.clone()} />
+            <AttemptsCard attempts={progress.attempts.clone()} />
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReadinessProps {
+    exams: Vec<(String, String)>,
+    initial: String,
+}
+
+#[component(ReadinessCard)]
+fn readiness_card(props: &ReadinessProps) -> Html {
+    let exam = use_state(|| props.initial.clone());
+    let (readiness, _) = use_remote((*exam).clone(), |code: String| async move {
+        crate::api::readiness(&code).await
+    });
+    let choose = {
+        let exam = exam.clone();
+        Callback::from(move |event: Event| {
+            exam.set(
+                event
+                    .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                    .value(),
+            );
+        })
+    };
+    html! {
+        <section class="card readiness" aria-labelledby="readiness-heading">
+            <h2 id="readiness-heading">{ "Readiness" }</h2>
+            if props.exams.len() > 1 {
+                <label class="inline-label">
+                    { "Exam " }
+                    <select onchange={choose}>
+                        { for props.exams.iter().map(|(code, name)| html! {
+                            <option value={code.clone()} selected={*code == *exam}>{ format!("{name} ({code})") }</option>
+                        }) }
+                    </select>
+                </label>
+            }
+            { match &*readiness {
+                Remote::Ready(r) => html! {
+                    <div class="readiness-body">
+                        <Gauge probability={r.probability} low={r.low} high={r.high} />
+                        <div>
+                            <p>{ format!("Expected score about {} (pass mark {}).", r.expected_score, r.passing_score) }</p>
+                            <ul class="domain-bars">
+                                { for r.domains.iter().map(|d| html! {
+                                    <li>
+                                        <span class="domain-name">{ format!("{} {} ({}%)", d.code, d.name, d.weight) }</span>
+                                        <Bar percent={d.estimate * 100.0} label={format!("{}: estimated {:.0}%", d.name, d.estimate * 100.0)} />
+                                        <span class="domain-figure">{ format!("{:.0}% · {}", d.estimate * 100.0, plural(d.answers, "answer")) }</span>
+                                    </li>
+                                }) }
+                            </ul>
+                            <p class="muted model">{ r.model.clone() }</p>
+                        </div>
+                    </div>
+                },
+                other => placeholder(other, "readiness").unwrap_or_default(),
+            } }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DomainsProps {
+    progress: Progress,
+}
+
+fn trend(domain: &DomainProgress) -> Html {
+    match domain.trend {
+        Some(t) if t > 0.02 => {
+            html! { <span class="trend up" title="Last 7 days vs the 7 before">{ format!("▲ {:.0} pts", t * 100.0) }</span> }
+        }
+        Some(t) if t < -0.02 => {
+            html! { <span class="trend down" title="Last 7 days vs the 7 before">{ format!("▼ {:.0} pts", -t * 100.0) }</span> }
+        }
+        Some(_) => html! { <span class="trend">{ "steady" }</span> },
+        None => html! {},
+    }
+}
+
+#[component(DomainsCard)]
+fn domains_card(props: &DomainsProps) -> Html {
+    let domains = &props.progress.domains;
+    html! {
+        <section class="card" aria-labelledby="domains-heading">
+            <h2 id="domains-heading">{ "Accuracy by domain" }</h2>
+            if domains.is_empty() {
+                <p class="empty-state">{ "No answers yet." }</p>
+            } else {
+                <ul class="domain-bars">
+                    { for domains.iter().map(|d| html! {
+                        <li>
+                            <span class="domain-name">{ format!("{} · {} {}", d.exam, d.domain, d.name) }</span>
+                            <Bar percent={d.accuracy * 100.0} label={format!("{}: {:.0}% of {} answers", d.name, d.accuracy * 100.0, d.answered)} />
+                            <span class="domain-figure">{ format!("{:.0}% · {} ", d.accuracy * 100.0, plural(d.answered, "answer")) }{ trend(d) }</span>
+                        </li>
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AttemptsProps {
+    attempts: Vec<Attempt>,
+}
+
+#[component(AttemptsCard)]
+fn attempts_card(props: &AttemptsProps) -> Html {
+    html! {
+        <section class="card" aria-labelledby="attempts-heading">
+            <h2 id="attempts-heading">{ "History" }</h2>
+            if props.attempts.is_empty() {
+                <p class="empty-state">{ "No sessions yet." }</p>
+            } else {
+                <div class="table-scroll">
+                    <table class="attempts">
+                        <thead><tr><th>{ "Started" }</th><th>{ "Exam" }</th><th>{ "Mode" }</th><th>{ "Answered" }</th><th>{ "Score" }</th><th></th></tr></thead>
+                        <tbody>
+                            { for props.attempts.iter().map(|a| {
+                                let score = match (a.scaled, a.passed) {
+                                    (Some(s), Some(true)) => format!("{s} · pass"),
+                                    (Some(s), Some(false)) => format!("{s} · fail"),
+                                    (Some(s), None) => s.to_string(),
+                                    (None, _) => "in progress".into(),
+                                };
+                                html! {
+                                    <tr>
+                                        <td>{ local_time(&a.started_at) }</td>
+                                        <td>{ a.exam.clone() }</td>
+                                        <td>{ if a.mode == Mode::Mock { "Mock" } else { "Practice" } }</td>
+                                        <td>{ format!("{}/{}", a.answered, a.questions) }</td>
+                                        <td>{ score }</td>
+                                        <td>
+                                            <Link<Route> to={Route::Session { id: a.session.clone() }}>
+                                                { if a.finished_at.is_some() { "Results" } else { "Continue" } }
+                                            </Link<Route>>
+                                        </td>
+                                    </tr>
+                                }
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            }
+        </section>
+    }
+}
