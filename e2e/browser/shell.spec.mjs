@@ -10,10 +10,13 @@ test('the home page renders', async ({ page }) => {
   await expect(page.getByRole('link', { name: 'Browse exams' })).toBeVisible();
 });
 
-test('a client route deep-linked by URL renders', async ({ page }) => {
+test('client routes deep-linked by URL render', async ({ page }) => {
   await page.goto('/exams');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Exam catalogue');
-  await expect(page.getByTestId('catalogue-empty')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'CompTIA Security+' })).toBeVisible();
+  await page.goto('/exams/200-301');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Cisco Certified Network Associate (CCNA)');
+  await expect(page.getByText('Forward only: no going back')).toBeVisible();
 });
 
 test('links navigate without reloading the app', async ({ page }) => {

@@ -5,6 +5,7 @@ mod admin;
 mod bootstrap;
 mod build;
 mod cmd;
+mod control;
 mod migrate;
 mod oidc;
 mod paths;

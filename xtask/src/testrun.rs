@@ -5,8 +5,6 @@ use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -14,9 +12,9 @@ use anyhow::{Context, Result, bail};
 use crate::bootstrap::{self, Needs, Tools};
 use crate::build;
 use crate::cmd::command;
+use crate::control::ControlServer;
 use crate::process::free_port;
 use crate::process::interrupts;
-use crate::sqld::Sqld;
 use crate::stack::{Stack, StackDir, StackOptions, generate_secrets, write_private};
 
 #[derive(Default)]
@@ -198,7 +196,7 @@ fn browser_tests(
 
 /// What the tests may do to a stack this run started, beyond its public URL.
 struct LocalStack<'a> {
-    /// The [`DatabaseSwitch`].
+    /// The [`ControlServer`].
     control_url: &'a str,
     /// The Worker's session key, so token tests can mint expired tokens.
     jwt_secret: &'a str,
@@ -327,7 +325,7 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
             return Ok(());
         }
     };
-    let control = DatabaseSwitch::serve(stack.sqld.clone())?;
+    let control = ControlServer::serve(stack.sqld.clone())?;
     let before = tally.totals().1;
     let local = LocalStack {
         control_url: &control.url,
@@ -361,74 +359,6 @@ pub fn e2e(url: &str) -> Result<()> {
         std::process::exit(1);
     }
     Ok(())
-}
-
-/// Lets the API tests act on the local stack from outside: take the database down and bring it
-/// back (`POST /database/stop|start`), to prove the Worker answers 503 — never hangs — and
-/// recovers; and promote an admin (`POST /admin/grant?email=…`, what `xtask admin grant` does).
-struct DatabaseSwitch {
-    url: String,
-    server: Arc<tiny_http::Server>,
-    thread: JoinHandle<()>,
-}
-
-impl DatabaseSwitch {
-    fn serve(sqld: Arc<Mutex<Sqld>>) -> Result<Self> {
-        let server = Arc::new(
-            tiny_http::Server::http("127.0.0.1:0").map_err(|err| anyhow::anyhow!("{err}"))?,
-        );
-        let port = server
-            .server_addr()
-            .to_ip()
-            .context("control server has an IP address")?
-            .port();
-        let serving = server.clone();
-        let thread = std::thread::spawn(move || {
-            for request in serving.incoming_requests() {
-                let outcome = match (request.method(), request.url()) {
-                    (tiny_http::Method::Post, "/database/stop") => sqld
-                        .lock()
-                        .map(|mut db| db.stop())
-                        .map_err(|_| "poisoned".to_string()),
-                    (tiny_http::Method::Post, "/database/start") => match sqld.lock() {
-                        Ok(mut db) => db.start().map_err(|err| format!("{err:#}")),
-                        Err(_) => Err("poisoned".to_string()),
-                    },
-                    // `cargo xtask admin grant`, exactly, against this stack's database.
-                    (tiny_http::Method::Post, url) if url.starts_with("/admin/grant?email=") => {
-                        let email = url.trim_start_matches("/admin/grant?email=").to_string();
-                        let target =
-                            sqld.lock()
-                                .map_err(|_| "poisoned".to_string())
-                                .and_then(|db| {
-                                    Ok((db.url(), db.token().map_err(|err| format!("{err:#}"))?))
-                                });
-                        target.and_then(|(url, token)| {
-                            crate::admin::grant(&url, &token, &email)
-                                .map(drop)
-                                .map_err(|err| format!("{err:#}"))
-                        })
-                    }
-                    _ => Err("unknown control".to_string()),
-                };
-                let response = match outcome {
-                    Ok(()) => tiny_http::Response::from_string("ok"),
-                    Err(err) => tiny_http::Response::from_string(err).with_status_code(500),
-                };
-                let _ = request.respond(response);
-            }
-        });
-        Ok(Self {
-            url: format!("http://127.0.0.1:{port}"),
-            server,
-            thread,
-        })
-    }
-
-    fn shutdown(self) {
-        self.server.unblock();
-        let _ = self.thread.join();
-    }
 }
 
 #[cfg(test)]

@@ -178,6 +178,12 @@ impl FakePlatform {
         self
     }
 
+    /// A database answering every pipeline with `transport`'s reply (see [`hrana`]).
+    pub fn with_database(mut self, transport: ScriptedTransport) -> Self {
+        self.database = Ok(Arc::new(Database::new(transport, &test_db_config())));
+        self
+    }
+
     pub fn without_database(mut self) -> Self {
         self.database = Err(ConfigError::Missing("TURSO_DATABASE_URL"));
         self
@@ -268,4 +274,40 @@ pub fn read_json<T: serde::de::DeserializeOwned>(response: Response) -> T {
 
 pub fn read_error(response: Response) -> ptp_shared::ErrorBody {
     read_json(response)
+}
+
+/// Hrana pipeline replies, for scripting what the database answers.
+pub mod hrana {
+    use serde_json::{Value, json};
+
+    /// A column value as Hrana encodes it.
+    pub fn text(value: &str) -> Value {
+        json!({"type": "text", "value": value})
+    }
+
+    pub fn int(value: i64) -> Value {
+        json!({"type": "integer", "value": value.to_string()})
+    }
+
+    pub fn float(value: f64) -> Value {
+        json!({"type": "float", "value": value})
+    }
+
+    /// One statement's result: named columns and rows of values.
+    pub fn rows(columns: &[&str], rows: Vec<Vec<Value>>) -> Value {
+        let cols: Vec<Value> = columns
+            .iter()
+            .map(|name| json!({"name": name, "decltype": null}))
+            .collect();
+        json!({"type": "ok", "response": {"type": "execute", "result": {
+            "cols": cols, "rows": rows, "affected_row_count": 0,
+            "last_insert_rowid": null, "replication_index": null}}})
+    }
+
+    /// The whole reply to a pipeline of these statements (and its closing request).
+    pub fn pipeline(results: Vec<Value>) -> String {
+        let mut results = results;
+        results.push(json!({"type": "ok", "response": {"type": "close"}}));
+        json!({"baton": null, "base_url": null, "results": results}).to_string()
+    }
 }

@@ -223,7 +223,7 @@ fn exam_body(props: &BodyProps) -> Html {
                     <h2 id="practice-heading">{ "Practice" }</h2>
                     <p class="muted">{ "Instant feedback and an explanation after every answer." }</p>
                     <label>
-                        { "Questions" }
+                        { "Number of questions" }
                         <input type="number" min="1" max="50" value={(*count).clone()}
                             oninput={{ let count = count.clone(); Callback::from(move |e: InputEvent| count.set(input_value(&e))) }} />
                     </label>
@@ -256,7 +256,7 @@ fn exam_body(props: &BodyProps) -> Html {
                     <h2 id="mock-heading">{ "Mock exam" }</h2>
                     <p class="muted">{ "Timed and scored like the real exam. Results at the end." }</p>
                     <label>
-                        { "Questions" }
+                        { "Number of questions" }
                         <input type="number" min="1" max={s.question_count.to_string()} value={(*mock_count).clone()}
                             oninput={{ let mock_count = mock_count.clone(); Callback::from(move |e: InputEvent| mock_count.set(input_value(&e))) }} />
                     </label>

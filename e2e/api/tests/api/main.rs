@@ -10,6 +10,7 @@ mod contract;
 mod faults;
 mod health;
 mod keys;
+mod learning;
 mod routing;
 mod spa;
 mod support;

@@ -534,3 +534,6 @@ pub async fn review<P: Platform>(
     }
     Ok(Json(view(&data, platform.now_millis(), true)?))
 }
+
+#[cfg(test)]
+mod tests;

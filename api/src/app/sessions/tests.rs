@@ -1,0 +1,175 @@
+//! The session handlers against a scripted database: what they refuse, and that a refusal
+//! writes nothing.
+
+use ptp_shared::{ErrorCode, UserKind};
+
+use crate::auth::session;
+use crate::ports::Platform;
+use crate::testing::hrana::{float, int, pipeline, rows, text};
+use crate::testing::{FakePlatform, SITE, ScriptedTransport, block_on, read_error, request};
+
+/// What `learning::candidates` reads for a small exam: two domains weighted 60/40 whose bank
+/// holds three questions of the first and one of the second.
+fn small_bank() -> String {
+    let exam = rows(
+        &[
+            "code",
+            "vendor",
+            "name",
+            "version",
+            "question_count",
+            "minutes",
+            "score_min",
+            "score_max",
+            "passing_score",
+            "raw_cut",
+            "navigation",
+            "bank_size",
+        ],
+        vec![vec![
+            text("TINY-1"),
+            text("Test"),
+            text("Tiny exam"),
+            text("v1"),
+            int(10),
+            int(20),
+            int(100),
+            int(900),
+            int(700),
+            float(0.75),
+            text("review_allowed"),
+            int(4),
+        ]],
+    );
+    let domains = rows(
+        &["code", "name", "weight", "bank_size"],
+        vec![
+            vec![text("1"), text("One"), int(60), int(3)],
+            vec![text("2"), text("Two"), int(40), int(1)],
+        ],
+    );
+    let candidates = rows(
+        &["id", "domain_code"],
+        [("q1", "1"), ("q2", "1"), ("q3", "1"), ("q4", "2")]
+            .iter()
+            .map(|(id, domain)| vec![text(id), text(domain)])
+            .collect(),
+    );
+    pipeline(vec![exam, domains, candidates])
+}
+
+fn guest_cookie(platform: &FakePlatform) -> String {
+    let secret = &platform.settings().auth.as_ref().unwrap().jwt_secret;
+    let token = block_on(session::start(
+        platform.sessions(),
+        secret,
+        "guest-1",
+        UserKind::Guest,
+        platform.now_secs(),
+    ))
+    .unwrap();
+    format!("ptp_session={token}")
+}
+
+fn start(platform: &FakePlatform, body: &str) -> axum::response::Response {
+    let cookie = guest_cookie(platform);
+    block_on(request(
+        platform.clone(),
+        "POST",
+        "/api/v1/sessions",
+        &[
+            ("cookie", &cookie),
+            ("origin", SITE),
+            ("content-type", "application/json"),
+        ],
+        body,
+    ))
+}
+
+#[test]
+fn a_mock_the_bank_cannot_fill_is_refused_with_the_shortfall_and_nothing_is_written() {
+    let database = ScriptedTransport::replying(200, &small_bank());
+    let platform = FakePlatform::healthy().with_database(database.clone());
+    let response = start(&platform, r#"{"exam": "TINY-1", "mode": "mock"}"#);
+    assert_eq!(response.status(), 409);
+    let error = read_error(response).error;
+    assert_eq!(error.code, ErrorCode::Conflict);
+    assert!(
+        error.message.contains("6 question(s) short"),
+        "{}",
+        error.message
+    );
+    let details = error.details.expect("the shortfall in details");
+    assert_eq!(details["shortfall"], 6);
+    assert_eq!(details["domains"][0]["domain"], "1");
+    assert_eq!(details["domains"][0]["needed"], 6);
+    assert_eq!(details["domains"][0]["available"], 3);
+    assert_eq!(details["domains"][1]["needed"], 4);
+    assert_eq!(details["domains"][1]["available"], 1);
+    assert_eq!(database.requests().len(), 1, "one read, and no write");
+}
+
+#[test]
+fn a_shorter_mock_the_bank_can_fill_gets_past_the_draw() {
+    // Five questions at 60/40 need three and two: still one short in domain 2.
+    let database = ScriptedTransport::replying(200, &small_bank());
+    let platform = FakePlatform::healthy().with_database(database.clone());
+    let five = start(
+        &platform,
+        r#"{"exam": "TINY-1", "mode": "mock", "count": 5}"#,
+    );
+    assert_eq!(five.status(), 409);
+    assert_eq!(read_error(five).error.details.unwrap()["shortfall"], 1);
+
+    // Two questions need one of each: drawn, so the handler goes on to write the session
+    // (which this scripted database cannot confirm, hence not a 201).
+    let two = start(
+        &platform,
+        r#"{"exam": "TINY-1", "mode": "mock", "count": 2}"#,
+    );
+    assert_ne!(two.status(), 409);
+    assert!(
+        database.requests().len() >= 3,
+        "the draw succeeded and a write followed"
+    );
+}
+
+#[test]
+fn bad_requests_are_refused_before_any_write() {
+    let database = ScriptedTransport::replying(200, &small_bank());
+    let platform = FakePlatform::healthy().with_database(database.clone());
+    for (body, field) in [
+        (
+            r#"{"exam": "TINY-1", "mode": "mock", "count": 11}"#,
+            "count",
+        ),
+        (r#"{"exam": "TINY-1", "mode": "mock", "count": 0}"#, "count"),
+        (
+            r#"{"exam": "TINY-1", "mode": "practice", "count": 51}"#,
+            "count",
+        ),
+        (
+            r#"{"exam": "TINY-1", "mode": "practice", "domains": []}"#,
+            "domains",
+        ),
+        (
+            r#"{"exam": "TINY-1", "mode": "practice", "domains": ["9"]}"#,
+            "domains",
+        ),
+        (
+            r#"{"exam": "TINY-1", "mode": "mock", "filter": "due"}"#,
+            "mode",
+        ),
+    ] {
+        let before = database.requests().len();
+        let response = start(&platform, body);
+        assert_eq!(response.status(), 400, "{body}");
+        let error = read_error(response).error;
+        assert_eq!(error.code, ErrorCode::InvalidInput, "{body}");
+        assert_eq!(error.details.unwrap()["field"], field, "{body}");
+        assert!(
+            database.requests().len() - before <= 1,
+            "{body}: at most the read"
+        );
+    }
+}
