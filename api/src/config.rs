@@ -116,7 +116,11 @@ pub struct DatabaseConfig {
 }
 
 /// How long any database round trip may take before the request fails with 503.
-pub const DB_TIMEOUT: Duration = Duration::from_secs(5);
+///
+/// Generous on purpose: abandoning a Hrana request while its transaction holds the write lock
+/// left sqld 0.24 holding that lock for good (every later write timed out) under load. Waiting
+/// for the database's own answer — it reports a busy database itself — is the safe side.
+pub const DB_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl DatabaseConfig {
     /// `lookup` returns a variable's value if it is set (vars and secrets alike).

@@ -38,6 +38,15 @@ impl From<TransportError> for DbError {
     }
 }
 
+/// How many times a transaction is sent while the database reports it busy.
+pub const BUSY_ATTEMPTS: u32 = 3;
+
+/// SQLite's "try again" codes (`SQLITE_BUSY`, `SQLITE_BUSY_SNAPSHOT`, `SQLITE_LOCKED`…): another
+/// writer held the database; nothing of the statement happened.
+fn is_busy(code: &str) -> bool {
+    code.starts_with("SQLITE_BUSY") || code.starts_with("SQLITE_LOCKED")
+}
+
 pub struct Database<T> {
     http: T,
     endpoint: String,
@@ -94,7 +103,28 @@ impl<T: HttpClient> Database<T> {
     /// Runs statements atomically in one round trip: a batch of `BEGIN`, each statement on the
     /// condition that the previous one succeeded, `COMMIT`, and `ROLLBACK` if anything failed.
     /// Returns the statements' own results (without the bracketing ones).
+    ///
+    /// Should the database say it is busy (another writer held it), the whole batch — rolled
+    /// back, so nothing of it happened — is sent again, up to [`BUSY_ATTEMPTS`] times; then it
+    /// is reported as unavailable (503) rather than as a bug.
     pub async fn transaction(&self, stmts: Vec<Stmt>) -> Result<Vec<StmtResult>, DbError> {
+        let mut attempt = 1;
+        loop {
+            match self.transaction_once(stmts.clone()).await {
+                Err(DbError::Statement { code, message }) if is_busy(&code) => {
+                    if attempt == BUSY_ATTEMPTS {
+                        return Err(DbError::Unavailable(format!(
+                            "still busy after {attempt} attempts: {code}: {message}"
+                        )));
+                    }
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    async fn transaction_once(&self, stmts: Vec<Stmt>) -> Result<Vec<StmtResult>, DbError> {
         let count = stmts.len();
         let batch = Batch::transactional(stmts);
         let responses = self
@@ -183,6 +213,9 @@ impl<T: HttpClient> Database<T> {
             .take(expected)
             .map(|result| match result {
                 StreamResult::Ok { response } => Ok(response),
+                StreamResult::Error { error } if is_busy(&error.code) => Err(DbError::Unavailable(
+                    format!("{}: {}", error.code, error.message),
+                )),
                 StreamResult::Error { error } => Err(DbError::Statement {
                     code: error.code,
                     message: error.message,
@@ -378,6 +411,35 @@ mod tests {
         let garbage = ScriptedTransport::replying(200, "<html>");
         let err = block_on(Database::new(garbage, &test_db_config()).ping()).unwrap_err();
         assert!(matches!(err, DbError::Protocol(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_busy_database_gets_the_transaction_again_then_counts_as_unavailable() {
+        let busy = json!({"type": "ok", "response": {"type": "batch", "result": {
+            "step_results": [null, null, null, null],
+            "step_errors": [{"message": "database is locked", "code": "SQLITE_BUSY"}, null, null, null]}}});
+        let transport =
+            ScriptedTransport::replying(200, &json!({"results": [busy, close_ok()]}).to_string());
+        let db = Database::new(transport.clone(), &test_db_config());
+        let err = block_on(db.transaction(vec![Stmt::new("INSERT a", false)])).unwrap_err();
+        assert!(
+            matches!(err, DbError::Unavailable(ref m) if m.contains("SQLITE_BUSY")),
+            "{err:?}"
+        );
+        assert_eq!(transport.requests().len() as u32, BUSY_ATTEMPTS);
+
+        let locked = json!({"results": [
+            {"type": "error", "error": {"message": "database is locked", "code": "SQLITE_BUSY"}},
+            close_ok()]});
+        let db = Database::new(
+            ScriptedTransport::replying(200, &locked.to_string()),
+            &test_db_config(),
+        );
+        let err = block_on(db.execute(Stmt::new("UPDATE …", false))).unwrap_err();
+        assert!(
+            matches!(err, DbError::Unavailable(_)),
+            "a busy autocommit write is not a bug"
+        );
     }
 
     #[test]

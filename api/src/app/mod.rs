@@ -4,6 +4,7 @@
 //! and makes up the OpenAPI document, so the two cannot drift apart.
 
 mod admin;
+mod answers;
 mod assets;
 mod auth;
 pub mod catalog;
@@ -88,7 +89,7 @@ documented!(
     catalog::list_questions_legacy,
     sessions::start,
     sessions::get_session,
-    sessions::answer,
+    answers::answer,
     sessions::flag,
     sessions::finish,
     sessions::review,

@@ -87,11 +87,11 @@ fn filter_str(filter: Filter) -> &'static str {
     }
 }
 
-fn u32_of(value: i64, column: &str) -> Result<u32, DbError> {
+pub(super) fn u32_of(value: i64, column: &str) -> Result<u32, DbError> {
     u32::try_from(value).map_err(|_| DbError::Protocol(format!("{column} out of range")))
 }
 
-fn millis(row: &Row, column: &str) -> Result<Option<u64>, DbError> {
+pub(super) fn millis(row: &Row, column: &str) -> Result<Option<u64>, DbError> {
     row.opt_text(column)?
         .map(|text| {
             time::parse(&text)
@@ -100,7 +100,7 @@ fn millis(row: &Row, column: &str) -> Result<Option<u64>, DbError> {
         .transpose()
 }
 
-fn session_from(row: &Row) -> Result<SessionRecord, DbError> {
+pub(super) fn session_from(row: &Row) -> Result<SessionRecord, DbError> {
     Ok(SessionRecord {
         id: row.text("id")?,
         user_id: row.text("user_id")?,
@@ -136,7 +136,7 @@ fn session_from(row: &Row) -> Result<SessionRecord, DbError> {
     })
 }
 
-fn card_from(row: &Row) -> Result<(String, Card), DbError> {
+pub(super) fn card_from(row: &Row) -> Result<(String, Card), DbError> {
     let number = |column: &str| {
         row.value_f64(column)?
             .ok_or_else(|| DbError::Protocol(format!("{column} is NULL")))
@@ -342,7 +342,7 @@ pub async fn load(
 
 /// The exam statements bind the exam code as their only parameter; point them at a subquery
 /// instead, so one pipeline loads a session and its exam without knowing the code first.
-fn retarget(mut statement: Stmt, exam_code_sql: &str, session_id: &str) -> Stmt {
+pub(super) fn retarget(mut statement: Stmt, exam_code_sql: &str, session_id: &str) -> Stmt {
     if let Some(sql) = statement.sql.as_mut() {
         *sql = sql.replacen("= ?", &format!("= {exam_code_sql}"), 1);
     }
@@ -351,7 +351,7 @@ fn retarget(mut statement: Stmt, exam_code_sql: &str, session_id: &str) -> Stmt 
 }
 
 /// A review-card upsert that applies only when `guard` (SQL, with `guard_params`) holds.
-fn card_upsert(
+pub(super) fn card_upsert(
     user_id: &str,
     exam: &str,
     question: &str,
@@ -384,91 +384,6 @@ fn card_upsert(
         ),
         params,
     )
-}
-
-/// SQL true while the session (first parameter) is open and before its deadline (second, now).
-const OPEN: &str = "EXISTS (SELECT 1 FROM study_sessions WHERE id = ? AND finished_at IS NULL AND (deadline_at IS NULL OR deadline_at > ?))";
-
-pub struct NewAnswer<'a> {
-    pub question: &'a QuestionRecord,
-    pub answer: &'a [String],
-    pub credit: f64,
-    pub correct: bool,
-    pub elapsed_ms: u64,
-    pub now_ms: u64,
-    /// Forward-only mocks: the new furthest position.
-    pub furthest: Option<u32>,
-    /// Practice: the question's card after this answer.
-    pub card: Option<Card>,
-}
-
-/// Records an answer in one transaction, only while the session is open and before its deadline,
-/// and (practice) only once: the database re-checks what the caller checked, so a racing finish
-/// or a double submit cannot slip through. The cursor and card changes carry the same guard and
-/// run first. `Ok(false)`: refused by those checks.
-pub async fn record_answer(
-    db: &Database<impl HttpClient>,
-    data: &SessionData,
-    new: &NewAnswer<'_>,
-) -> Result<bool, ApiError> {
-    let session = &data.session;
-    let now = time::rfc3339(new.now_ms);
-    let open = || vec![text(&session.id), text(&now)];
-    let mut guard = OPEN.to_string();
-    let mut guard_params = open();
-    if session.mode == Mode::Practice {
-        guard.push_str(
-            " AND NOT EXISTS (SELECT 1 FROM responses WHERE session_id = ? AND question_id = ?)",
-        );
-        guard_params.extend([text(&session.id), text(&new.question.id)]);
-    }
-    let mut statements = vec![];
-    if new.furthest != session.furthest
-        && let Some(furthest) = new.furthest
-    {
-        let mut params = vec![int(i64::from(furthest)), text(&session.id)];
-        params.extend(guard_params.clone());
-        statements.push(stmt(
-            &format!("UPDATE study_sessions SET furthest = ? WHERE id = ? AND {guard}"),
-            params,
-        ));
-    }
-    if let Some(card) = &new.card {
-        statements.push(card_upsert(
-            &session.user_id,
-            &session.exam,
-            &new.question.id,
-            card,
-            &guard,
-            guard_params.clone(),
-        ));
-    }
-    let mut params = vec![
-        text(&session.id),
-        text(&new.question.id),
-        text(&session.user_id),
-        text(&session.exam),
-        text(&new.question.domain),
-        text(serde_json::to_string(new.answer).expect("strings serialize")),
-        crate::db::Value::Float { value: new.credit },
-        int(i64::from(new.correct)),
-        int(i64::try_from(new.elapsed_ms).unwrap_or(i64::MAX)),
-        text(&now),
-    ];
-    params.extend(guard_params);
-    statements.push(stmt(
-        &format!(
-            "INSERT INTO responses (session_id, question_id, user_id, exam_code, domain_code, answer, credit, correct, elapsed_ms, answered_at) \
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE {guard} ON CONFLICT (session_id, question_id) DO UPDATE SET \
-             answer = excluded.answer, credit = excluded.credit, correct = excluded.correct, \
-             elapsed_ms = excluded.elapsed_ms, answered_at = excluded.answered_at"
-        ),
-        params,
-    ));
-    let results = db.transaction(statements).await?;
-    Ok(results
-        .last()
-        .is_some_and(|result| result.affected_row_count == 1))
 }
 
 /// Marks a session finished with its score and moves the cards of a mock's answered questions,

@@ -17,13 +17,11 @@ use crate::auth::access::{Caller, Scoped, SessionsWrite};
 use crate::error::ApiError;
 use crate::ports::Platform;
 use crate::store::catalog::ExamRecord;
-use crate::store::learning::{self, NewAnswer, NewSession, SessionData};
+use crate::store::learning::{self, NewSession, SessionData};
 use crate::time;
 
 const PRACTICE_DEFAULT: u32 = 10;
 const PRACTICE_MAX: u32 = 50;
-/// A day: longer "time on a question" is a client bug, not a learner.
-const MAX_ELAPSED_MS: u64 = 24 * 3600 * 1000;
 
 fn seed() -> u64 {
     let bytes = crate::ids::random_bytes::<8>();
@@ -178,7 +176,7 @@ pub async fn start<P: Platform>(
 }
 
 /// The caller's session, finished first if its time ran out.
-async fn owned<P: Platform>(
+pub(crate) async fn owned<P: Platform>(
     platform: &P,
     caller: &Caller,
     id: &str,
@@ -356,89 +354,6 @@ pub async fn get_session<P: Platform>(
 ) -> Result<Json<wire::SessionView>, ApiError> {
     let data = owned(&platform, &caller, &id).await?;
     Ok(Json(view(&data, platform.now_millis(), false)?))
-}
-
-/// Answers a question. Practice: graded at once with the key and explanation. Mock: recorded; it
-/// may be changed while time remains, unless the exam is forward-only and the learner moved on.
-#[utoipa::path(
-    post,
-    path = "/api/v1/sessions/{id}/answers",
-    operation_id = "post_session_answers",
-    tag = "sessions",
-    params(("id" = String, Path, description = "Session id")),
-    request_body = wire::SubmitAnswer,
-    responses(
-        (status = 200, description = "Graded (practice) or recorded (mock)", body = wire::AnswerOutcome),
-        (status = 400, description = "The question is not in this session, or the answer does not fit it", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
-        (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
-        (status = 409, description = "Finished, time up, already answered (practice) or moved on (forward-only)", body = ptp_shared::ErrorBody),
-    ),
-    security(("session" = []), ("api_key" = ["sessions:write"])),
-)]
-pub async fn answer<P: Platform>(
-    State(platform): State<P>,
-    Scoped(caller, _): Scoped<SessionsWrite>,
-    Path(id): Path<String>,
-    ApiJson(submitted): ApiJson<wire::SubmitAnswer>,
-) -> Result<Json<wire::AnswerOutcome>, ApiError> {
-    let data = owned(&platform, &caller, &id).await?;
-    let now = platform.now_millis();
-    let item = data
-        .item(&submitted.question)
-        .ok_or_else(|| ValidationError::new("question", "is not part of this session"))?;
-    if submitted.elapsed_ms > MAX_ELAPSED_MS {
-        return Err(ValidationError::new("elapsed_ms", "must be at most a day").into());
-    }
-    let key = item.question.answer_key().map_err(|err| {
-        ApiError::Internal(format!("stored question {}: {err}", item.question.id))
-    })?;
-    let answer = key.parse_answer(&submitted.answer)?;
-    let already = data.responses.contains_key(&item.question.id);
-    let furthest = data
-        .session
-        .state()
-        .accept(item.position, already, now)
-        .map_err(|refusal| ApiError::Conflict(refusal.message().into()))?;
-    let credit = key.credit(&answer);
-    let correct = credit.is_full();
-    let card = (data.session.mode == Mode::Practice).then(|| {
-        let grade = schedule::grade(
-            correct,
-            submitted.elapsed_ms,
-            data.exam.rules().map_or(60.0, |r| r.seconds_per_question()),
-        );
-        schedule::review(data.cards.get(&item.question.id), grade, now)
-    });
-    let stored = answer.ids();
-    let new = NewAnswer {
-        question: &item.question,
-        answer: &stored,
-        credit: credit.value(),
-        correct,
-        elapsed_ms: submitted.elapsed_ms,
-        now_ms: now,
-        furthest,
-        card,
-    };
-    if !learning::record_answer(platform.database()?, &data, &new).await? {
-        return Err(ApiError::Conflict(
-            "The session changed meanwhile (finished, timed out or already answered); reload it."
-                .into(),
-        ));
-    }
-    Ok(Json(match data.session.mode {
-        Mode::Practice => wire::AnswerOutcome::Graded {
-            correct,
-            credit: credit.value(),
-            solution: item.question.solution(),
-        },
-        Mode::Mock => wire::AnswerOutcome::Recorded {
-            question: item.question.id.clone(),
-            answered: (data.responses.len() + usize::from(!already)) as u32,
-            total: data.items.len() as u32,
-        },
-    }))
 }
 
 /// Flags a question to come back to (or clears the flag).

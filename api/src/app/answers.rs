@@ -1,0 +1,112 @@
+//! `POST /api/v1/sessions/{id}/answers`: the hot path of a session, so it reads only the
+//! answered question (not the whole session) and writes in one guarded transaction.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use ptp_domain::ValidationError;
+use ptp_domain::schedule;
+use ptp_domain::session::{Mode, Refusal};
+use ptp_shared as wire;
+
+use crate::app::json::ApiJson;
+use crate::app::sessions::owned;
+use crate::auth::access::{Scoped, SessionsWrite};
+use crate::error::ApiError;
+use crate::ports::Platform;
+use crate::store::answers::{self, NewAnswer};
+
+/// A day: longer "time on a question" is a client bug, not a learner.
+const MAX_ELAPSED_MS: u64 = 24 * 3600 * 1000;
+
+/// Answers a question. Practice: graded at once with the key and explanation. Mock: recorded; it
+/// may be changed while time remains, unless the exam is forward-only and the learner moved on.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/answers",
+    operation_id = "post_session_answers",
+    tag = "sessions",
+    params(("id" = String, Path, description = "Session id")),
+    request_body = wire::SubmitAnswer,
+    responses(
+        (status = 200, description = "Graded (practice) or recorded (mock)", body = wire::AnswerOutcome),
+        (status = 400, description = "The question is not in this session, or the answer does not fit it", body = ptp_shared::ErrorBody),
+        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
+        (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
+        (status = 409, description = "Finished, time up, already answered (practice) or moved on (forward-only)", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = ["sessions:write"])),
+)]
+pub async fn answer<P: Platform>(
+    State(platform): State<P>,
+    Scoped(caller, _): Scoped<SessionsWrite>,
+    Path(id): Path<String>,
+    ApiJson(submitted): ApiJson<wire::SubmitAnswer>,
+) -> Result<Json<wire::AnswerOutcome>, ApiError> {
+    let db = platform.database()?;
+    let data = answers::context(db, &id, &submitted.question)
+        .await?
+        .filter(|data| data.session.user_id == caller.user_id)
+        .ok_or_else(|| ApiError::NotFound("A session of yours with this id".into()))?;
+    let now = platform.now_millis();
+    if data.session.state().expired(now) {
+        // Time ran out: finish the mock as of its deadline (which needs the whole session).
+        owned(&platform, &caller, &id).await?;
+        return Err(ApiError::Conflict(Refusal::TimeUp.message().into()));
+    }
+    let item = data
+        .item
+        .as_ref()
+        .ok_or_else(|| ValidationError::new("question", "is not part of this session"))?;
+    if submitted.elapsed_ms > MAX_ELAPSED_MS {
+        return Err(ValidationError::new("elapsed_ms", "must be at most a day").into());
+    }
+    let key = item.question.answer_key().map_err(|err| {
+        ApiError::Internal(format!("stored question {}: {err}", item.question.id))
+    })?;
+    let answer = key.parse_answer(&submitted.answer)?;
+    let already = data.answered.contains(&item.question.id);
+    let furthest = data
+        .session
+        .state()
+        .accept(item.position, already, now)
+        .map_err(|refusal| ApiError::Conflict(refusal.message().into()))?;
+    let credit = key.credit(&answer);
+    let correct = credit.is_full();
+    let card = (data.session.mode == Mode::Practice).then(|| {
+        let grade = schedule::grade(
+            correct,
+            submitted.elapsed_ms,
+            data.exam.rules().map_or(60.0, |r| r.seconds_per_question()),
+        );
+        schedule::review(data.card.as_ref(), grade, now)
+    });
+    let stored = answer.ids();
+    let new = NewAnswer {
+        question: &item.question,
+        answer: &stored,
+        credit: credit.value(),
+        correct,
+        elapsed_ms: submitted.elapsed_ms,
+        now_ms: now,
+        furthest,
+        card,
+    };
+    if !answers::record(db, &data.session, &new).await? {
+        return Err(ApiError::Conflict(
+            "The session changed meanwhile (finished, timed out or already answered); reload it."
+                .into(),
+        ));
+    }
+    Ok(Json(match data.session.mode {
+        Mode::Practice => wire::AnswerOutcome::Graded {
+            correct,
+            credit: credit.value(),
+            solution: item.question.solution(),
+        },
+        Mode::Mock => wire::AnswerOutcome::Recorded {
+            question: item.question.id.clone(),
+            answered: (data.answered.len() + usize::from(!already)) as u32,
+            total: data.total,
+        },
+    }))
+}

@@ -1,0 +1,185 @@
+//! Answering a question: what judging an answer needs (one round trip that reads the answered
+//! question only, not the whole session), and recording it (one guarded transaction).
+
+use std::collections::BTreeSet;
+
+use ptp_domain::schedule::Card;
+use ptp_domain::session::Mode;
+
+use super::catalog::{ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from, exam_statements};
+use super::learning::{
+    ItemRecord, SessionRecord, card_from, card_upsert, retarget, session_from, u32_of,
+};
+use crate::db::{Database, DbError, int, rows, stmt, text};
+use crate::error::ApiError;
+use crate::http::HttpClient;
+use crate::time;
+
+/// A session as far as answering one of its questions is concerned.
+pub struct AnswerContext {
+    pub session: SessionRecord,
+    pub exam: ExamRecord,
+    /// The question answered, if it is part of the session.
+    pub item: Option<ItemRecord>,
+    /// The questions answered so far.
+    pub answered: BTreeSet<String>,
+    /// How many questions the session has.
+    pub total: u32,
+    /// The learner's review card for the question, if any.
+    pub card: Option<Card>,
+}
+
+/// Loads what answering `question` in `session_id` needs; `None` when there is no such session.
+pub async fn context(
+    db: &Database<impl HttpClient>,
+    session_id: &str,
+    question: &str,
+) -> Result<Option<AnswerContext>, ApiError> {
+    let session = stmt(
+        "SELECT s.id, s.user_id, s.exam_code, s.mode, s.filter, s.navigation, s.minutes, s.started_at, \
+         s.deadline_at, s.furthest, s.finished_at, \
+         (SELECT count(*) FROM session_questions sq WHERE sq.session_id = s.id) AS total \
+         FROM study_sessions s WHERE s.id = ?",
+        [text(session_id)],
+    );
+    let exam_code = "(SELECT exam_code FROM study_sessions WHERE id = ?)";
+    let [exam, domains] = exam_statements("");
+    let exam = retarget(exam, exam_code, session_id);
+    let domains = retarget(domains, exam_code, session_id);
+    let item = stmt(
+        &format!(
+            "SELECT sq.position, sq.flagged, {QUESTION_COLUMNS} FROM session_questions sq \
+             JOIN questions q ON q.id = sq.question_id WHERE sq.session_id = ? AND sq.question_id = ?"
+        ),
+        [text(session_id), text(question)],
+    );
+    let answered = stmt(
+        "SELECT question_id FROM responses WHERE session_id = ?",
+        [text(session_id)],
+    );
+    let card = stmt(
+        "SELECT c.question_id, c.stability, c.difficulty, c.due_at, c.last_review_at, c.reps, c.lapses \
+         FROM review_cards c JOIN study_sessions s ON s.user_id = c.user_id \
+         WHERE s.id = ? AND c.question_id = ?",
+        [text(session_id), text(question)],
+    );
+    let results = db
+        .execute_all(vec![session, exam, domains, item, answered, card])
+        .await?;
+    let Some(row) = rows(&results[0]).next() else {
+        return Ok(None);
+    };
+    let session = session_from(&row)?;
+    let total = u32_of(row.int("total")?, "total")?;
+    let exam = exam_from(&results[1], &results[2])?
+        .ok_or_else(|| DbError::Protocol("session of an unknown exam".into()))?;
+    let item = rows(&results[3])
+        .next()
+        .map(|row| {
+            Ok::<_, DbError>(ItemRecord {
+                position: u32_of(row.int("position")?, "position")?,
+                question: QuestionRecord::from_row(&row)?,
+                flagged: row.int("flagged")? == 1,
+            })
+        })
+        .transpose()?;
+    let answered = rows(&results[4])
+        .map(|row| row.text("question_id"))
+        .collect::<Result<_, DbError>>()?;
+    let card = rows(&results[5])
+        .next()
+        .map(|row| card_from(&row).map(|(_, card)| card))
+        .transpose()?;
+    Ok(Some(AnswerContext {
+        session,
+        exam,
+        item,
+        answered,
+        total,
+        card,
+    }))
+}
+
+/// SQL true while the session (first parameter) is open and before its deadline (second, now).
+const OPEN: &str = "EXISTS (SELECT 1 FROM study_sessions WHERE id = ? AND finished_at IS NULL AND (deadline_at IS NULL OR deadline_at > ?))";
+
+pub struct NewAnswer<'a> {
+    pub question: &'a QuestionRecord,
+    pub answer: &'a [String],
+    pub credit: f64,
+    pub correct: bool,
+    pub elapsed_ms: u64,
+    pub now_ms: u64,
+    /// Forward-only mocks: the new furthest position.
+    pub furthest: Option<u32>,
+    /// Practice: the question's card after this answer.
+    pub card: Option<Card>,
+}
+
+/// Records an answer in one transaction, only while the session is open and before its deadline,
+/// and (practice) only once: the database re-checks what the caller checked, so a racing finish
+/// or a double submit cannot slip through. The cursor and card changes carry the same guard and
+/// run first. `Ok(false)`: refused by those checks.
+pub async fn record(
+    db: &Database<impl HttpClient>,
+    session: &SessionRecord,
+    new: &NewAnswer<'_>,
+) -> Result<bool, ApiError> {
+    let now = time::rfc3339(new.now_ms);
+    let open = || vec![text(&session.id), text(&now)];
+    let mut guard = OPEN.to_string();
+    let mut guard_params = open();
+    if session.mode == Mode::Practice {
+        guard.push_str(
+            " AND NOT EXISTS (SELECT 1 FROM responses WHERE session_id = ? AND question_id = ?)",
+        );
+        guard_params.extend([text(&session.id), text(&new.question.id)]);
+    }
+    let mut statements = vec![];
+    if new.furthest != session.furthest
+        && let Some(furthest) = new.furthest
+    {
+        let mut params = vec![int(i64::from(furthest)), text(&session.id)];
+        params.extend(guard_params.clone());
+        statements.push(stmt(
+            &format!("UPDATE study_sessions SET furthest = ? WHERE id = ? AND {guard}"),
+            params,
+        ));
+    }
+    if let Some(card) = &new.card {
+        statements.push(card_upsert(
+            &session.user_id,
+            &session.exam,
+            &new.question.id,
+            card,
+            &guard,
+            guard_params.clone(),
+        ));
+    }
+    let mut params = vec![
+        text(&session.id),
+        text(&new.question.id),
+        text(&session.user_id),
+        text(&session.exam),
+        text(&new.question.domain),
+        text(serde_json::to_string(new.answer).expect("strings serialize")),
+        crate::db::Value::Float { value: new.credit },
+        int(i64::from(new.correct)),
+        int(i64::try_from(new.elapsed_ms).unwrap_or(i64::MAX)),
+        text(&now),
+    ];
+    params.extend(guard_params);
+    statements.push(stmt(
+        &format!(
+            "INSERT INTO responses (session_id, question_id, user_id, exam_code, domain_code, answer, credit, correct, elapsed_ms, answered_at) \
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE {guard} ON CONFLICT (session_id, question_id) DO UPDATE SET \
+             answer = excluded.answer, credit = excluded.credit, correct = excluded.correct, \
+             elapsed_ms = excluded.elapsed_ms, answered_at = excluded.answered_at"
+        ),
+        params,
+    ));
+    let results = db.transaction(statements).await?;
+    Ok(results
+        .last()
+        .is_some_and(|result| result.affected_row_count == 1))
+}
