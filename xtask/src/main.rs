@@ -2,6 +2,7 @@
 //! the SPA and Worker builds, the local stack, migrations and the full test run.
 
 mod admin;
+mod bench;
 mod bootstrap;
 mod build;
 mod cmd;
@@ -40,6 +41,18 @@ enum Command {
         /// Base URL of the deployment, e.g. https://staging.pingtopass.com
         #[arg(long)]
         url: String,
+    },
+    /// Benchmark the API (p50/p95/p99 under concurrent clients) on a fresh local stack.
+    Bench {
+        /// Benchmark this deployment instead of a local stack.
+        #[arg(long)]
+        url: Option<String>,
+        /// Concurrent clients, one run each.
+        #[arg(long, value_delimiter = ',', default_value = "50,200")]
+        clients: Vec<usize>,
+        /// How long each run sends requests.
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
     },
     /// Install the toolchain and tools only.
     Bootstrap {
@@ -94,6 +107,15 @@ fn main() {
         Command::Dev => stack::dev(),
         Command::Test => testrun::test(),
         Command::E2e { url } => testrun::e2e(&url),
+        Command::Bench {
+            url,
+            clients,
+            seconds,
+        } => bench::bench(bench::Options {
+            url,
+            clients,
+            seconds,
+        }),
         Command::Bootstrap { browser } => bootstrap::ensure(bootstrap::Needs { browser }).map(drop),
         Command::Build => build_only(),
         Command::Admin {

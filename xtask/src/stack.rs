@@ -331,6 +331,55 @@ pub fn dev() -> Result<()> {
     }
 }
 
+/// A throwaway stack for a test or benchmark run: fresh state in `.local/<purpose>/run-<pid>`,
+/// generated secrets, free ports.
+pub struct Scratch {
+    pub stack: Stack,
+    /// The Worker's session signing key, so tests can mint tokens.
+    pub jwt_secret: String,
+}
+
+impl Scratch {
+    pub fn start(tools: &Tools, purpose: &str) -> Result<Self> {
+        let dir = tools
+            .paths
+            .local()
+            .join(purpose)
+            .join(format!("run-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let state = StackDir::claim(dir.clone())?;
+        let secrets = dir.join("secrets.vars");
+        let example = fs::read_to_string(tools.paths.root.join(".dev.vars.example"))?;
+        let generated = generate_secrets(&example)?;
+        write_private(&secrets, &generated)?;
+        let jwt_secret = generated
+            .lines()
+            .find_map(|line| line.strip_prefix("JWT_SECRET="))
+            .context(".dev.vars.example generates JWT_SECRET")?
+            .to_string();
+        let options = StackOptions {
+            port: free_port()?,
+            secrets,
+            worker_log_to_file: true,
+        };
+        let stack = Stack::start(tools, state, &options).with_context(|| {
+            format!("the stack did not start (state kept in {})", dir.display())
+        })?;
+        Ok(Self { stack, jwt_secret })
+    }
+
+    /// Stops it; its state is removed unless `keep` (to read the logs of a failed run).
+    pub fn stop(self, keep: bool) {
+        let dir = self.stack.dir().to_path_buf();
+        self.stack.stop();
+        if keep {
+            eprintln!("  logs of the failed run kept in {}", dir.display());
+        } else {
+            let _ = fs::remove_dir_all(&dir);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

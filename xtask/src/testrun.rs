@@ -13,9 +13,8 @@ use crate::bootstrap::{self, Needs, Tools};
 use crate::build;
 use crate::cmd::command;
 use crate::control::ControlServer;
-use crate::process::free_port;
 use crate::process::interrupts;
-use crate::stack::{Stack, StackDir, StackOptions, generate_secrets, write_private};
+use crate::stack::Scratch;
 
 #[derive(Default)]
 struct Tally {
@@ -290,57 +289,26 @@ fn deploy_dry_runs(tally: &mut Tally, tools: &Tools) -> Result<()> {
 }
 
 fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
-    let dir = tools
-        .paths
-        .local()
-        .join("test")
-        .join(format!("run-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    let state = StackDir::claim(dir.clone())?;
-    let secrets = dir.join("secrets.vars");
-    let example = fs::read_to_string(tools.paths.root.join(".dev.vars.example"))?;
-    let generated = generate_secrets(&example)?;
-    write_private(&secrets, &generated)?;
-    let jwt_secret = generated
-        .lines()
-        .find_map(|line| line.strip_prefix("JWT_SECRET="))
-        .context(".dev.vars.example generates JWT_SECRET")?
-        .to_string();
-    let stack = match Stack::start(
-        tools,
-        state,
-        &StackOptions {
-            port: free_port()?,
-            secrets,
-            worker_log_to_file: true,
-        },
-    ) {
-        Ok(stack) => stack,
+    let scratch = match Scratch::start(tools, "test") {
+        Ok(scratch) => scratch,
         Err(err) => {
-            eprintln!(
-                "the stack did not start: {err:#}\n(state kept in {})",
-                dir.display()
-            );
+            eprintln!("{err:#}");
             tally.add("local stack", 0, 1);
             return Ok(());
         }
     };
-    let control = ControlServer::serve(stack.sqld.clone())?;
+    let control = ControlServer::serve(scratch.stack.sqld.clone())?;
     let before = tally.totals().1;
     let local = LocalStack {
         control_url: &control.url,
-        jwt_secret: &jwt_secret,
+        jwt_secret: &scratch.jwt_secret,
     };
-    api_tests(tally, tools, &stack.url, Some(&local))?;
-    browser_tests(tally, tools, &stack.url, &dir.join("playwright.json"), true)?;
+    let url = scratch.stack.url.clone();
+    let results = scratch.stack.dir().join("playwright.json");
+    api_tests(tally, tools, &url, Some(&local))?;
+    browser_tests(tally, tools, &url, &results, true)?;
     control.shutdown();
-    let dir = stack.dir().to_path_buf();
-    stack.stop();
-    if tally.totals().1 == before {
-        let _ = fs::remove_dir_all(&dir);
-    } else {
-        eprintln!("  logs of the failed run kept in {}", dir.display());
-    }
+    scratch.stop(tally.totals().1 != before);
     Ok(())
 }
 
