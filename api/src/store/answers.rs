@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use ptp_domain::schedule::Card;
 use ptp_domain::session::Mode;
 
-use super::catalog::{ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from, exam_statements};
+use super::catalog::{ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from};
 use super::learning::{
-    ItemRecord, SessionRecord, card_from, card_upsert, retarget, session_from, u32_of,
+    ItemRecord, SessionRecord, card_from, card_upsert, session_exam_statements, session_from,
+    u32_of,
 };
 use crate::db::{Database, DbError, int, rows, stmt, text};
 use crate::error::ApiError;
@@ -42,10 +43,7 @@ pub async fn context(
          FROM study_sessions s WHERE s.id = ?",
         [text(session_id)],
     );
-    let exam_code = "(SELECT exam_code FROM study_sessions WHERE id = ?)";
-    let [exam, domains] = exam_statements("");
-    let exam = retarget(exam, exam_code, session_id);
-    let domains = retarget(domains, exam_code, session_id);
+    let [exam, domains] = session_exam_statements(session_id);
     let item = stmt(
         &format!(
             "SELECT sq.position, sq.flagged, {QUESTION_COLUMNS} FROM session_questions sq \
@@ -75,13 +73,7 @@ pub async fn context(
         .ok_or_else(|| DbError::Protocol("session of an unknown exam".into()))?;
     let item = rows(&results[3])
         .next()
-        .map(|row| {
-            Ok::<_, DbError>(ItemRecord {
-                position: u32_of(row.int("position")?, "position")?,
-                question: QuestionRecord::from_row(&row)?,
-                flagged: row.int("flagged")? == 1,
-            })
-        })
+        .map(|row| ItemRecord::from_row(&row))
         .transpose()?;
     let answered = rows(&results[4])
         .map(|row| row.text("question_id"))

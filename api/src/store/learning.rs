@@ -52,6 +52,17 @@ pub struct ItemRecord {
     pub flagged: bool,
 }
 
+impl ItemRecord {
+    /// A `session_questions` row joined with its question's columns.
+    pub(super) fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            position: u32_of(row.int("position")?, "position")?,
+            question: QuestionRecord::from_row(row)?,
+            flagged: row.int("flagged")? == 1,
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ResponseRecord {
     pub answer: Vec<String>,
@@ -271,10 +282,7 @@ pub async fn load(
          FROM study_sessions WHERE id = ?",
         [text(session_id)],
     );
-    let exam_code = "(SELECT exam_code FROM study_sessions WHERE id = ?)";
-    let [exam, domains] = exam_statements("");
-    let exam = retarget(exam, exam_code, session_id);
-    let domains = retarget(domains, exam_code, session_id);
+    let [exam, domains] = session_exam_statements(session_id);
     let items = stmt(
         &format!(
             "SELECT sq.position, sq.flagged, {QUESTION_COLUMNS} FROM session_questions sq \
@@ -305,13 +313,7 @@ pub async fn load(
     let exam = exam_from(&results[1], &results[2])?
         .ok_or_else(|| DbError::Protocol("session of an unknown exam".into()))?;
     let items = rows(&results[3])
-        .map(|row| {
-            Ok(ItemRecord {
-                position: u32_of(row.int("position")?, "position")?,
-                question: QuestionRecord::from_row(&row)?,
-                flagged: row.int("flagged")? == 1,
-            })
-        })
+        .map(|row| ItemRecord::from_row(&row))
         .collect::<Result<_, DbError>>()?;
     let responses = rows(&results[4])
         .map(|row| {
@@ -340,14 +342,21 @@ pub async fn load(
     }))
 }
 
-/// The exam statements bind the exam code as their only parameter; point them at a subquery
-/// instead, so one pipeline loads a session and its exam without knowing the code first.
-pub(super) fn retarget(mut statement: Stmt, exam_code_sql: &str, session_id: &str) -> Stmt {
-    if let Some(sql) = statement.sql.as_mut() {
-        *sql = sql.replacen("= ?", &format!("= {exam_code_sql}"), 1);
-    }
-    statement.args = vec![text(session_id)];
-    statement
+/// The statements loading the exam of session `session_id` and its domains. The exam statements
+/// bind the exam code as their only parameter; they are pointed at a subquery instead, so one
+/// pipeline loads a session and its exam without knowing the code first.
+pub(super) fn session_exam_statements(session_id: &str) -> [Stmt; 2] {
+    exam_statements("").map(|mut statement| {
+        if let Some(sql) = statement.sql.as_mut() {
+            *sql = sql.replacen(
+                "= ?",
+                "= (SELECT exam_code FROM study_sessions WHERE id = ?)",
+                1,
+            );
+        }
+        statement.args = vec![text(session_id)];
+        statement
+    })
 }
 
 /// A review-card upsert that applies only when `guard` (SQL, with `guard_params`) holds.
