@@ -41,3 +41,31 @@ test('the footer turns green when the API is healthy', async ({ page }) => {
   await expect(status).toHaveAttribute('data-status', 'ok');
   await expect(status).toContainText('All systems operational');
 });
+
+test('the app runs under the Content-Security-Policy with no violation', async ({ page }) => {
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  const response = await page.goto('/');
+  const policy = response.headers()['content-security-policy'] ?? '';
+  const scripts = policy.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src '));
+  // Production's scripts policy; development only adds local images and drops the https-only rule.
+  expect(scripts).toBe("script-src 'self' 'wasm-unsafe-eval' https://js.stripe.com");
+  expect(policy).toContain("frame-ancestors 'none'");
+  expect(response.headers()['x-frame-options']).toBe('DENY');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pass your IT certification on the first try');
+  expect(await page.locator('script:not([src])').count(), 'no inline scripts').toBe(0);
+  for (const [link, heading] of [
+    ['Browse exams', 'Exam catalogue'],
+    ['CompTIA Security+', 'CompTIA Security+'],
+  ]) {
+    await page.getByRole('link', { name: link }).first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(heading);
+  }
+  await page.goto('/api/docs');
+  await expect(page.locator('.opblock-summary-path').first()).toBeVisible();
+  expect(await page.evaluate(() => window.__violations)).toEqual([]);
+});

@@ -7,6 +7,7 @@ mod bootstrap;
 mod build;
 mod cmd;
 mod control;
+mod loader;
 mod migrate;
 mod oidc;
 mod paths;

@@ -1,11 +1,13 @@
-//! What every request goes through before its handler: the cross-site write check and CORS for
-//! `/api/v1`, and the jar in which extractors leave a refreshed session cookie.
+//! What every request goes through before its handler: the rate limit on `/api`, the cross-site
+//! write check and CORS for `/api/v1`, the jar in which extractors leave a refreshed session
+//! cookie, and the security headers on whatever comes back.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::{limits, security};
 use crate::auth::access::CookieJar;
 use crate::auth::csrf;
 use crate::error::ApiError;
@@ -15,9 +17,38 @@ const API: &str = "/api/v1/";
 
 pub async fn edge<P: Platform>(
     State(platform): State<P>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
+    let mut response = guarded(&platform, request, next).await;
+    security::apply(
+        response.headers_mut(),
+        platform.settings().environment.clone().ok(),
+    );
+    response
+}
+
+async fn guarded<P: Platform>(platform: &P, request: Request, next: Next) -> Response {
+    // Preflights are free: browsers send them on their own, ahead of the real request.
+    let limited = request.uri().path().starts_with("/api/") && request.method() != Method::OPTIONS;
+    let decision = match limited {
+        true => limits::check(platform, request.headers()).await,
+        false => None,
+    };
+    let mut response = match decision {
+        Some(decision) if !decision.allowed => ApiError::RateLimited {
+            retry_after_secs: decision.reset_secs,
+        }
+        .into_response(),
+        _ => checked(platform, request, next).await,
+    };
+    if let Some(decision) = &decision {
+        limits::annotate(response.headers_mut(), decision);
+    }
+    response
+}
+
+async fn checked<P: Platform>(platform: &P, mut request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with(API);
     let has_key = request.headers().contains_key(header::AUTHORIZATION);
     if is_api
@@ -75,4 +106,38 @@ fn preflight() -> Response {
         HeaderValue::from_static("86400"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{FakePlatform, block_on, request};
+
+    #[test]
+    fn errors_refusals_files_and_pages_all_carry_the_security_headers() {
+        let platform = || FakePlatform::healthy().with_asset("index.html", "text/html", "<p>");
+        let cross_site = [("origin", "https://evil.example"), ("cookie", "x=1")];
+        let cases = [
+            ("GET", "/api/nope", &[][..]),
+            ("POST", "/api/v1/auth/guest", &cross_site[..]),
+            ("GET", "/api/health", &[][..]),
+            ("GET", "/exams/SY0-701", &[][..]),
+        ];
+        for (method, path, headers) in cases {
+            let response = block_on(request(platform(), method, path, headers, ""));
+            let h = response.headers();
+            assert_eq!(h["x-content-type-options"], "nosniff", "{method} {path}");
+            assert_eq!(h["x-frame-options"], "DENY", "{method} {path}");
+            assert_eq!(h["x-xss-protection"], "1; mode=block");
+            assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
+            assert_eq!(
+                h["permissions-policy"],
+                "camera=(), microphone=(), geolocation=()"
+            );
+            let csp = h["content-security-policy"].to_str().unwrap();
+            assert!(
+                csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+                "{csp}"
+            );
+        }
+    }
 }
