@@ -58,6 +58,9 @@ pub enum ApiError {
     CrossSite,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Over the client's request limit; it may try again after this many seconds.
+    #[error("rate limited for {retry_after_secs}s")]
+    RateLimited { retry_after_secs: u64 },
     /// A conflict with structured details (e.g. a mock's shortfall per domain).
     #[error("conflict: {message}")]
     ConflictWith { message: String, details: Value },
@@ -186,6 +189,12 @@ impl ApiError {
                 reason.clone(),
                 None,
             ),
+            RateLimited { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                format!("Too many requests; try again in {retry_after_secs} s."),
+                details(&[("retry_after_secs", json!(retry_after_secs))]),
+            ),
             ConflictWith { message, details } => (
                 StatusCode::CONFLICT,
                 ErrorCode::Conflict,
@@ -246,6 +255,9 @@ impl IntoResponse for ApiError {
         let mut response = (status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let ApiError::RateLimited { retry_after_secs } = self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
         if let ApiError::Unauthorized { clear_cookie, .. } = self {
             headers.insert(
                 header::WWW_AUTHENTICATE,
@@ -260,7 +272,7 @@ impl IntoResponse for ApiError {
 }
 
 /// Server-side error log line; structured logging arrives with the edge-platform work.
-fn log_error(line: &str) {
+pub fn log_error(line: &str) {
     #[cfg(target_arch = "wasm32")]
     worker::console_error!("{line}");
     #[cfg(not(target_arch = "wasm32"))]

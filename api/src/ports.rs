@@ -5,6 +5,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use axum::body::Body;
+use ptp_domain::rate_limit::{Decision, Limit};
 
 use crate::config::{ConfigError, Settings};
 use crate::db::Database;
@@ -26,6 +27,13 @@ pub trait Platform: Clone + Send + Sync + 'static {
     fn sessions(&self) -> &Self::Kv;
     /// Proves the task queue binding is present (sending would cost a message per probe).
     fn probe_queue(&self) -> impl Future<Output = Result<(), String>> + Send;
+    /// Counts one request by `client` (e.g. `ip:…`, `user:…`) against `limit`, exactly across
+    /// every instance of the Worker; what the request gets and what remains.
+    fn rate_limit(
+        &self,
+        client: &str,
+        limit: Limit,
+    ) -> impl Future<Output = Result<Decision, String>> + Send;
     /// Milliseconds since the Unix epoch. In Workers the clock advances only across I/O, which
     /// is exactly what latency measurements need.
     fn now_millis(&self) -> u64;

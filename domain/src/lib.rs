@@ -11,6 +11,7 @@ pub mod draw;
 pub mod exam;
 pub mod navigation;
 pub mod question;
+pub mod rate_limit;
 pub mod readiness;
 pub mod schedule;
 pub mod session;

@@ -1,9 +1,16 @@
 // Shared helpers for the browser tests.
 import { expect, test } from '@playwright/test';
 
-/// Fails the test on any uncaught exception or console error: a broken wasm load shows up here.
+/// Fails the test on any uncaught exception or console error: a broken wasm load or a
+/// Content-Security-Policy violation shows up here. On the local stack each test is also a
+/// visitor of its own address (wrangler dev passes CF-Connecting-IP through; Cloudflare sets it
+/// when deployed), so parallel tests never share one address's rate limit.
 export function failOnPageErrors() {
   test.beforeEach(async ({ page }, testInfo) => {
+    if (process.env.PTP_REQUIRE_LOCAL) {
+      const octet = () => Math.floor(Math.random() * 254) + 1;
+      await page.setExtraHTTPHeaders({ 'cf-connecting-ip': `10.${octet()}.${octet()}.${octet()}` });
+    }
     const problems = [];
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {

@@ -12,10 +12,12 @@ mod edge;
 mod health;
 pub mod json;
 mod keys;
+mod limits;
 mod me;
 pub mod openapi;
 mod progress;
 mod reports;
+mod security;
 mod sessions;
 
 use axum::Router;

@@ -4,9 +4,11 @@
 mod assets;
 mod fetch;
 mod kv;
+mod limiter;
 
 use std::sync::Arc;
 
+use ptp_domain::rate_limit::{Decision, Limit};
 use tower_service::Service;
 use worker::{Context, Env, HttpRequest, event};
 
@@ -81,6 +83,14 @@ impl Platform for WorkerPlatform {
             .map(|_| ())
             .map_err(|err| err.to_string());
         async move { present }
+    }
+
+    fn rate_limit(
+        &self,
+        client: &str,
+        limit: Limit,
+    ) -> impl Future<Output = Result<Decision, String>> + Send {
+        limiter::check(&self.env, client, limit)
     }
 
     fn now_millis(&self) -> u64 {

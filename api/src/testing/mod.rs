@@ -15,6 +15,7 @@ use crate::config::{ConfigError, DatabaseConfig, DatabaseUrl, Secret, Settings};
 use crate::db::Database;
 use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
 use crate::ports::{AssetLookup, AssetMeta, AssetStore, KeyValue, KvError, Platform};
+use ptp_domain::rate_limit::{self, Decision, Limit, Window};
 
 pub fn block_on<F: Future>(future: F) -> F::Output {
     futures_executor::block_on(future)
@@ -154,6 +155,8 @@ pub struct FakePlatform {
     http: ScriptedTransport,
     assets: FakeAssets,
     kv: FakeKv,
+    /// Each client's window, shared by clones like the Durable Objects are.
+    limits: Arc<Mutex<HashMap<String, Window>>>,
 }
 
 impl FakePlatform {
@@ -168,6 +171,7 @@ impl FakePlatform {
             http: transport,
             assets: FakeAssets::default(),
             kv: FakeKv::default(),
+            limits: Arc::default(),
         }
     }
 
@@ -234,6 +238,14 @@ impl Platform for FakePlatform {
 
     async fn probe_queue(&self) -> Result<(), String> {
         Ok(())
+    }
+
+    async fn rate_limit(&self, client: &str, limit: Limit) -> Result<Decision, String> {
+        let mut windows = self.limits.lock().expect("not poisoned");
+        let (window, decision) =
+            rate_limit::hit(windows.get(client).copied(), limit, self.now_millis());
+        windows.insert(client.to_string(), window);
+        Ok(decision)
     }
 
     fn now_millis(&self) -> u64 {

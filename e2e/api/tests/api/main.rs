@@ -7,6 +7,7 @@
 mod account;
 mod auth;
 mod contract;
+mod edge;
 mod faults;
 mod health;
 mod keys;

@@ -31,12 +31,31 @@ pub fn control_url() -> Option<String> {
     url
 }
 
+/// A client of its own. On the local stack each one is also a visitor of its own: `wrangler dev`
+/// passes `CF-Connecting-IP` through (Cloudflare sets it in production), so tests never share
+/// one address's budget of 100 requests a minute; the rate-limit tests choose their addresses.
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("a client")
+        .redirect(reqwest::redirect::Policy::none());
+    if control_url().is_some() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "cf-connecting-ip",
+            next_visitor_ip()
+                .parse()
+                .expect("an address is a header value"),
+        );
+        builder = builder.default_headers(headers);
+    }
+    builder.build().expect("a client")
+}
+
+/// 10.0.0.1, 10.0.0.2, … — a new private address per call.
+pub fn next_visitor_ip() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::net::Ipv4Addr::from(0x0a00_0000 | (n & 0x00ff_ffff)).to_string()
 }
 
 /// The body of a `GET` that must succeed.

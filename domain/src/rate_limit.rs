@@ -1,0 +1,161 @@
+//! Request limits per client: a fixed window that opens with the client's first request, so
+//! "N requests in a minute" means exactly that from wherever the client starts counting.
+//! Refused requests are not counted: a client that keeps knocking is let in again on time.
+
+/// How many requests a kind of client may make per period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub requests: u32,
+    pub period_ms: u64,
+}
+
+/// Who is asking, as far as limits go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    /// No credentials: counted per IP address.
+    Anonymous,
+    /// A signed-in member or a guest: counted per user.
+    User,
+    /// A third party's API key: counted per key.
+    ApiKey,
+}
+
+const MINUTE_MS: u64 = 60_000;
+
+impl ClientKind {
+    pub fn limit(self) -> Limit {
+        let requests = match self {
+            ClientKind::Anonymous => 100,
+            ClientKind::User => 300,
+            ClientKind::ApiKey => 600,
+        };
+        Limit {
+            requests,
+            period_ms: MINUTE_MS,
+        }
+    }
+}
+
+/// One client's current window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub started_ms: u64,
+    pub count: u32,
+}
+
+/// What a request gets, and what the `RateLimit-*` headers say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub allowed: bool,
+    pub limit: u32,
+    pub remaining: u32,
+    /// Whole seconds until the window resets (at least 1).
+    pub reset_secs: u64,
+}
+
+/// Counts a request at `now_ms` against `window` (the client's last one, if any).
+pub fn hit(window: Option<Window>, limit: Limit, now_ms: u64) -> (Window, Decision) {
+    let current = window
+        .filter(|w| now_ms >= w.started_ms && now_ms - w.started_ms < limit.period_ms)
+        .unwrap_or(Window {
+            started_ms: now_ms,
+            count: 0,
+        });
+    let allowed = current.count < limit.requests;
+    let window = Window {
+        count: current.count + u32::from(allowed),
+        ..current
+    };
+    let left_ms = (window.started_ms + limit.period_ms).saturating_sub(now_ms);
+    let decision = Decision {
+        allowed,
+        limit: limit.requests,
+        remaining: limit.requests - window.count,
+        reset_secs: left_ms.div_ceil(1000).max(1),
+    };
+    (window, decision)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const LIMIT: Limit = Limit {
+        requests: 100,
+        period_ms: MINUTE_MS,
+    };
+
+    fn run(times: &[u64]) -> Vec<Decision> {
+        let mut window = None;
+        times
+            .iter()
+            .map(|&t| {
+                let (w, d) = hit(window, LIMIT, t);
+                window = Some(w);
+                d
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_101st_request_within_a_minute_is_the_only_one_refused() {
+        let times: Vec<u64> = (0..101).map(|i| 1_000_000 + i * 500).collect();
+        let decisions = run(&times);
+        assert!(decisions[..100].iter().all(|d| d.allowed));
+        assert!(!decisions[100].allowed);
+        assert_eq!(decisions[0].remaining, 99);
+        assert_eq!(decisions[99].remaining, 0);
+        assert_eq!(decisions[100].remaining, 0);
+        // The window opened at the first request; 50 s have passed.
+        assert_eq!(decisions[100].reset_secs, 10);
+    }
+
+    #[test]
+    fn a_new_window_opens_a_full_period_after_the_first_request() {
+        let mut times: Vec<u64> = (0..100).map(|i| i * 10).collect();
+        times.push(59_999);
+        times.push(60_000);
+        let decisions = run(&times);
+        assert!(!decisions[100].allowed, "still the first minute");
+        assert!(decisions[101].allowed, "a fresh window");
+        assert_eq!(decisions[101].remaining, 99);
+        assert_eq!(decisions[101].reset_secs, 60);
+    }
+
+    #[test]
+    fn a_clock_that_went_backwards_starts_over_instead_of_underflowing() {
+        let (window, _) = hit(None, LIMIT, 10_000);
+        let (_, decision) = hit(Some(window), LIMIT, 5_000);
+        assert!(decision.allowed);
+        assert_eq!(decision.remaining, 99);
+    }
+
+    #[test]
+    fn kinds_have_their_own_limits_and_anonymous_is_the_tightest() {
+        assert_eq!(ClientKind::Anonymous.limit().requests, 100);
+        assert!(ClientKind::User.limit().requests > 100);
+        assert!(ClientKind::ApiKey.limit().requests > 100);
+    }
+
+    proptest! {
+        #[test]
+        fn no_window_ever_admits_more_than_the_limit(gaps in proptest::collection::vec(0u64..2_000, 1..400)) {
+            let mut t = 0;
+            let times: Vec<u64> = gaps.iter().map(|g| { t += g; t }).collect();
+            let decisions = run(&times);
+            for (i, &start) in times.iter().enumerate() {
+                let admitted = times.iter().zip(&decisions)
+                    .skip(i)
+                    .take_while(|&(&u, _)| u < start + LIMIT.period_ms)
+                    .filter(|(_, d)| d.allowed)
+                    .count();
+                // Windows are fixed, so any minute overlaps at most two of them.
+                prop_assert!(admitted <= 2 * LIMIT.requests as usize);
+            }
+            for d in &decisions {
+                prop_assert!(d.remaining <= d.limit && d.reset_secs >= 1 && d.reset_secs <= 60);
+            }
+        }
+    }
+}
