@@ -14,6 +14,7 @@ use libsql_hrana::proto::{
 
 use crate::config::DatabaseConfig;
 use crate::http::{HttpClient, OutboundRequest, TransportError};
+use crate::timing::{Part, Timings};
 
 /// Why a database call failed; mapped once to an HTTP status in [`crate::error`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,6 +54,8 @@ pub struct Database<T> {
     authorization: String,
     timeout: Duration,
     round_trips: AtomicU32,
+    /// Where to record each round trip's duration, and the clock to measure it with.
+    observer: Option<(Timings, fn() -> u64)>,
 }
 
 impl<T: HttpClient> Database<T> {
@@ -63,7 +66,14 @@ impl<T: HttpClient> Database<T> {
             authorization: format!("Bearer {}", config.token.expose()),
             timeout: config.timeout,
             round_trips: AtomicU32::new(0),
+            observer: None,
         }
+    }
+
+    /// Records every round trip's duration in `timings`, measured with `clock` (milliseconds).
+    pub fn observed(mut self, timings: Timings, clock: fn() -> u64) -> Self {
+        self.observer = Some((timings, clock));
+        self
     }
 
     /// Pipelines sent so far by this handle (one per call); reported in `Server-Timing`.
@@ -180,7 +190,12 @@ impl<T: HttpClient> Database<T> {
         let request = OutboundRequest::post_json(&self.endpoint, body)
             .header("authorization", &self.authorization)
             .timeout(self.timeout);
-        let reply = self.http.send(request).await?;
+        let started = self.observer.as_ref().map(|(_, clock)| clock());
+        let reply = self.http.send(request).await;
+        if let (Some((timings, clock)), Some(started)) = (&self.observer, started) {
+            timings.add(Part::Db, clock().saturating_sub(started));
+        }
+        let reply = reply?;
         match reply.status {
             200 => {}
             401 | 403 => return Err(DbError::Unauthorized(reply.status)),

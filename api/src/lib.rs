@@ -17,6 +17,7 @@ pub mod ids;
 pub mod ports;
 pub mod store;
 pub mod time;
+pub mod timing;
 
 mod platform;
 

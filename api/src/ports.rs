@@ -10,12 +10,14 @@ use ptp_domain::rate_limit::{Decision, Limit};
 use crate::config::{ConfigError, Settings};
 use crate::db::Database;
 use crate::http::HttpClient;
+use crate::timing::Timings;
 
 /// Everything a request handler may touch, cheap to clone (one per request in the Worker).
 pub trait Platform: Clone + Send + Sync + 'static {
     type Http: HttpClient;
     type Assets: AssetStore;
     type Kv: KeyValue;
+    type Cache: ResponseCache;
 
     fn settings(&self) -> &Settings;
     /// The database, or why it is not configured.
@@ -25,6 +27,12 @@ pub trait Platform: Clone + Send + Sync + 'static {
     fn assets(&self) -> &Self::Assets;
     /// KV `SESSION_STORE`: sessions and sign-in state.
     fn sessions(&self) -> &Self::Kv;
+    /// KV `CACHE_STORE`: cache bookkeeping (the catalogue's version).
+    fn cache_store(&self) -> &Self::Kv;
+    /// This location's HTTP cache (the Workers Cache API).
+    fn response_cache(&self) -> &Self::Cache;
+    /// What this request has spent on the database, KV and the cache.
+    fn timings(&self) -> &Timings;
     /// Proves the task queue binding is present (sending would cost a message per probe).
     fn probe_queue(&self) -> impl Future<Output = Result<(), String>> + Send;
     /// Counts one request by `client` (e.g. `ip:…`, `user:…`) against `limit`, exactly across
@@ -89,4 +97,24 @@ pub trait AssetStore: Send + Sync {
         if_none_match: Option<&str>,
         head: bool,
     ) -> impl Future<Output = Result<AssetLookup, String>> + Send;
+}
+
+/// A response as the cache keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// The Workers Cache API: responses kept in this location, keyed by URL, expiring by their own
+/// `Cache-Control`.
+pub trait ResponseCache: Send + Sync {
+    fn get(&self, key: &str)
+    -> impl Future<Output = Result<Option<CachedResponse>, String>> + Send;
+    fn put(
+        &self,
+        key: &str,
+        response: &CachedResponse,
+    ) -> impl Future<Output = Result<(), String>> + Send;
 }

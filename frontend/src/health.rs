@@ -32,6 +32,7 @@ impl Status {
         let failing = [
             ("database", &checks.database),
             ("sessions", &checks.kv),
+            ("cache", &checks.cache),
             ("task queue", &checks.queue),
         ]
         .into_iter()
@@ -105,6 +106,7 @@ mod tests {
             checks: HealthChecks {
                 database: check(database),
                 kv: check(kv),
+                cache: check(true),
                 queue: check(true),
             },
             version: "0.1.0+abc".into(),

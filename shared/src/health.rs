@@ -19,6 +19,8 @@ pub struct HealthResponse {
 pub struct HealthChecks {
     pub database: CheckStatus,
     pub kv: CheckStatus,
+    /// This location's HTTP cache (catalogue reads are served from it).
+    pub cache: CheckStatus,
     pub queue: CheckStatus,
 }
 

@@ -12,7 +12,8 @@ use crate::ports::{AssetLookup, AssetMeta, AssetStore, Platform};
 const INDEX: &str = "index.html";
 /// The API docs page and its files live under this prefix in the bucket.
 const DOCS_PREFIX: &str = "api-docs/";
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Hashed build files and `static/`: the static caching class.
+const IMMUTABLE: &str = super::caching::STATIC;
 const REVALIDATE: &str = "no-cache";
 
 pub async fn serve<P: Platform>(

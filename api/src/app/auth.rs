@@ -40,7 +40,6 @@ fn redirect(location: &str) -> Response {
     if let Ok(value) = HeaderValue::from_str(location) {
         headers.insert(header::LOCATION, value);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -254,10 +253,6 @@ pub async fn current_session<P: Platform>(
     };
     let mut response = Json(SessionInfo { user }).into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
     if stale {
         headers.append(header::SET_COOKIE, session::clearing_cookie());
     }

@@ -20,7 +20,15 @@ pub async fn edge<P: Platform>(
     request: Request,
     next: Next,
 ) -> Response {
+    let started = platform.now_millis();
+    let is_api = request.uri().path().starts_with("/api/");
     let mut response = guarded(&platform, request, next).await;
+    if is_api {
+        let total = platform.now_millis().saturating_sub(started);
+        if let Ok(value) = HeaderValue::from_str(&platform.timings().header(total)) {
+            response.headers_mut().insert("server-timing", value);
+        }
+    }
     security::apply(
         response.headers_mut(),
         platform.settings().environment.clone().ok(),

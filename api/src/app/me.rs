@@ -114,10 +114,6 @@ pub async fn export_me<P: Platform>(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"pingtopass-export.json\""),
     );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
     Ok(response)
 }
 

@@ -7,6 +7,7 @@ mod admin;
 mod answers;
 mod assets;
 mod auth;
+pub mod caching;
 pub mod catalog;
 mod edge;
 mod health;
@@ -44,17 +45,27 @@ fn method_filter(method: HttpMethod) -> MethodFilter {
     }
 }
 
-/// Routes each listed handler at the path and method of its `#[utoipa::path]`, and lists the
-/// same handlers in [`openapi::ApiDoc`].
+/// Routes each listed handler at the path and method of its `#[utoipa::path]`, behind its
+/// caching class, and lists the same handlers in [`openapi::ApiDoc`].
 macro_rules! documented {
     ($($module:ident :: $handler:ident),* $(,)?) => {
-        fn documented_routes<P: Platform>() -> Router<P> {
+        fn documented_routes<P: Platform>(platform: &P) -> Router<P> {
             let mut router = Router::new();
             $(
                 pastey::paste! {
                     let path = <$module::[<__path_ $handler>] as utoipa::Path>::path();
+                    let operation = <$module::[<__path_ $handler>] as utoipa::Path>::operation();
+                    // A test proves every operation has a class; `no-store` is the safe default.
+                    let class = caching::class_of(operation.operation_id.as_deref().unwrap_or(""))
+                        .unwrap_or(caching::CacheClass::Live);
                     for method in <$module::[<__path_ $handler>] as utoipa::Path>::methods() {
-                        router = router.route(&path, on(method_filter(method), $module::$handler::<P>));
+                        let route = on(method_filter(method), $module::$handler::<P>).layer(
+                            axum::middleware::from_fn_with_state(
+                                (platform.clone(), class),
+                                caching::apply::<P>,
+                            ),
+                        );
+                        router = router.route(&path, route);
                     }
                 }
             )*
@@ -106,7 +117,7 @@ documented!(
 /// Builds the whole router over a platform.
 pub fn router<P: Platform>(platform: P) -> Router {
     let api = Router::new().fallback(api_not_found);
-    documented_routes::<P>()
+    documented_routes::<P>(&platform)
         .route("/api/v1/openapi.json", get(openapi::serve))
         .route("/api/docs", get(assets::api_docs::<P>))
         .route("/api/docs/{*file}", get(assets::api_docs::<P>))

@@ -4,6 +4,7 @@
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -49,6 +50,42 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// Each operation's caching class, as the `Cache-Control` its successful responses carry
+/// (`x-cache-control`), so clients and the tests can see it.
+struct CacheClasses;
+
+impl Modify for CacheClasses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let Some(class) = operation
+                    .operation_id
+                    .as_deref()
+                    .and_then(super::caching::class_of)
+                else {
+                    continue;
+                };
+                let extension = ExtensionsBuilder::new()
+                    .add("x-cache-control", class.cache_control())
+                    .build();
+                operation
+                    .extensions
+                    .get_or_insert_with(Default::default)
+                    .merge(extension);
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PingToPass API", description = DESCRIPTION),
@@ -71,6 +108,7 @@ struct ApiDoc;
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(Operations::openapi());
+    CacheClasses.modify(&mut doc);
     doc
 }
 
@@ -182,5 +220,20 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), count);
+    }
+
+    #[test]
+    fn every_operation_has_one_of_the_four_caching_classes() {
+        use crate::app::caching::{LIVE, PRIVATE, PUBLIC, STATIC};
+        for (method, path, operation) in operations() {
+            let class = operation["x-cache-control"].as_str().unwrap_or_default();
+            assert!(
+                [STATIC, PUBLIC, PRIVATE, LIVE].contains(&class),
+                "{method} {path} has no caching class (add its operationId to caching::class_of)"
+            );
+            if method != "get" {
+                assert_eq!(class, LIVE, "{method} {path}: writes are never cached");
+            }
+        }
     }
 }

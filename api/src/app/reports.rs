@@ -198,6 +198,10 @@ pub async fn resolve<P: Platform>(
     {
         return Err(ApiError::Conflict("This report is already closed.".into()));
     }
+    if change.is_some() {
+        // The question's published text changed: no cached catalogue read may show the old one.
+        crate::app::caching::purge_catalog(&platform).await;
+    }
     let closed = reports::get(db, &id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("The report {id:?}")))?;

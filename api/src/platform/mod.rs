@@ -2,6 +2,7 @@
 //! wrangler.toml declares. Kept thin; everything it calls is tested natively.
 
 mod assets;
+mod cache;
 mod fetch;
 mod kv;
 mod limiter;
@@ -15,12 +16,15 @@ use worker::{Context, Env, HttpRequest, event};
 use crate::config::{ConfigError, DatabaseConfig, Settings};
 use crate::db::Database;
 use crate::ports::Platform;
+use crate::timing::Timings;
 use assets::R2Assets;
+use cache::WorkerCache;
 use fetch::FetchTransport;
 use kv::WorkerKv;
 
 /// Binding names, as declared in wrangler.toml.
 const SESSION_STORE: &str = "SESSION_STORE";
+const CACHE_STORE: &str = "CACHE_STORE";
 const TASK_QUEUE: &str = "TASK_QUEUE";
 const ASSETS: &str = "ASSETS";
 
@@ -31,22 +35,35 @@ pub struct WorkerPlatform {
     database: Result<Arc<Database<FetchTransport>>, ConfigError>,
     assets: R2Assets,
     sessions: WorkerKv,
+    cache_store: WorkerKv,
+    timings: Timings,
+}
+
+/// Milliseconds since the epoch; in Workers the clock advances across I/O only, which is what
+/// timing I/O needs.
+fn clock() -> u64 {
+    worker::Date::now().as_millis()
 }
 
 impl WorkerPlatform {
     fn new(env: Env) -> Self {
         let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
         let settings = Arc::new(Settings::from_lookup(lookup));
-        let database = DatabaseConfig::from_lookup(lookup)
-            .map(|config| Arc::new(Database::new(FetchTransport, &config)));
+        let timings = Timings::default();
+        let database = DatabaseConfig::from_lookup(lookup).map(|config| {
+            Arc::new(Database::new(FetchTransport, &config).observed(timings.clone(), clock))
+        });
         let assets = R2Assets::new(env.bucket(ASSETS).map_err(|err| err.to_string()));
-        let sessions = WorkerKv::bind(&env, SESSION_STORE);
+        let sessions = WorkerKv::bind(&env, SESSION_STORE, timings.clone());
+        let cache_store = WorkerKv::bind(&env, CACHE_STORE, timings.clone());
         Self {
             env,
             settings,
             database,
             assets,
             sessions,
+            cache_store,
+            timings,
         }
     }
 }
@@ -55,6 +72,7 @@ impl Platform for WorkerPlatform {
     type Http = FetchTransport;
     type Assets = R2Assets;
     type Kv = WorkerKv;
+    type Cache = WorkerCache;
 
     fn settings(&self) -> &Settings {
         &self.settings
@@ -76,6 +94,18 @@ impl Platform for WorkerPlatform {
         &self.sessions
     }
 
+    fn cache_store(&self) -> &WorkerKv {
+        &self.cache_store
+    }
+
+    fn response_cache(&self) -> &WorkerCache {
+        &WorkerCache
+    }
+
+    fn timings(&self) -> &Timings {
+        &self.timings
+    }
+
     fn probe_queue(&self) -> impl Future<Output = Result<(), String>> + Send {
         let present = self
             .env
@@ -94,7 +124,7 @@ impl Platform for WorkerPlatform {
     }
 
     fn now_millis(&self) -> u64 {
-        worker::Date::now().as_millis()
+        clock()
     }
 }
 

@@ -15,6 +15,8 @@ use crate::config::{ConfigError, DatabaseConfig, DatabaseUrl, Secret, Settings};
 use crate::db::Database;
 use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
 use crate::ports::{AssetLookup, AssetMeta, AssetStore, KeyValue, KvError, Platform};
+use crate::ports::{CachedResponse, ResponseCache};
+use crate::timing::Timings;
 use ptp_domain::rate_limit::{self, Decision, Limit, Window};
 
 pub fn block_on<F: Future>(future: F) -> F::Output {
@@ -148,6 +150,24 @@ pub fn test_settings() -> Settings {
     })
 }
 
+/// The cache in a map; entries never expire (tests are shorter than `max-age`).
+#[derive(Clone, Default)]
+pub struct FakeCache(Arc<Mutex<HashMap<String, CachedResponse>>>);
+
+impl ResponseCache for FakeCache {
+    async fn get(&self, key: &str) -> Result<Option<CachedResponse>, String> {
+        Ok(self.0.lock().unwrap().get(key).cloned())
+    }
+
+    async fn put(&self, key: &str, response: &CachedResponse) -> Result<(), String> {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(key.to_string(), response.clone());
+        Ok(())
+    }
+}
+
 #[derive(Clone)]
 pub struct FakePlatform {
     settings: Arc<Settings>,
@@ -155,6 +175,9 @@ pub struct FakePlatform {
     http: ScriptedTransport,
     assets: FakeAssets,
     kv: FakeKv,
+    cache_store: FakeKv,
+    cache: FakeCache,
+    timings: Timings,
     /// Each client's window, shared by clones like the Durable Objects are.
     limits: Arc<Mutex<HashMap<String, Window>>>,
 }
@@ -171,6 +194,9 @@ impl FakePlatform {
             http: transport,
             assets: FakeAssets::default(),
             kv: FakeKv::default(),
+            cache_store: FakeKv::default(),
+            cache: FakeCache::default(),
+            timings: Timings::default(),
             limits: Arc::default(),
         }
     }
@@ -215,6 +241,7 @@ impl Platform for FakePlatform {
     type Http = ScriptedTransport;
     type Assets = FakeAssets;
     type Kv = FakeKv;
+    type Cache = FakeCache;
 
     fn settings(&self) -> &Settings {
         &self.settings
@@ -234,6 +261,18 @@ impl Platform for FakePlatform {
 
     fn sessions(&self) -> &FakeKv {
         &self.kv
+    }
+
+    fn cache_store(&self) -> &FakeKv {
+        &self.cache_store
+    }
+
+    fn response_cache(&self) -> &FakeCache {
+        &self.cache
+    }
+
+    fn timings(&self) -> &Timings {
+        &self.timings
     }
 
     async fn probe_queue(&self) -> Result<(), String> {

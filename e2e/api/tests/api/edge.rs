@@ -125,3 +125,117 @@ async fn every_kind_of_response_carries_the_security_headers() {
         }
     }
 }
+
+/// A query string no other test uses, so this test sees its own cache entries.
+fn fresh_query() -> String {
+    format!("?probe={}", next_visitor_ip())
+}
+
+#[tokio::test]
+async fn a_catalogue_read_is_cached_with_an_etag_and_a_hit_costs_no_database_round_trip() {
+    let _db = DATABASE.read().await;
+    let path = format!("/api/v1/exams{}", fresh_query());
+    let miss = client().get(url(&path)).fetch().await;
+    assert_eq!(miss.status(), 200);
+    assert_eq!(header(&miss, "x-cache"), "MISS");
+    assert_eq!(
+        header(&miss, "cache-control"),
+        "public, max-age=300, stale-while-revalidate=60"
+    );
+    let timing = header(&miss, "server-timing");
+    assert!(
+        !timing.contains("db;dur=0;desc=\"0 calls\""),
+        "a miss reads the database: {timing}"
+    );
+    let etag = header(&miss, "etag");
+    assert!(etag.starts_with('"') && etag.ends_with('"'), "ETag: {etag}");
+    let body = miss.text().await.unwrap();
+
+    let hit = client().get(url(&path)).fetch().await;
+    assert_eq!(header(&hit, "x-cache"), "HIT");
+    assert_eq!(header(&hit, "etag"), etag);
+    let timing = header(&hit, "server-timing");
+    assert!(
+        timing.contains("db;dur=0;desc=\"0 calls\""),
+        "a hit never touches the database: {timing}"
+    );
+    assert!(timing.contains("cache;dur="), "{timing}");
+    assert_eq!(hit.text().await.unwrap(), body);
+
+    let unchanged = client()
+        .get(url(&path))
+        .header("if-none-match", &etag)
+        .fetch()
+        .await;
+    assert_eq!(unchanged.status(), 304);
+    assert!(unchanged.bytes().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn every_documented_read_is_served_with_its_documented_caching_class() {
+    let _db = DATABASE.read().await;
+    let doc: serde_json::Value = client()
+        .get(url("/api/v1/openapi.json"))
+        .fetch()
+        .await
+        .json()
+        .await
+        .unwrap();
+    let classes = [
+        "public, max-age=31536000, immutable",
+        "public, max-age=300, stale-while-revalidate=60",
+        "private, no-cache, must-revalidate",
+        "no-store",
+    ];
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let class = operation["x-cache-control"].as_str().unwrap_or_default();
+            assert!(classes.contains(&class), "{method} {path}: {class:?}");
+            // What an anonymous visitor can read without naming anything: it must carry it.
+            if method != "get" || path.contains('{') || path.contains("/auth/google/") {
+                continue;
+            }
+            let response = client().get(url(path)).fetch().await;
+            if response.status().is_success() {
+                assert_eq!(header(&response, "cache-control"), class, "GET {path}");
+                checked += 1;
+            } else {
+                assert_eq!(
+                    header(&response, "cache-control"),
+                    "no-store",
+                    "GET {path} ({})",
+                    response.status()
+                );
+            }
+        }
+    }
+    assert!(checked >= 4, "only {checked} anonymous reads checked");
+}
+
+#[tokio::test]
+async fn user_specific_reads_are_private_and_sessions_in_progress_are_not_stored() {
+    let _db = DATABASE.read().await;
+    let guest = crate::learning::guest().await;
+    let me = guest.get("/api/v1/auth/session").await;
+    assert_eq!(me.status(), 200);
+    assert_eq!(
+        header(&me, "cache-control"),
+        "private, no-cache, must-revalidate"
+    );
+    let started = guest
+        .post_json(
+            "/api/v1/sessions",
+            serde_json::json!({"exam": "SY0-701", "mode": "practice", "count": 2}),
+        )
+        .await;
+    assert_eq!(started.status(), 201);
+    assert_eq!(header(&started, "cache-control"), "no-store");
+    let questions = guest.get("/api/v1/exams/SY0-701/questions?limit=2").await;
+    assert_eq!(
+        header(&questions, "cache-control"),
+        "private, no-cache, must-revalidate",
+        "a signed-in caller's listing can reveal their answers"
+    );
+    assert!(questions.headers().get("x-cache").is_none());
+}

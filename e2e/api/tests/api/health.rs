@@ -13,6 +13,7 @@ async fn health_is_200_with_every_check_passing_and_never_cached() {
     for (name, check) in [
         ("database", &body.checks.database),
         ("kv", &body.checks.kv),
+        ("cache", &body.checks.cache),
         ("queue", &body.checks.queue),
     ] {
         assert!(check.ok, "{name} failed: {check:?}");

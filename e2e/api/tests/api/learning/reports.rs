@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{guest, whole_domain};
 use crate::support::{
-    Browser, DATABASE, Fetch, client, control_url, error_body, local_sign_in_available,
+    Browser, DATABASE, Fetch, client, control_url, error_body, header, local_sign_in_available,
     unique_email,
 };
 
@@ -99,6 +99,11 @@ async fn a_report_reaches_the_admins_and_a_fix_bumps_the_question_version() {
             .unwrap()
     };
     let before = find(admin.get(listing).await.json().await.unwrap());
+    // Visitors read the listing from the cache until the fix lands.
+    let public = Browser::anonymous();
+    public.get(listing).await;
+    let cached = public.get(listing).await;
+    assert_eq!(header(&cached, "x-cache"), "HIT");
     let explanation = format!(
         "{} The scenario is in a single AWS Region.",
         before.solution.unwrap().explanation
@@ -125,6 +130,14 @@ async fn a_report_reaches_the_admins_and_a_fix_bumps_the_question_version() {
         "an edit is a new version"
     );
     assert_eq!(after.solution.unwrap().explanation, explanation);
+    let refreshed = public.get(listing).await;
+    assert_eq!(
+        header(&refreshed, "x-cache"),
+        "MISS",
+        "the fix purged the cache"
+    );
+    let seen = find(refreshed.json().await.unwrap());
+    assert_eq!(seen.version, question.version + 1);
     let again = admin
         .post_json(&resolve, json!({"resolution": "dismiss", "note": "dup"}))
         .await;

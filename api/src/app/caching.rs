@@ -1,0 +1,389 @@
+//! The four caching classes, one per API operation, and the Workers Cache API for public reads.
+//!
+//! - static: `public, max-age=31536000, immutable` — hashed SPA files (see `assets.rs`);
+//! - public: catalogue reads — `public, max-age=300, stale-while-revalidate=60`, kept in this
+//!   location's cache with an `ETag` (a hit costs no database round trip; `If-None-Match` gets
+//!   304). Cache keys carry the catalogue's version from KV `CACHE_STORE`, which admins' edits
+//!   bump: every cached copy is bypassed at once (KV takes up to a minute to reach every
+//!   location);
+//! - private: anything user-specific — `private, no-cache, must-revalidate`;
+//! - live: sessions in progress, sign-in steps, health — `no-store`.
+//!
+//! Errors are always `no-store` (`ApiError`), whatever the operation's class.
+
+use std::time::Duration;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use crate::auth::session;
+use crate::error::ApiError;
+use crate::ports::{CachedResponse, KeyValue, Platform, ResponseCache};
+use crate::timing::Part;
+
+/// Who may share a public response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The same for every caller.
+    Everyone,
+    /// The same for every anonymous caller; a signed-in caller's copy may differ (it can reveal
+    /// what they answered), so theirs is private and never cached.
+    Anonymous,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheClass {
+    Static,
+    Public(Audience),
+    Private,
+    Live,
+}
+
+pub const STATIC: &str = "public, max-age=31536000, immutable";
+pub const PUBLIC: &str = "public, max-age=300, stale-while-revalidate=60";
+pub const PRIVATE: &str = "private, no-cache, must-revalidate";
+pub const LIVE: &str = "no-store";
+
+impl CacheClass {
+    pub fn cache_control(self) -> &'static str {
+        match self {
+            CacheClass::Static => STATIC,
+            CacheClass::Public(_) => PUBLIC,
+            CacheClass::Private => PRIVATE,
+            CacheClass::Live => LIVE,
+        }
+    }
+}
+
+/// Each operation's class, by operation id. A test fails when an operation has none.
+pub fn class_of(operation_id: &str) -> Option<CacheClass> {
+    use Audience::*;
+    use CacheClass::*;
+    Some(match operation_id {
+        "get_exams" | "get_exams_legacy" | "get_exam" | "get_questions_legacy" => Public(Everyone),
+        "get_exam_questions" => Public(Anonymous),
+        "get_auth_session" | "get_me" | "get_me_api_keys" | "get_me_progress"
+        | "get_me_readiness" | "get_me_reviews_due" | "get_session_review"
+        | "get_admin_reports" | "get_admin_users" => Private,
+        "get_health"
+        | "get_auth_google_start"
+        | "get_auth_google_callback"
+        | "post_auth_guest"
+        | "post_auth_sign_out"
+        | "post_auth_sign_out_everywhere"
+        | "patch_me"
+        | "delete_me"
+        | "get_me_export"
+        | "post_me_api_keys"
+        | "delete_me_api_keys"
+        | "post_sessions"
+        | "get_session"
+        | "post_session_answers"
+        | "put_session_flags"
+        | "post_session_finish"
+        | "post_question_reports"
+        | "post_admin_report_resolve" => Live,
+        _ => return None,
+    })
+}
+
+/// KV `CACHE_STORE` key of the catalogue's version.
+const CATALOG_VERSION: &str = "catalog:version";
+/// Long enough to outlive every cached copy many times over.
+const VERSION_TTL: Duration = Duration::from_secs(400 * 24 * 3600);
+/// Catalogue responses are small; anything larger is a bug, not something to cache.
+const MAX_CACHED_BYTES: usize = 4 * 1024 * 1024;
+
+/// Invalidates every cached catalogue read: called after an admin changes published content.
+pub async fn purge_catalog<P: Platform>(platform: &P) {
+    let version = platform.now_millis().to_string();
+    if let Err(err) = platform
+        .cache_store()
+        .put(CATALOG_VERSION, &version, VERSION_TTL)
+        .await
+    {
+        crate::error::log_error(&format!("purging the catalogue cache failed: {err}"));
+    }
+}
+
+/// Route layer: sets the operation's `Cache-Control` on success and serves public reads through
+/// the cache.
+pub async fn apply<P: Platform>(
+    State((platform, class)): State<(P, CacheClass)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let shared = match class {
+        CacheClass::Public(Audience::Everyone) => true,
+        CacheClass::Public(Audience::Anonymous) => is_anonymous(request.headers()),
+        _ => false,
+    };
+    let cacheable = shared && matches!(*request.method(), Method::GET | Method::HEAD);
+    let mut response = if cacheable {
+        through_cache(&platform, request, next).await
+    } else {
+        next.run(request).await
+    };
+    if !response.status().is_client_error() && !response.status().is_server_error() {
+        let value = match class {
+            CacheClass::Public(_) if !shared => PRIVATE,
+            other => other.cache_control(),
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}
+
+fn is_anonymous(headers: &HeaderMap) -> bool {
+    !headers.contains_key(header::AUTHORIZATION) && session::read_cookie(headers).is_none()
+}
+
+async fn through_cache<P: Platform>(platform: &P, request: Request, next: Next) -> Response {
+    let started = platform.now_millis();
+    let version = match platform.cache_store().get(CATALOG_VERSION).await {
+        Ok(version) => version.unwrap_or_else(|| "0".into()),
+        // Without the version a cached copy might be stale: answer from the database.
+        Err(_) => return next.run(request).await,
+    };
+    platform
+        .timings()
+        .add(Part::Kv, platform.now_millis().saturating_sub(started));
+    let site = match &platform.settings().site {
+        Ok(site) => site.as_str().trim_end_matches('/').to_string(),
+        Err(_) => return next.run(request).await,
+    };
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |pq| pq.as_str())
+        .to_string();
+    let key = format!("{site}/__cache/catalog/{version}{target}");
+    let if_none_match = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let cache = platform.response_cache();
+
+    let looked_up = platform.now_millis();
+    let hit = cache.get(&key).await.ok().flatten();
+    platform
+        .timings()
+        .add(Part::Cache, platform.now_millis().saturating_sub(looked_up));
+    if let Some(hit) = hit {
+        return respond(hit, if_none_match.as_deref(), "HIT");
+    }
+
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_CACHED_BYTES).await else {
+        return ApiError::Internal(format!("{target}: a public response too large to cache"))
+            .into_response();
+    };
+    let etag = format!("\"{}\"", hex16(&Sha256::digest(&bytes)));
+    let mut headers = vec![
+        (header::CACHE_CONTROL.to_string(), PUBLIC.to_string()),
+        (header::ETAG.to_string(), etag),
+    ];
+    if let Some(kind) = parts.headers.get(header::CONTENT_TYPE) {
+        headers.push((
+            header::CONTENT_TYPE.to_string(),
+            kind.to_str().unwrap_or("application/json").to_string(),
+        ));
+    }
+    let fresh = CachedResponse {
+        status: 200,
+        headers,
+        body: bytes.to_vec(),
+    };
+    let storing = platform.now_millis();
+    if let Err(err) = cache.put(&key, &fresh).await {
+        crate::error::log_error(&format!("caching {target} failed: {err}"));
+    }
+    platform
+        .timings()
+        .add(Part::Cache, platform.now_millis().saturating_sub(storing));
+    respond(fresh, if_none_match.as_deref(), "MISS")
+}
+
+/// A cached (or just cached) response, or 304 when the client's copy is current.
+fn respond(cached: CachedResponse, if_none_match: Option<&str>, status: &'static str) -> Response {
+    let etag = cached
+        .headers
+        .iter()
+        .find(|(name, _)| name == header::ETAG.as_str())
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default();
+    let current = if_none_match.is_some_and(|candidates| {
+        candidates.split(',').map(str::trim).any(|candidate| {
+            candidate == "*" || candidate.trim_start_matches("W/") == etag.as_str()
+        })
+    });
+    let mut response = if current {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut response = Response::new(Body::from(cached.body));
+        *response.status_mut() = StatusCode::from_u16(cached.status).unwrap_or(StatusCode::OK);
+        response
+    };
+    let headers = response.headers_mut();
+    for (name, value) in &cached.headers {
+        if current && name == header::CONTENT_TYPE.as_str() {
+            continue;
+        }
+        if let (Ok(name), Ok(value)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            headers.insert(name, value);
+        }
+    }
+    headers.insert("x-cache", HeaderValue::from_static(status));
+    response
+}
+
+fn hex16(digest: &[u8]) -> String {
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::hrana::{float, int, pipeline, rows, text};
+    use crate::testing::{FakePlatform, ScriptedTransport, block_on, read_text, request};
+
+    /// The catalogue as the database answers it: one exam.
+    fn catalogue() -> (FakePlatform, ScriptedTransport) {
+        let exam = rows(
+            &[
+                "code",
+                "vendor",
+                "name",
+                "version",
+                "question_count",
+                "minutes",
+                "score_min",
+                "score_max",
+                "passing_score",
+                "raw_cut",
+                "navigation",
+                "bank_size",
+            ],
+            vec![vec![
+                text("TINY-1"),
+                text("Test"),
+                text("Tiny exam"),
+                text("v1"),
+                int(10),
+                int(20),
+                int(100),
+                int(900),
+                int(700),
+                float(0.75),
+                text("review_allowed"),
+                int(4),
+            ]],
+        );
+        let transport = ScriptedTransport::replying(200, &pipeline(vec![exam]));
+        let platform = FakePlatform::healthy().with_database(transport.clone());
+        (platform, transport)
+    }
+
+    fn get(platform: &FakePlatform, headers: &[(&str, &str)]) -> Response {
+        block_on(request(
+            platform.clone(),
+            "GET",
+            "/api/v1/exams",
+            headers,
+            "",
+        ))
+    }
+
+    fn header(response: &Response, name: &str) -> String {
+        response.headers()[name].to_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn a_cached_catalogue_read_costs_no_database_round_trip() {
+        let (platform, transport) = catalogue();
+        let first = get(&platform, &[]);
+        assert_eq!(first.status(), 200);
+        assert_eq!(header(&first, "x-cache"), "MISS");
+        assert_eq!(header(&first, "cache-control"), PUBLIC);
+        let etag = header(&first, "etag");
+        let body = read_text(first);
+        assert!(body.contains("TINY-1"));
+        assert_eq!(transport.requests().len(), 1);
+
+        let again = get(&platform, &[]);
+        assert_eq!(header(&again, "x-cache"), "HIT");
+        assert_eq!(header(&again, "etag"), etag);
+        assert_eq!(header(&again, "cache-control"), PUBLIC);
+        assert_eq!(header(&again, "content-type"), "application/json");
+        assert_eq!(read_text(again), body);
+
+        let unchanged = get(&platform, &[("if-none-match", &etag)]);
+        assert_eq!(unchanged.status(), 304);
+        assert_eq!(header(&unchanged, "etag"), etag);
+        assert_eq!(read_text(unchanged), "");
+        assert_eq!(
+            transport.requests().len(),
+            1,
+            "hits never reach the database"
+        );
+    }
+
+    #[test]
+    fn an_admin_change_purges_every_cached_read() {
+        let (platform, transport) = catalogue();
+        get(&platform, &[]);
+        block_on(purge_catalog(&platform));
+        let after = get(&platform, &[]);
+        assert_eq!(header(&after, "x-cache"), "MISS");
+        assert_eq!(transport.requests().len(), 2);
+    }
+
+    #[test]
+    fn failures_are_never_cached_and_stay_no_store() {
+        let platform = FakePlatform::healthy().with_database_down();
+        for _ in 0..2 {
+            let response = get(&platform, &[]);
+            assert_eq!(response.status(), 503);
+            assert_eq!(header(&response, "cache-control"), LIVE);
+            assert!(response.headers().get("x-cache").is_none());
+        }
+    }
+
+    #[test]
+    fn user_specific_and_live_operations_say_so() {
+        assert_eq!(class_of("get_me"), Some(CacheClass::Private));
+        assert_eq!(class_of("get_session"), Some(CacheClass::Live));
+        assert_eq!(
+            class_of("get_exam_questions"),
+            Some(CacheClass::Public(Audience::Anonymous))
+        );
+        assert_eq!(class_of("no_such_operation"), None);
+        let response = block_on(request(
+            FakePlatform::healthy(),
+            "GET",
+            "/api/health",
+            &[],
+            "",
+        ));
+        assert_eq!(header(&response, "cache-control"), LIVE);
+        let timing = header(&response, "server-timing");
+        assert!(
+            timing.starts_with("db;dur=") && timing.contains("total;dur="),
+            "{timing}"
+        );
+    }
+}
