@@ -4,6 +4,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::observe::Level;
+
 /// Which deployment this is; decides log verbosity defaults, CSP strictness and HSTS later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -247,6 +249,8 @@ impl GoogleConfig {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub environment: Result<Environment, ConfigError>,
+    /// The quietest level logged; `info` when unset.
+    pub log_level: Result<Level, ConfigError>,
     pub site: Result<SiteOrigin, ConfigError>,
     pub auth: Result<AuthConfig, ConfigError>,
     pub google: Result<GoogleConfig, ConfigError>,
@@ -258,6 +262,7 @@ impl Settings {
             environment: lookup("ENVIRONMENT")
                 .ok_or(ConfigError::Missing("ENVIRONMENT"))
                 .and_then(|value| Environment::parse(&value)),
+            log_level: lookup("LOG_LEVEL").map_or(Ok(Level::Info), |value| Level::parse(&value)),
             site: lookup("SITE_URL")
                 .ok_or(ConfigError::Missing("SITE_URL"))
                 .and_then(|value| SiteOrigin::parse(&value)),

@@ -241,10 +241,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message, details) = self.parts();
-        if status.is_server_error() {
-            // The full cause goes to the log; the client sees the generic message above.
-            log_error(&format!("{code:?}: {self}"));
-        }
+        // The full cause goes to the request's log line; the client sees the generic message.
+        let cause = status
+            .is_server_error()
+            .then(|| crate::app::telemetry::ErrorCause(format!("{code:?}: {self}")));
         let body = ErrorBody {
             error: ErrorDetail {
                 code,
@@ -253,6 +253,9 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
+        if let Some(cause) = cause {
+            response.extensions_mut().insert(cause);
+        }
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let ApiError::RateLimited { retry_after_secs } = self {
@@ -271,10 +274,12 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Server-side error log line; structured logging arrives with the edge-platform work.
-pub fn log_error(line: &str) {
-    #[cfg(target_arch = "wasm32")]
-    worker::console_error!("{line}");
-    #[cfg(not(target_arch = "wasm32"))]
-    eprintln!("{line}");
+/// An error outside any request's own line (a failed cache write, a failed counter): one JSON
+/// log line of its own.
+pub fn log_error(message: &str) {
+    use crate::observe::{Level, line, write};
+    write(
+        Level::Error,
+        &line(Level::Error, message, serde_json::Map::new()),
+    );
 }

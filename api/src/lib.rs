@@ -14,6 +14,8 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod jobs;
+pub mod observe;
 pub mod ports;
 pub mod store;
 pub mod time;

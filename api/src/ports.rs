@@ -10,6 +10,8 @@ use ptp_domain::rate_limit::{Decision, Limit};
 use crate::config::{ConfigError, Settings};
 use crate::db::Database;
 use crate::http::HttpClient;
+use crate::jobs::Task;
+use crate::observe::{Level, RequestRecord};
 use crate::timing::Timings;
 
 /// Everything a request handler may touch, cheap to clone (one per request in the Worker).
@@ -33,6 +35,12 @@ pub trait Platform: Clone + Send + Sync + 'static {
     fn response_cache(&self) -> &Self::Cache;
     /// What this request has spent on the database, KV and the cache.
     fn timings(&self) -> &Timings;
+    /// Writes one log line (JSON) at `level`.
+    fn log(&self, level: Level, line: &str);
+    /// One Analytics Engine data point for a finished request.
+    fn record_request(&self, record: &RequestRecord);
+    /// Puts a task on TASK_QUEUE.
+    fn enqueue(&self, task: &Task) -> impl Future<Output = Result<(), String>> + Send;
     /// Proves the task queue binding is present (sending would cost a message per probe).
     fn probe_queue(&self) -> impl Future<Output = Result<(), String>> + Send;
     /// Counts one request by `client` (e.g. `ip:…`, `user:…`) against `limit`, exactly across

@@ -9,6 +9,7 @@
 pub mod account;
 pub mod draw;
 pub mod exam;
+pub mod jobs;
 pub mod navigation;
 pub mod question;
 pub mod rate_limit;

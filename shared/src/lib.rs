@@ -6,6 +6,7 @@ pub mod account;
 pub mod error;
 pub mod health;
 pub mod learning;
+pub mod metrics;
 
 pub use account::{
     AccountExport, ApiKeyInfo, ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ExportedAnswer,
@@ -20,3 +21,4 @@ pub use learning::{
     ReportQuestion, ReportReason, ReportStatus, ReportView, Resolution, ResolveReport, SessionItem,
     SessionResult, SessionView, SetFlag, Solution, StartSession, SubmitAnswer,
 };
+pub use metrics::{DailyMetric, DailyMetrics};

@@ -7,6 +7,7 @@ mod bootstrap;
 mod build;
 mod cmd;
 mod control;
+mod cron;
 mod loader;
 mod migrate;
 mod oidc;
@@ -54,6 +55,16 @@ enum Command {
         /// How long each run sends requests.
         #[arg(long, default_value_t = 15)]
         seconds: u64,
+    },
+    /// Fire a cron on the running local stack, as if its time had come.
+    Cron {
+        schedule: cron::Schedule,
+        /// The local stack (`cargo xtask dev` prints it).
+        #[arg(long, default_value = "http://127.0.0.1:8787")]
+        url: String,
+        /// When it fires (RFC 3339); default now. `daily` rolls up the day before.
+        #[arg(long)]
+        at: Option<String>,
     },
     /// Install the toolchain and tools only.
     Bootstrap {
@@ -117,6 +128,7 @@ fn main() {
             clients,
             seconds,
         }),
+        Command::Cron { schedule, url, at } => cron::trigger(&url, schedule, at.as_deref()),
         Command::Bootstrap { browser } => bootstrap::ensure(bootstrap::Needs { browser }).map(drop),
         Command::Build => build_only(),
         Command::Admin {

@@ -297,7 +297,10 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
             return Ok(());
         }
     };
-    let control = ControlServer::serve(scratch.stack.sqld.clone())?;
+    let control = ControlServer::serve(
+        scratch.stack.sqld.clone(),
+        scratch.stack.dir().join("wrangler.log"),
+    )?;
     let before = tally.totals().1;
     let local = LocalStack {
         control_url: &control.url,

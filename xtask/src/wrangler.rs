@@ -60,8 +60,10 @@ pub fn start(tools: &Tools, options: &DevOptions) -> Result<Service> {
         .args([
             "--test-scheduled",
             "--show-interactive-dev-session=false",
+            // `log` rather than `info`: the Worker's console.log lines (its info-level JSON log)
+            // sit at wrangler's `log` level.
             "--log-level",
-            "info",
+            "log",
         ]);
     for file in &options.env_files {
         dev.arg("--env-file").arg(file);

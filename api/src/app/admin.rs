@@ -3,14 +3,14 @@
 use axum::Json;
 use axum::extract::State;
 use ptp_domain::ValidationError;
-use ptp_shared::UserList;
+use ptp_shared::{DailyMetrics, UserList};
 use serde::Deserialize;
 
 use crate::app::json::ApiQuery;
 use crate::auth::access::Admin;
 use crate::error::ApiError;
 use crate::ports::Platform;
-use crate::store::users;
+use crate::store::{jobs, users};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -49,5 +49,48 @@ pub async fn list_users<P: Platform>(
     Ok(Json(UserList {
         users: found.iter().map(users::UserRecord::to_summary).collect(),
         next_offset: more.then_some(offset + limit),
+    }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Days {
+    /// How many days back, 1–366, default 30.
+    days: Option<u32>,
+}
+
+const DAY_MS: u64 = 24 * 3600 * 1000;
+
+/// The daily rollup: answers, active learners, mocks taken and passed, per day and exam.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/metrics/daily",
+    operation_id = "get_admin_metrics_daily",
+    tag = "admin",
+    params(Days),
+    responses(
+        (status = 200, description = "Rolled-up days, newest first", body = DailyMetrics),
+        (status = 400, description = "`days` out of range", body = ptp_shared::ErrorBody),
+        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
+        (status = 403, description = "Not an administrator", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn daily_metrics<P: Platform>(
+    State(platform): State<P>,
+    Admin(_admin): Admin,
+    ApiQuery(query): ApiQuery<Days>,
+) -> Result<Json<DailyMetrics>, ApiError> {
+    let days = query.days.unwrap_or(30);
+    if !(1..=366).contains(&days) {
+        return Err(ValidationError::new("days", "must be between 1 and 366").into());
+    }
+    let from = crate::time::day(
+        platform
+            .now_millis()
+            .saturating_sub(u64::from(days - 1) * DAY_MS),
+    );
+    Ok(Json(DailyMetrics {
+        days: jobs::daily(platform.database()?, &from).await?,
     }))
 }

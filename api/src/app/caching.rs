@@ -66,9 +66,16 @@ pub fn class_of(operation_id: &str) -> Option<CacheClass> {
     Some(match operation_id {
         "get_exams" | "get_exams_legacy" | "get_exam" | "get_questions_legacy" => Public(Everyone),
         "get_exam_questions" => Public(Anonymous),
-        "get_auth_session" | "get_me" | "get_me_api_keys" | "get_me_progress"
-        | "get_me_readiness" | "get_me_reviews_due" | "get_session_review"
-        | "get_admin_reports" | "get_admin_users" => Private,
+        "get_auth_session"
+        | "get_me"
+        | "get_me_api_keys"
+        | "get_me_progress"
+        | "get_me_readiness"
+        | "get_me_reviews_due"
+        | "get_session_review"
+        | "get_admin_reports"
+        | "get_admin_users"
+        | "get_admin_metrics_daily" => Private,
         "get_health"
         | "get_auth_google_start"
         | "get_auth_google_callback"

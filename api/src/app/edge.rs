@@ -1,12 +1,13 @@
 //! What every request goes through before its handler: the rate limit on `/api`, the cross-site
 //! write check and CORS for `/api/v1`, the jar in which extractors leave a refreshed session
-//! cookie, and the security headers on whatever comes back.
+//! cookie, and on whatever comes back the security headers and the request's trace.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::telemetry::Arrival;
 use super::{limits, security};
 use crate::auth::access::CookieJar;
 use crate::auth::csrf;
@@ -20,15 +21,9 @@ pub async fn edge<P: Platform>(
     request: Request,
     next: Next,
 ) -> Response {
-    let started = platform.now_millis();
-    let is_api = request.uri().path().starts_with("/api/");
+    let arrival = Arrival::of(&platform, &request);
     let mut response = guarded(&platform, request, next).await;
-    if is_api {
-        let total = platform.now_millis().saturating_sub(started);
-        if let Ok(value) = HeaderValue::from_str(&platform.timings().header(total)) {
-            response.headers_mut().insert("server-timing", value);
-        }
-    }
+    arrival.finish(&platform, &mut response);
     security::apply(
         response.headers_mut(),
         platform.settings().environment.clone().ok(),

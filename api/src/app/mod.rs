@@ -20,6 +20,7 @@ mod progress;
 mod reports;
 mod security;
 mod sessions;
+pub mod telemetry;
 
 use axum::Router;
 use axum::extract::OriginalUri;
@@ -58,13 +59,17 @@ macro_rules! documented {
                     // A test proves every operation has a class; `no-store` is the safe default.
                     let class = caching::class_of(operation.operation_id.as_deref().unwrap_or(""))
                         .unwrap_or(caching::CacheClass::Live);
+                    let template: std::sync::Arc<str> = path.as_str().into();
                     for method in <$module::[<__path_ $handler>] as utoipa::Path>::methods() {
-                        let route = on(method_filter(method), $module::$handler::<P>).layer(
-                            axum::middleware::from_fn_with_state(
+                        let route = on(method_filter(method), $module::$handler::<P>)
+                            .layer(axum::middleware::from_fn_with_state(
                                 (platform.clone(), class),
                                 caching::apply::<P>,
-                            ),
-                        );
+                            ))
+                            .layer(axum::middleware::from_fn_with_state(
+                                template.clone(),
+                                telemetry::mark_route,
+                            ));
                         router = router.route(&path, route);
                     }
                 }
@@ -95,6 +100,7 @@ documented!(
     keys::create_key,
     keys::revoke_key,
     admin::list_users,
+    admin::daily_metrics,
     catalog::list_exams,
     catalog::list_exams_legacy,
     catalog::get_exam,

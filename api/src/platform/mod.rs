@@ -3,6 +3,7 @@
 
 mod assets;
 mod cache;
+mod events;
 mod fetch;
 mod kv;
 mod limiter;
@@ -11,10 +12,14 @@ use std::sync::Arc;
 
 use ptp_domain::rate_limit::{Decision, Limit};
 use tower_service::Service;
-use worker::{Context, Env, HttpRequest, event};
+use worker::send::SendFuture;
+use worker::{AnalyticsEngineDataPointBuilder, Cf, Context, Env, HttpRequest, event};
 
+use crate::app::telemetry::Colo;
 use crate::config::{ConfigError, DatabaseConfig, Settings};
 use crate::db::Database;
+use crate::jobs::Task;
+use crate::observe::{self, Level, RequestRecord};
 use crate::ports::Platform;
 use crate::timing::Timings;
 use assets::R2Assets;
@@ -27,6 +32,7 @@ const SESSION_STORE: &str = "SESSION_STORE";
 const CACHE_STORE: &str = "CACHE_STORE";
 const TASK_QUEUE: &str = "TASK_QUEUE";
 const ASSETS: &str = "ASSETS";
+const ANALYTICS: &str = "ANALYTICS";
 
 #[derive(Clone)]
 pub struct WorkerPlatform {
@@ -41,7 +47,7 @@ pub struct WorkerPlatform {
 
 /// Milliseconds since the epoch; in Workers the clock advances across I/O only, which is what
 /// timing I/O needs.
-fn clock() -> u64 {
+pub(crate) fn clock() -> u64 {
     worker::Date::now().as_millis()
 }
 
@@ -106,6 +112,38 @@ impl Platform for WorkerPlatform {
         &self.timings
     }
 
+    fn log(&self, level: Level, line: &str) {
+        observe::write(level, line);
+    }
+
+    fn record_request(&self, record: &RequestRecord) {
+        let Ok(dataset) = self.env.analytics_engine(ANALYTICS) else {
+            return;
+        };
+        // blob1 route, blob2 method, blob3 colo, blob4 environment;
+        // double1 status, double2 duration, double3 db time, double4 db round trips.
+        let written = AnalyticsEngineDataPointBuilder::new()
+            .indexes([record.route.as_str()])
+            .add_blob(record.route.as_str())
+            .add_blob(record.method.as_str())
+            .add_blob(record.colo.as_str())
+            .add_blob(record.environment.as_str())
+            .add_double(f64::from(record.status))
+            .add_double(record.duration_ms as f64)
+            .add_double(record.db_ms as f64)
+            .add_double(f64::from(record.db_calls))
+            .write_to(&dataset);
+        if let Err(err) = written {
+            crate::error::log_error(&format!("analytics data point lost: {err}"));
+        }
+    }
+
+    fn enqueue(&self, task: &Task) -> impl Future<Output = Result<(), String>> + Send {
+        let queue = self.env.queue(TASK_QUEUE).map_err(|err| err.to_string());
+        let task = task.clone();
+        SendFuture::new(async move { queue?.send(&task).await.map_err(|err| err.to_string()) })
+    }
+
     fn probe_queue(&self) -> impl Future<Output = Result<(), String>> + Send {
         let present = self
             .env
@@ -134,6 +172,11 @@ async fn fetch(
     env: Env,
     _ctx: Context,
 ) -> worker::Result<axum::http::Response<axum::body::Body>> {
+    let mut request = request;
+    if let Some(cf) = request.extensions().get::<Cf>() {
+        let colo = Colo(cf.colo());
+        request.extensions_mut().insert(colo);
+    }
     let mut app = crate::app::router(WorkerPlatform::new(env));
     Ok(app.call(request).await?)
 }

@@ -3,6 +3,7 @@
 pub mod answers;
 pub mod api_keys;
 pub mod catalog;
+pub mod jobs;
 pub mod learning;
 pub mod progress;
 pub mod reports;

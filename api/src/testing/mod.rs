@@ -14,6 +14,8 @@ use tower_service::Service;
 use crate::config::{ConfigError, DatabaseConfig, DatabaseUrl, Secret, Settings};
 use crate::db::Database;
 use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
+use crate::jobs::Task;
+use crate::observe::{Level, RequestRecord};
 use crate::ports::{AssetLookup, AssetMeta, AssetStore, KeyValue, KvError, Platform};
 use crate::ports::{CachedResponse, ResponseCache};
 use crate::timing::Timings;
@@ -178,6 +180,11 @@ pub struct FakePlatform {
     cache_store: FakeKv,
     cache: FakeCache,
     timings: Timings,
+    /// Log lines and data points written, in order.
+    pub logs: Arc<Mutex<Vec<(Level, String)>>>,
+    pub points: Arc<Mutex<Vec<RequestRecord>>>,
+    /// Tasks put on the queue.
+    pub queued: Arc<Mutex<Vec<Task>>>,
     /// Each client's window, shared by clones like the Durable Objects are.
     limits: Arc<Mutex<HashMap<String, Window>>>,
 }
@@ -197,6 +204,9 @@ impl FakePlatform {
             cache_store: FakeKv::default(),
             cache: FakeCache::default(),
             timings: Timings::default(),
+            logs: Arc::default(),
+            points: Arc::default(),
+            queued: Arc::default(),
             limits: Arc::default(),
         }
     }
@@ -273,6 +283,19 @@ impl Platform for FakePlatform {
 
     fn timings(&self) -> &Timings {
         &self.timings
+    }
+
+    fn log(&self, level: Level, line: &str) {
+        self.logs.lock().unwrap().push((level, line.to_string()));
+    }
+
+    fn record_request(&self, record: &RequestRecord) {
+        self.points.lock().unwrap().push(record.clone());
+    }
+
+    async fn enqueue(&self, task: &Task) -> Result<(), String> {
+        self.queued.lock().unwrap().push(task.clone());
+        Ok(())
     }
 
     async fn probe_queue(&self) -> Result<(), String> {

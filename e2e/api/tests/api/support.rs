@@ -293,3 +293,22 @@ pub async fn local_sign_in_available() -> bool {
     }
     local
 }
+
+/// The JSON lines the Worker has logged so far (the local stack's control server reads its log).
+/// wrangler colours warnings and errors, so each line's JSON is what lies between its braces.
+pub async fn worker_log(control: &str) -> Vec<serde_json::Value> {
+    let text = client()
+        .get(format!("{control}/worker/log"))
+        .fetch()
+        .await
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter_map(|line| {
+            let (start, end) = (line.find('{')?, line.rfind('}')?);
+            (start < end).then(|| &line[start..=end])
+        })
+        .filter_map(|json| serde_json::from_str(json).ok())
+        .collect()
+}

@@ -1,0 +1,74 @@
+//! The cron and queue entry points: thin calls into [`crate::jobs`].
+
+use ptp_domain::jobs::retry_delay_secs;
+use worker::{
+    Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, ScheduleContext,
+    ScheduledEvent, event,
+};
+
+use super::{WorkerPlatform, clock};
+use crate::jobs::{self, JobError, Task};
+
+/// Dead-letter queues are named after the queue they serve, with this suffix.
+const DEAD_LETTERS: &str = "-dlq";
+
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let platform = WorkerPlatform::new(env);
+    let scheduled_ms = event.schedule() as u64;
+    if let Err(err) = jobs::schedule(&platform, &event.cron(), scheduled_ms).await {
+        crate::error::log_error(&format!("cron {:?}: {err}", event.cron()));
+    }
+}
+
+/// Never returns an error: that would crash the instance and redeliver the whole batch, acked
+/// messages included. Each message is acked or retried on its own.
+#[event(queue)]
+async fn queue(batch: MessageBatch<Task>, env: Env, _ctx: Context) -> worker::Result<()> {
+    let platform = WorkerPlatform::new(env);
+    let dead_letters = batch.queue().ends_with(DEAD_LETTERS);
+    let messages = match batch.messages() {
+        Ok(messages) => messages,
+        Err(err) => {
+            // Bodies that are not tasks can never run; acking drops them, loudly.
+            crate::error::log_error(&format!("unreadable task batch dropped: {err}"));
+            batch.ack_all();
+            return Ok(());
+        }
+    };
+    for message in messages {
+        let task = message.body();
+        if dead_letters {
+            match jobs::bury(&platform, task, "retries exhausted").await {
+                Ok(()) => message.ack(),
+                Err(_) => message.retry(),
+            }
+            continue;
+        }
+        match jobs::run(&platform, task).await {
+            Ok(_) => message.ack(),
+            Err(JobError::Transient(reason)) => {
+                let age_secs = clock().saturating_sub(message.timestamp().as_millis()) / 1000;
+                let delay = retry_delay_secs(age_secs);
+                crate::error::log_error(&format!(
+                    "task {} failed, retrying in {delay} s: {reason}",
+                    task.id
+                ));
+                message.retry_with_options(
+                    &QueueRetryOptionsBuilder::new()
+                        .with_delay_seconds(u32::try_from(delay).unwrap_or(u32::MAX))
+                        .build(),
+                );
+            }
+            Err(err) => {
+                let buried = jobs::bury(&platform, task, &err.to_string()).await;
+                if buried.is_ok() {
+                    message.ack();
+                } else {
+                    message.retry();
+                }
+            }
+        }
+    }
+    Ok(())
+}

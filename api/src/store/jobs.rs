@@ -1,0 +1,126 @@
+//! What the background jobs read and write: which tasks have run, the daily rollup, the weekly
+//! cleanup. Each function is one round trip.
+
+use ptp_shared::DailyMetric;
+
+use crate::db::{Database, DbError, rows, stmt, text};
+use crate::error::ApiError;
+use crate::http::HttpClient;
+
+/// Whether the task `id` has already run to the end (done or buried).
+pub async fn finished(db: &Database<impl HttpClient>, id: &str) -> Result<bool, ApiError> {
+    let result = db
+        .execute(stmt("SELECT 1 FROM task_runs WHERE id = ?", [text(id)]))
+        .await?;
+    Ok(rows(&result).next().is_some())
+}
+
+/// Records how task `id` ended (`done`, or `dead` after its last retry).
+pub async fn record(
+    db: &Database<impl HttpClient>,
+    id: &str,
+    kind: &str,
+    outcome: &str,
+    detail: &str,
+) -> Result<(), ApiError> {
+    db.execute(stmt(
+        "INSERT INTO task_runs (id, kind, outcome, detail) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, detail = excluded.detail, \
+         finished_at = excluded.finished_at",
+        [text(id), text(kind), text(outcome), text(detail)],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Rolls `day` (`YYYY-MM-DD`, UTC) up into `daily_aggregates`, one row per exam. Rows are
+/// replaced, so running a day again gives the same rows.
+pub async fn roll_up(
+    db: &Database<impl HttpClient>,
+    day: &str,
+    next_day: &str,
+) -> Result<(), ApiError> {
+    // Timestamps are RFC 3339 UTC text, so a day is the range [day, next day).
+    let answered = "r.exam_code = e.code AND r.answered_at >= ?1 AND r.answered_at < ?2";
+    let mocks =
+        "s.exam_code = e.code AND s.mode = 'mock' AND s.finished_at >= ?1 AND s.finished_at < ?2";
+    let sql = format!(
+        "INSERT INTO daily_aggregates (day, exam_code, answers, active_learners, mocks_taken, mocks_passed) \
+         SELECT ?1, e.code, \
+           (SELECT count(*) FROM responses r WHERE {answered}), \
+           (SELECT count(DISTINCT r.user_id) FROM responses r WHERE {answered}), \
+           (SELECT count(*) FROM study_sessions s WHERE {mocks}), \
+           (SELECT count(*) FROM study_sessions s WHERE {mocks} AND s.passed = 1) \
+         FROM exams e WHERE true \
+         ON CONFLICT (day, exam_code) DO UPDATE SET answers = excluded.answers, \
+           active_learners = excluded.active_learners, mocks_taken = excluded.mocks_taken, \
+           mocks_passed = excluded.mocks_passed"
+    );
+    db.execute(stmt(&sql, [text(day), text(next_day)])).await?;
+    Ok(())
+}
+
+/// The rolled-up days from `from` (inclusive), newest first.
+pub async fn daily(
+    db: &Database<impl HttpClient>,
+    from: &str,
+) -> Result<Vec<DailyMetric>, ApiError> {
+    let result = db
+        .execute(stmt(
+            "SELECT day, exam_code, answers, active_learners, mocks_taken, mocks_passed \
+             FROM daily_aggregates WHERE day >= ? ORDER BY day DESC, exam_code",
+            [text(from)],
+        ))
+        .await?;
+    let count = |value: i64| u32::try_from(value).unwrap_or(0);
+    rows(&result)
+        .map(|row| {
+            let mocks_taken = count(row.int("mocks_taken")?);
+            let mocks_passed = count(row.int("mocks_passed")?);
+            Ok(DailyMetric {
+                day: row.text("day")?,
+                exam: row.text("exam_code")?,
+                answers: count(row.int("answers")?),
+                active_learners: count(row.int("active_learners")?),
+                mocks_taken,
+                mocks_passed,
+                pass_rate: (mocks_taken > 0)
+                    .then(|| f64::from(mocks_passed) / f64::from(mocks_taken)),
+            })
+        })
+        .collect::<Result<_, DbError>>()
+        .map_err(Into::into)
+}
+
+/// Guests idle since `before`: not seen, no answer and no session started since then.
+const IDLE_GUESTS: &str = "SELECT u.id FROM users u WHERE u.kind = 'guest' AND u.last_seen_at < ?1 \
+     AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.user_id = u.id AND r.answered_at >= ?1) \
+     AND NOT EXISTS (SELECT 1 FROM study_sessions s WHERE s.user_id = u.id AND s.started_at >= ?1)";
+
+/// Removes idle guests with everything they did, and task records older than `before`, in one
+/// transaction. Returns how many guests went. (Their KV sessions expired on their own: a guest
+/// session lives 30 days past its last use.) Deleting an idle guest's rows cannot make another
+/// guest look idle, so every statement sees the same set.
+pub async fn clean_up(db: &Database<impl HttpClient>, before: &str) -> Result<u64, ApiError> {
+    let statements = [
+        format!("DELETE FROM responses WHERE user_id IN ({IDLE_GUESTS})"),
+        format!(
+            "DELETE FROM session_questions WHERE session_id IN \
+             (SELECT s.id FROM study_sessions s WHERE s.user_id IN ({IDLE_GUESTS}))"
+        ),
+        format!("DELETE FROM study_sessions WHERE user_id IN ({IDLE_GUESTS})"),
+        format!("DELETE FROM review_cards WHERE user_id IN ({IDLE_GUESTS})"),
+        format!("UPDATE question_reports SET user_id = NULL WHERE user_id IN ({IDLE_GUESTS})"),
+        format!("DELETE FROM users WHERE id IN ({IDLE_GUESTS})"),
+        "DELETE FROM task_runs WHERE finished_at < ?1".to_string(),
+    ];
+    let results = db
+        .transaction(
+            statements
+                .iter()
+                .map(|sql| stmt(sql, [text(before)]))
+                .collect(),
+        )
+        .await?;
+    Ok(results[5].affected_row_count)
+}

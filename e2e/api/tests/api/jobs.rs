@@ -1,0 +1,227 @@
+//! The crons and the task queue on the local stack: each cron is fired through wrangler dev's
+//! scheduled-event door, its task runs on the queue, and its effect is checked from outside.
+
+use std::time::{Duration, Instant};
+
+use ptp_shared::{DailyMetrics, Me};
+use serde_json::{Value, json};
+
+use crate::learning::{graded, guest, some_answer, start};
+use crate::support::{
+    Browser, DATABASE, Fetch, base_url, client, control_url, local_sign_in_available, unique_email,
+    worker_log,
+};
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Fires the cron `cron` as if it were `at_ms`.
+async fn fire(cron: &str, at_ms: i64) {
+    let url = format!(
+        "{}/cdn-cgi/handler/scheduled?cron={}&time={at_ms}",
+        base_url(),
+        cron.replace(' ', "+")
+    );
+    let response = client().get(url).fetch().await;
+    assert_eq!(
+        response.status(),
+        200,
+        "firing {cron}: {}",
+        response.text().await.unwrap_or_default()
+    );
+}
+
+/// Waits (up to 30 s: the queue delivers within a second locally) for a log line about task
+/// `id` whose message starts with `message`.
+async fn task_logged(control: &str, id: &str, message: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = worker_log(control).await.into_iter().find(|line| {
+            line["id"] == id
+                && line["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with(message))
+        });
+        if let Some(line) = found {
+            return line;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no {message:?} line for task {id}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+fn now_ms() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("the clock is past 1970");
+    i64::try_from(since.as_millis()).expect("not that far in the future")
+}
+
+/// The UTC day `YYYY-MM-DD` of `ms`.
+fn day_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .expect("a representable time")
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+async fn admin(control: &str) -> Browser {
+    let mut admin = Browser::anonymous();
+    let me = admin.sign_in(&unique_email("operator")).await;
+    let granted = client()
+        .post(format!("{control}/admin/grant?email={}", me.email.unwrap()))
+        .fetch()
+        .await;
+    assert_eq!(granted.status(), 200);
+    admin
+}
+
+async fn today_rows(admin: &Browser) -> Vec<ptp_shared::DailyMetric> {
+    let today = day_of(now_ms());
+    let metrics: DailyMetrics = admin
+        .get("/api/v1/admin/metrics/daily?days=2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    metrics
+        .days
+        .into_iter()
+        .filter(|d| d.day == today)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_daily_rollup_counts_the_day_once_however_often_it_runs() {
+    let _db = DATABASE.read().await;
+    let Some(control) = control_url() else {
+        eprintln!("firing crons needs the local stack");
+        return;
+    };
+    if !local_sign_in_available().await {
+        return;
+    }
+    let learner = guest().await;
+    let session = start(
+        &learner,
+        json!({"exam": "SAA-C03", "mode": "practice", "count": 3}),
+    )
+    .await;
+    for item in &session.items {
+        graded(
+            &learner,
+            &session.id,
+            &item.question.id,
+            &some_answer(&item.question),
+        )
+        .await;
+    }
+    let admin = admin(&control).await;
+    let refused = learner.get("/api/v1/admin/metrics/daily").await;
+    assert_eq!(refused.status(), 403, "learners cannot read the metrics");
+    let bad = admin.get("/api/v1/admin/metrics/daily?days=0").await;
+    assert_eq!(bad.status(), 400);
+
+    // Midnight after today: the rollup takes the day that just ended, today.
+    let midnight = (now_ms() / DAY_MS + 1) * DAY_MS;
+    let today = day_of(now_ms());
+    let id = format!("rollup:{today}");
+    fire("0 0 * * *", midnight).await;
+    task_logged(&control, &id, "task done").await;
+    let rows = today_rows(&admin).await;
+    let saa = rows
+        .iter()
+        .find(|r| r.exam == "SAA-C03")
+        .expect("a row per exam");
+    assert!(saa.answers >= 3, "{saa:?}");
+    assert!(saa.active_learners >= 1, "{saa:?}");
+    assert!(
+        rows.iter().any(|r| r.exam == "SY0-701"),
+        "every exam has its row"
+    );
+
+    fire("0 0 * * *", midnight).await;
+    task_logged(&control, &id, "task already done").await;
+    assert_eq!(
+        today_rows(&admin).await,
+        rows,
+        "running the day again changes nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_hourly_trends_job_is_scheduled_queued_and_logged() {
+    let _db = DATABASE.read().await;
+    let Some(control) = control_url() else {
+        return;
+    };
+    let at = now_ms();
+    fire("0 * * * *", at).await;
+    let hour = chrono::DateTime::from_timestamp_millis(at)
+        .unwrap()
+        .format("%Y-%m-%dT%H")
+        .to_string();
+    let line = task_logged(&control, &format!("trends:{hour}"), "task done").await;
+    assert_eq!(line["level"], "info");
+    assert_eq!(line["work"]["kind"], "gather_trends");
+}
+
+#[tokio::test]
+async fn the_weekly_cleanup_removes_idle_guests_and_keeps_active_ones() {
+    let _db = DATABASE.read().await;
+    let Some(control) = control_url() else {
+        return;
+    };
+    let idle = guest().await;
+    let active = guest().await;
+    let me: Me = idle.get("/api/v1/me").await.json().await.unwrap();
+    let backdated = client()
+        .post(format!("{control}/users/idle?id={}", me.id))
+        .fetch()
+        .await;
+    assert_eq!(backdated.status(), 200);
+
+    let at = now_ms();
+    fire("0 2 * * 0", at).await;
+    let before = day_of(at - 30 * DAY_MS);
+    let line = task_logged(&control, &format!("cleanup:{before}"), "task done").await;
+    assert!(
+        line["message"].as_str().unwrap().contains("idle guests"),
+        "{line}"
+    );
+    assert_eq!(
+        idle.get("/api/v1/me").await.status(),
+        401,
+        "the idle guest is gone"
+    );
+    assert_eq!(
+        active.get("/api/v1/me").await.status(),
+        200,
+        "the active one stays"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_cron_queues_nothing() {
+    let Some(control) = control_url() else {
+        return;
+    };
+    let url = format!("{}/cdn-cgi/handler/scheduled?cron=*/7+*+*+*+*", base_url());
+    client().get(url).fetch().await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let lines = worker_log(&control).await;
+        if let Some(line) = lines.iter().find(|l| {
+            l["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("no job is scheduled as \"*/7 * * * *\""))
+        }) {
+            assert_eq!(line["level"], "error");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the unknown cron was not logged");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
