@@ -160,6 +160,37 @@ pub async fn run<P: Platform>(platform: &P, task: &Task) -> Result<Ran, JobError
     Ok(Ran::Done)
 }
 
+/// What the consumer does with a message after running its task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Disposition {
+    Ack,
+    /// Run it again after this many seconds.
+    Retry {
+        delay_secs: u64,
+        reason: String,
+    },
+    /// Retrying cannot help: record it as dead now.
+    Bury {
+        reason: String,
+    },
+}
+
+/// `outcome` of a task first sent `age_secs` ago: done is acked, a transient failure retried
+/// with backoff (the queue's `max_retries` then hands it to the dead letters), anything else
+/// buried at once.
+pub fn disposition(outcome: Result<Ran, JobError>, age_secs: u64) -> Disposition {
+    match outcome {
+        Ok(_) => Disposition::Ack,
+        Err(JobError::Transient(reason)) => Disposition::Retry {
+            delay_secs: ptp_domain::jobs::retry_delay_secs(age_secs),
+            reason,
+        },
+        Err(err) => Disposition::Bury {
+            reason: err.to_string(),
+        },
+    }
+}
+
 /// The dead-letter consumer: `task` failed for good; an operator must look.
 pub async fn bury<P: Platform>(platform: &P, task: &Task, reason: &str) -> Result<(), JobError> {
     log(
@@ -215,6 +246,24 @@ mod tests {
         assert!(platform.queued.lock().unwrap().is_empty());
         block_on(schedule(&platform, "0 0 * * *", MIDNIGHT_NOV_26)).unwrap();
         assert_eq!(platform.queued.lock().unwrap()[0].id, "rollup:2026-11-25");
+    }
+
+    #[test]
+    fn done_is_acked_transient_is_retried_later_and_the_rest_is_buried() {
+        assert_eq!(disposition(Ok(Ran::AlreadyDone), 0), Disposition::Ack);
+        assert_eq!(
+            disposition(Err(JobError::Transient("db down".into())), 40),
+            Disposition::Retry {
+                delay_secs: 40,
+                reason: "db down".into()
+            }
+        );
+        assert_eq!(
+            disposition(Err(JobError::Permanent("bad row".into())), 0),
+            Disposition::Bury {
+                reason: "permanent: bad row".into()
+            }
+        );
     }
 
     #[test]

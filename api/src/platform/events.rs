@@ -1,13 +1,12 @@
 //! The cron and queue entry points: thin calls into [`crate::jobs`].
 
-use ptp_domain::jobs::retry_delay_secs;
 use worker::{
     Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, ScheduleContext,
     ScheduledEvent, event,
 };
 
 use super::{WorkerPlatform, clock};
-use crate::jobs::{self, JobError, Task};
+use crate::jobs::{self, Disposition, Task};
 
 /// Dead-letter queues are named after the queue they serve, with this suffix.
 const DEAD_LETTERS: &str = "-dlq";
@@ -45,29 +44,25 @@ async fn queue(batch: MessageBatch<Task>, env: Env, _ctx: Context) -> worker::Re
             }
             continue;
         }
-        match jobs::run(&platform, task).await {
-            Ok(_) => message.ack(),
-            Err(JobError::Transient(reason)) => {
-                let age_secs = clock().saturating_sub(message.timestamp().as_millis()) / 1000;
-                let delay = retry_delay_secs(age_secs);
+        let outcome = jobs::run(&platform, task).await;
+        let age_secs = clock().saturating_sub(message.timestamp().as_millis()) / 1000;
+        match jobs::disposition(outcome, age_secs) {
+            Disposition::Ack => message.ack(),
+            Disposition::Retry { delay_secs, reason } => {
                 crate::error::log_error(&format!(
-                    "task {} failed, retrying in {delay} s: {reason}",
+                    "task {} failed, retrying in {delay_secs} s: {reason}",
                     task.id
                 ));
                 message.retry_with_options(
                     &QueueRetryOptionsBuilder::new()
-                        .with_delay_seconds(u32::try_from(delay).unwrap_or(u32::MAX))
+                        .with_delay_seconds(u32::try_from(delay_secs).unwrap_or(u32::MAX))
                         .build(),
                 );
             }
-            Err(err) => {
-                let buried = jobs::bury(&platform, task, &err.to_string()).await;
-                if buried.is_ok() {
-                    message.ack();
-                } else {
-                    message.retry();
-                }
-            }
+            Disposition::Bury { reason } => match jobs::bury(&platform, task, &reason).await {
+                Ok(()) => message.ack(),
+                Err(_) => message.retry(),
+            },
         }
     }
     Ok(())
