@@ -48,7 +48,11 @@ impl Timings {
     pub fn header(&self, total_ms: u64) -> String {
         let entry = |name: &str, part: Part| {
             let span = self.get(part);
-            format!("{name};dur={};desc=\"{} calls\"", span.ms, span.calls)
+            let plural = if span.calls == 1 { "" } else { "s" };
+            format!(
+                "{name};dur={};desc=\"{} call{plural}\"",
+                span.ms, span.calls
+            )
         };
         format!(
             "{}, {}, {}, total;dur={total_ms}",
@@ -73,7 +77,7 @@ mod tests {
         assert_eq!(timings.get(Part::Db), Span { calls: 2, ms: 15 });
         assert_eq!(
             timings.header(40),
-            "db;dur=15;desc=\"2 calls\", kv;dur=0;desc=\"0 calls\", cache;dur=1;desc=\"1 calls\", total;dur=40"
+            "db;dur=15;desc=\"2 calls\", kv;dur=0;desc=\"0 calls\", cache;dur=1;desc=\"1 call\", total;dur=40"
         );
     }
 }

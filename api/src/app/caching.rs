@@ -152,15 +152,11 @@ fn is_anonymous(headers: &HeaderMap) -> bool {
 }
 
 async fn through_cache<P: Platform>(platform: &P, request: Request, next: Next) -> Response {
-    let started = platform.now_millis();
     let version = match platform.cache_store().get(CATALOG_VERSION).await {
         Ok(version) => version.unwrap_or_else(|| "0".into()),
         // Without the version a cached copy might be stale: answer from the database.
         Err(_) => return next.run(request).await,
     };
-    platform
-        .timings()
-        .add(Part::Kv, platform.now_millis().saturating_sub(started));
     let site = match &platform.settings().site {
         Ok(site) => site.as_str().trim_end_matches('/').to_string(),
         Err(_) => return next.run(request).await,
@@ -265,41 +261,12 @@ fn hex16(digest: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::hrana::{float, int, pipeline, rows, text};
+    use crate::testing::hrana::{pipeline, tiny_exam};
     use crate::testing::{FakePlatform, ScriptedTransport, block_on, read_text, request};
 
     /// The catalogue as the database answers it: one exam.
     fn catalogue() -> (FakePlatform, ScriptedTransport) {
-        let exam = rows(
-            &[
-                "code",
-                "vendor",
-                "name",
-                "version",
-                "question_count",
-                "minutes",
-                "score_min",
-                "score_max",
-                "passing_score",
-                "raw_cut",
-                "navigation",
-                "bank_size",
-            ],
-            vec![vec![
-                text("TINY-1"),
-                text("Test"),
-                text("Tiny exam"),
-                text("v1"),
-                int(10),
-                int(20),
-                int(100),
-                int(900),
-                int(700),
-                float(0.75),
-                text("review_allowed"),
-                int(4),
-            ]],
-        );
+        let exam = tiny_exam(4);
         let transport = ScriptedTransport::replying(200, &pipeline(vec![exam]));
         let platform = FakePlatform::healthy().with_database(transport.clone());
         (platform, transport)

@@ -384,4 +384,39 @@ pub mod hrana {
         results.push(json!({"type": "ok", "response": {"type": "close"}}));
         json!({"baton": null, "base_url": null, "results": results}).to_string()
     }
+
+    /// What the catalogue reads for a small exam, TINY-1 (10 questions, 20 minutes, scale
+    /// 100–900, pass 700, review allowed), whose published bank holds `bank` questions.
+    pub fn tiny_exam(bank: i64) -> Value {
+        rows(
+            &[
+                "code",
+                "vendor",
+                "name",
+                "version",
+                "question_count",
+                "minutes",
+                "score_min",
+                "score_max",
+                "passing_score",
+                "raw_cut",
+                "navigation",
+                "bank_size",
+            ],
+            vec![vec![
+                text("TINY-1"),
+                text("Test"),
+                text("Tiny exam"),
+                text("v1"),
+                int(10),
+                int(20),
+                int(100),
+                int(900),
+                int(700),
+                float(0.75),
+                text("review_allowed"),
+                int(bank),
+            ]],
+        )
+    }
 }

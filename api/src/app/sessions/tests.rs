@@ -5,42 +5,13 @@ use ptp_shared::{ErrorCode, UserKind};
 
 use crate::auth::session;
 use crate::ports::Platform;
-use crate::testing::hrana::{float, int, pipeline, rows, text};
+use crate::testing::hrana::{int, pipeline, rows, text, tiny_exam};
 use crate::testing::{FakePlatform, SITE, ScriptedTransport, block_on, read_error, request};
 
 /// What `learning::candidates` reads for a small exam: two domains weighted 60/40 whose bank
 /// holds three questions of the first and one of the second.
 fn small_bank() -> String {
-    let exam = rows(
-        &[
-            "code",
-            "vendor",
-            "name",
-            "version",
-            "question_count",
-            "minutes",
-            "score_min",
-            "score_max",
-            "passing_score",
-            "raw_cut",
-            "navigation",
-            "bank_size",
-        ],
-        vec![vec![
-            text("TINY-1"),
-            text("Test"),
-            text("Tiny exam"),
-            text("v1"),
-            int(10),
-            int(20),
-            int(100),
-            int(900),
-            int(700),
-            float(0.75),
-            text("review_allowed"),
-            int(4),
-        ]],
-    );
+    let exam = tiny_exam(4);
     let domains = rows(
         &["code", "name", "weight", "bank_size"],
         vec![

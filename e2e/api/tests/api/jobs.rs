@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::learning::{graded, guest, some_answer, start};
 use crate::support::{
-    Browser, DATABASE, Fetch, base_url, client, control_url, local_sign_in_available, unique_email,
-    worker_log,
+    Browser, DATABASE, Fetch, base_url, client, control_url, local_sign_in_available,
+    signed_in_admin, worker_log,
 };
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -67,17 +67,6 @@ fn day_of(ms: i64) -> String {
         .to_string()
 }
 
-async fn admin(control: &str) -> Browser {
-    let mut admin = Browser::anonymous();
-    let me = admin.sign_in(&unique_email("operator")).await;
-    let granted = client()
-        .post(format!("{control}/admin/grant?email={}", me.email.unwrap()))
-        .fetch()
-        .await;
-    assert_eq!(granted.status(), 200);
-    admin
-}
-
 async fn today_rows(admin: &Browser) -> Vec<ptp_shared::DailyMetric> {
     let today = day_of(now_ms());
     let metrics: DailyMetrics = admin
@@ -118,7 +107,7 @@ async fn the_daily_rollup_counts_the_day_once_however_often_it_runs() {
         )
         .await;
     }
-    let admin = admin(&control).await;
+    let admin = signed_in_admin(&control, "operator").await;
     let refused = learner.get("/api/v1/admin/metrics/daily").await;
     assert_eq!(refused.status(), 403, "learners cannot read the metrics");
     let bad = admin.get("/api/v1/admin/metrics/daily?days=0").await;

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::support::{
     Browser, DATABASE, Fetch, client, control_url, header, jwt_secret, local_sign_in_available,
-    unique_email, url, worker_log,
+    unique_email, url, worker_log, worker_log_text,
 };
 
 #[tokio::test]
@@ -39,13 +39,7 @@ async fn requests_are_logged_as_json_lines_without_tokens_cookies_or_keys() {
     let request_id = header(&with_key, "x-request-id");
     assert!(!request_id.is_empty());
 
-    let raw = client()
-        .get(format!("{control}/worker/log"))
-        .fetch()
-        .await
-        .text()
-        .await
-        .unwrap();
+    let raw = worker_log_text(&control).await;
     let mut secrets = vec![cookie.as_str(), created.secret.as_str()];
     let jwt = jwt_secret();
     if let Some(jwt) = &jwt {

@@ -88,13 +88,25 @@ pub trait Fetch {
     async fn fetch(self) -> Reply;
 }
 
+/// The same proxy sometimes drops the connection instead (hyper: "connection closed before
+/// message completed"). Only on the local stack is that sent again too.
+fn dropped_by_dev_proxy(err: &reqwest::Error) -> bool {
+    control_url().is_some()
+        && std::error::Error::source(err)
+            .is_some_and(|source| format!("{source:?}").contains("IncompleteMessage"))
+}
+
 impl Fetch for reqwest::RequestBuilder {
     async fn fetch(self) -> Reply {
         for _ in 0..2 {
             let Some(attempt) = self.try_clone() else {
                 break;
             };
-            let reply = Reply::read(attempt.send().await.unwrap()).await;
+            let reply = match attempt.send().await {
+                Ok(response) => Reply::read(response).await,
+                Err(err) if dropped_by_dev_proxy(&err) => continue,
+                Err(err) => panic!("{err:?}"),
+            };
             if !(reply.status == 503 && reply.body.starts_with(DEV_PROXY_RESEND.as_bytes())) {
                 return reply;
             }
@@ -297,18 +309,37 @@ pub async fn local_sign_in_available() -> bool {
 /// The JSON lines the Worker has logged so far (the local stack's control server reads its log).
 /// wrangler colours warnings and errors, so each line's JSON is what lies between its braces.
 pub async fn worker_log(control: &str) -> Vec<serde_json::Value> {
-    let text = client()
-        .get(format!("{control}/worker/log"))
-        .fetch()
+    worker_log_text(control)
         .await
-        .text()
-        .await
-        .unwrap();
-    text.lines()
+        .lines()
         .filter_map(|line| {
             let (start, end) = (line.find('{')?, line.rfind('}')?);
             (start < end).then(|| &line[start..=end])
         })
         .filter_map(|json| serde_json::from_str(json).ok())
         .collect()
+}
+
+/// Everything the Worker has written to its log so far, as written.
+pub async fn worker_log_text(control: &str) -> String {
+    client()
+        .get(format!("{control}/worker/log"))
+        .fetch()
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
+/// A member signed in as a fresh address (`label`) and made an administrator through the local
+/// stack's control server.
+pub async fn signed_in_admin(control: &str, label: &str) -> Browser {
+    let mut admin = Browser::anonymous();
+    let me = admin.sign_in(&unique_email(label)).await;
+    let granted = client()
+        .post(format!("{control}/admin/grant?email={}", me.email.unwrap()))
+        .fetch()
+        .await;
+    assert_eq!(granted.status(), 200);
+    admin
 }

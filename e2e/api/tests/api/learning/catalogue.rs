@@ -4,7 +4,7 @@ use ptp_shared::{ErrorCode, ExamList, Navigation, QuestionList};
 use serde_json::Value;
 
 use super::{exam, graded, guest, some_answer, whole_domain};
-use crate::support::{Browser, DATABASE, Fetch, client, control_url, error_body, unique_email};
+use crate::support::{Browser, DATABASE, control_url, error_body, signed_in_admin};
 
 #[tokio::test]
 async fn the_catalogue_lists_the_exams_with_the_vendors_rules() {
@@ -169,13 +169,7 @@ async fn keys_and_explanations_stay_hidden_until_answered() {
     if !crate::support::local_sign_in_available().await {
         return;
     }
-    let mut admin = Browser::anonymous();
-    let me = admin.sign_in(&unique_email("keys-admin")).await;
-    let granted = client()
-        .post(format!("{control}/admin/grant?email={}", me.email.unwrap()))
-        .fetch()
-        .await;
-    assert_eq!(granted.status(), 200);
+    let admin = signed_in_admin(&control, "keys-admin").await;
     let (raw, revealed) = listing(&admin, path).await;
     assert_eq!(
         revealed.len(),

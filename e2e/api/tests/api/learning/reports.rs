@@ -5,8 +5,7 @@ use serde_json::json;
 
 use super::{guest, whole_domain};
 use crate::support::{
-    Browser, DATABASE, Fetch, client, control_url, error_body, header, local_sign_in_available,
-    unique_email,
+    Browser, DATABASE, control_url, error_body, header, local_sign_in_available, signed_in_admin,
 };
 
 #[tokio::test]
@@ -64,13 +63,7 @@ async fn a_report_reaches_the_admins_and_a_fix_bumps_the_question_version() {
     if !local_sign_in_available().await {
         return;
     }
-    let mut admin = Browser::anonymous();
-    let me = admin.sign_in(&unique_email("editor")).await;
-    let granted = client()
-        .post(format!("{control}/admin/grant?email={}", me.email.unwrap()))
-        .fetch()
-        .await;
-    assert_eq!(granted.status(), 200);
+    let admin = signed_in_admin(&control, "editor").await;
     let open: ReportList = admin
         .get("/api/v1/admin/reports")
         .await
