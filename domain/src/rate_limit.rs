@@ -9,14 +9,18 @@ pub struct Limit {
     pub period_ms: u64,
 }
 
-/// Who is asking, as far as limits go.
+/// A budget requests are counted against. Every request counts against its address; one with
+/// credentials also against its user or key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClientKind {
-    /// No credentials: counted per IP address.
+    /// An address sending no credentials.
     Anonymous,
-    /// A signed-in member or a guest: counted per user.
+    /// An address sending credentials: everything its users and keys do together, so minting
+    /// guests or inventing keys cannot multiply one address's budget without bound.
+    Address,
+    /// A signed-in member or a guest.
     User,
-    /// A third party's API key: counted per key.
+    /// A third party's API key.
     ApiKey,
 }
 
@@ -26,6 +30,7 @@ impl ClientKind {
     pub fn limit(self) -> Limit {
         let requests = match self {
             ClientKind::Anonymous => 100,
+            ClientKind::Address => 1200,
             ClientKind::User => 300,
             ClientKind::ApiKey => 600,
         };
@@ -70,7 +75,8 @@ pub fn hit(window: Option<Window>, limit: Limit, now_ms: u64) -> (Window, Decisi
     let decision = Decision {
         allowed,
         limit: limit.requests,
-        remaining: limit.requests - window.count,
+        // Saturating: a limit lowered by a deploy may sit below a window's count.
+        remaining: limit.requests.saturating_sub(window.count),
         reset_secs: left_ms.div_ceil(1000).max(1),
     };
     (window, decision)
@@ -136,6 +142,18 @@ mod tests {
         assert_eq!(ClientKind::Anonymous.limit().requests, 100);
         assert!(ClientKind::User.limit().requests > 100);
         assert!(ClientKind::ApiKey.limit().requests > 100);
+        assert!(ClientKind::Address.limit().requests > ClientKind::ApiKey.limit().requests);
+        let lowered = Limit {
+            requests: 5,
+            period_ms: MINUTE_MS,
+        };
+        let crowded = Window {
+            started_ms: 0,
+            count: 50,
+        };
+        let (_, decision) = hit(Some(crowded), lowered, 1_000);
+        assert!(!decision.allowed);
+        assert_eq!(decision.remaining, 0, "no wrap-around");
     }
 
     proptest! {

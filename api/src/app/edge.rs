@@ -34,6 +34,10 @@ pub async fn edge<P: Platform>(
 async fn guarded<P: Platform>(platform: &P, request: Request, next: Next) -> Response {
     // Preflights are free: browsers send them on their own, ahead of the real request.
     let limited = request.uri().path().starts_with("/api/") && request.method() != Method::OPTIONS;
+    // Key-authenticated calls may come from any origin, refusals included; without credentials,
+    // so cookie sessions stay same-origin.
+    let cross_origin = request.uri().path().starts_with(API)
+        && request.headers().contains_key(header::AUTHORIZATION);
     let decision = match limited {
         true => limits::check(platform, request.headers()).await,
         false => None,
@@ -48,8 +52,23 @@ async fn guarded<P: Platform>(platform: &P, request: Request, next: Next) -> Res
     if let Some(decision) = &decision {
         limits::annotate(response.headers_mut(), decision);
     }
+    if cross_origin {
+        let headers = response.headers_mut();
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSED),
+        );
+    }
     response
 }
+
+/// What a script on another origin may read of a response, besides the basics.
+const EXPOSED: &str =
+    "ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after, etag, x-request-id";
 
 async fn checked<P: Platform>(platform: &P, mut request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with(API);
@@ -77,14 +96,6 @@ async fn checked<P: Platform>(platform: &P, mut request: Request, next: Next) ->
     let mut response = next.run(request).await;
     for cookie in jar.take() {
         response.headers_mut().append(header::SET_COOKIE, cookie);
-    }
-    // Key-authenticated calls may come from any origin; without credentials, so cookie sessions
-    // stay same-origin.
-    if is_api && has_key {
-        response.headers_mut().insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
     }
     response
 }
