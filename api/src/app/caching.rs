@@ -135,16 +135,47 @@ pub async fn apply<P: Platform>(
     } else {
         next.run(request).await
     };
-    if !response.status().is_client_error() && !response.status().is_server_error() {
-        let value = match class {
-            CacheClass::Public(_) if !shared => PRIVATE,
-            other => other.cache_control(),
-        };
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let failed = response.status().is_client_error() || response.status().is_server_error();
+    let value = match class {
+        // Errors are never stored (`ApiError` says so itself; anything else is told here).
+        _ if failed => LIVE,
+        CacheClass::Public(_) if !shared => PRIVATE,
+        other => other.cache_control(),
+    };
+    let headers = response.headers_mut();
+    if !failed || !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    if class == CacheClass::Public(Audience::Anonymous) {
+        // A browser must not show a signed-in learner the anonymous copy it kept.
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("Cookie, Authorization"),
+        );
     }
     response
+}
+
+/// The query parameters catalogue reads take; anything else does not change the answer, so it
+/// does not make a new cache entry (or a database read) either.
+const QUERY_PARAMETERS: [&str; 2] = ["domain", "limit"];
+
+/// The part of a request that decides a public answer: the path, and the recognised query
+/// parameters in a fixed order.
+fn canonical_target(uri: &axum::http::Uri) -> String {
+    let mut pairs: Vec<(String, String)> =
+        form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .filter(|(key, _)| QUERY_PARAMETERS.contains(&key.as_ref()))
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
+    pairs.sort();
+    if pairs.is_empty() {
+        return uri.path().to_string();
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    format!("{}?{query}", uri.path())
 }
 
 fn is_anonymous(headers: &HeaderMap) -> bool {
@@ -161,12 +192,12 @@ async fn through_cache<P: Platform>(platform: &P, request: Request, next: Next) 
         Ok(site) => site.as_str().trim_end_matches('/').to_string(),
         Err(_) => return next.run(request).await,
     };
-    let target = request
-        .uri()
-        .path_and_query()
-        .map_or("/", |pq| pq.as_str())
-        .to_string();
-    let key = format!("{site}/__cache/catalog/{version}{target}");
+    let target = canonical_target(request.uri());
+    // The build is part of the key: a deploy that changes a response's shape starts afresh.
+    let key = format!(
+        "{site}/__cache/{}/catalog/{version}{target}",
+        crate::build_version()
+    );
     let if_none_match = request
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -189,8 +220,11 @@ async fn through_cache<P: Platform>(platform: &P, request: Request, next: Next) 
     }
     let (parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_CACHED_BYTES).await else {
-        return ApiError::Internal(format!("{target}: a public response too large to cache"))
-            .into_response();
+        return ApiError::Internal(format!(
+            "{}: a public response too large to cache",
+            request_path(&target)
+        ))
+        .into_response();
     };
     let etag = format!("\"{}\"", hex16(&Sha256::digest(&bytes)));
     let mut headers = vec![
@@ -210,7 +244,7 @@ async fn through_cache<P: Platform>(platform: &P, request: Request, next: Next) 
     };
     let storing = platform.now_millis();
     if let Err(err) = cache.put(&key, &fresh).await {
-        crate::error::log_error(&format!("caching {target} failed: {err}"));
+        crate::error::log_error(&format!("caching {} failed: {err}", request_path(&target)));
     }
     platform
         .timings()
@@ -239,8 +273,15 @@ fn respond(cached: CachedResponse, if_none_match: Option<&str>, status: &'static
         response
     };
     let headers = response.headers_mut();
+    // Only what we stored: the Cache API adds its own (age, cf-cache-status, content-length…).
+    let kept: &[&str] = if current {
+        &["etag", "cache-control"]
+    } else {
+        &["etag", "cache-control", "content-type"]
+    };
     for (name, value) in &cached.headers {
-        if current && name == header::CONTENT_TYPE.as_str() {
+        let name = name.to_ascii_lowercase();
+        if !kept.contains(&name.as_str()) {
             continue;
         }
         if let (Ok(name), Ok(value)) = (
@@ -252,6 +293,11 @@ fn respond(cached: CachedResponse, if_none_match: Option<&str>, status: &'static
     }
     headers.insert("x-cache", HeaderValue::from_static(status));
     response
+}
+
+/// For logs: the path without its query.
+fn request_path(target: &str) -> &str {
+    target.split('?').next().unwrap_or(target)
 }
 
 fn hex16(digest: &[u8]) -> String {
@@ -317,6 +363,22 @@ mod tests {
     }
 
     #[test]
+    fn a_head_request_never_leaves_an_empty_body_in_the_cache() {
+        let (platform, transport) = catalogue();
+        let head = block_on(request(platform.clone(), "HEAD", "/api/v1/exams", &[], ""));
+        assert_eq!(head.status(), 200);
+        assert_eq!(header(&head, "x-cache"), "MISS");
+        assert_eq!(read_text(head), "", "HEAD answers without a body");
+        let get = get(&platform, &[]);
+        assert_eq!(header(&get, "x-cache"), "HIT");
+        assert!(
+            read_text(get).contains("TINY-1"),
+            "the cached copy is whole"
+        );
+        assert_eq!(transport.requests().len(), 1);
+    }
+
+    #[test]
     fn an_admin_change_purges_every_cached_read() {
         let (platform, transport) = catalogue();
         get(&platform, &[]);
@@ -346,6 +408,14 @@ mod tests {
             Some(CacheClass::Public(Audience::Anonymous))
         );
         assert_eq!(class_of("no_such_operation"), None);
+        assert_eq!(
+            canonical_target(&"/api/questions?z=1&limit=5&domain=2.0".parse().unwrap()),
+            "/api/questions?domain=2.0&limit=5"
+        );
+        assert_eq!(
+            canonical_target(&"/api/v1/exams?cachebuster=7".parse().unwrap()),
+            "/api/v1/exams"
+        );
         let response = block_on(request(
             FakePlatform::healthy(),
             "GET",

@@ -119,8 +119,13 @@ mod tests {
 
     #[test]
     fn a_database_that_does_not_answer_is_503_naming_the_failed_check() {
-        let (status, _, body) = check(FakePlatform::healthy().with_database_down());
+        let (status, cache, body) = check(FakePlatform::healthy().with_database_down());
         assert_eq!(status, 503);
+        assert_eq!(
+            cache.as_deref(),
+            Some("no-store"),
+            "a failed check is never cached"
+        );
         assert!(!body.healthy);
         assert!(!body.checks.database.ok);
         assert!(
