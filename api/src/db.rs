@@ -3,7 +3,6 @@
 //! and it would spend two round trips per query; here every call is exactly one round trip that
 //! carries all of its statements and ends with `close`, so sqld never keeps an idle stream open.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 pub use libsql_hrana::proto::{Batch, BatchResult, Stmt, StmtResult, Value};
@@ -53,7 +52,6 @@ pub struct Database<T> {
     endpoint: String,
     authorization: String,
     timeout: Duration,
-    round_trips: AtomicU32,
     /// Where to record each round trip's duration, and the clock to measure it with.
     observer: Option<(Timings, fn() -> u64)>,
 }
@@ -65,7 +63,6 @@ impl<T: HttpClient> Database<T> {
             endpoint: config.url.pipeline_endpoint(),
             authorization: format!("Bearer {}", config.token.expose()),
             timeout: config.timeout,
-            round_trips: AtomicU32::new(0),
             observer: None,
         }
     }
@@ -74,11 +71,6 @@ impl<T: HttpClient> Database<T> {
     pub fn observed(mut self, timings: Timings, clock: fn() -> u64) -> Self {
         self.observer = Some((timings, clock));
         self
-    }
-
-    /// Pipelines sent so far by this handle (one per call); reported in `Server-Timing`.
-    pub fn round_trips(&self) -> u32 {
-        self.round_trips.load(Ordering::Relaxed)
     }
 
     /// Runs independent statements in one round trip and returns their results in order. Each
@@ -170,14 +162,25 @@ impl<T: HttpClient> Database<T> {
     }
 
     /// Cheapest proof that the database answers queries with our credentials.
+    /// A liveness probe: `SELECT 1` with at most [`crate::http::DEFAULT_TIMEOUT`] to answer —
+    /// it holds no lock, so giving up early is safe, and health checks must not hang.
     pub async fn ping(&self) -> Result<(), DbError> {
-        self.execute(Stmt::new("SELECT 1", true)).await.map(|_| ())
+        let requests = vec![StreamRequest::Execute(ExecuteStreamReq {
+            stmt: Stmt::new("SELECT 1", true),
+        })];
+        let timeout = self.timeout.min(crate::http::DEFAULT_TIMEOUT);
+        self.pipeline_within(requests, timeout).await.map(drop)
     }
 
     /// One round trip: the given requests followed by `close`, so the stream ends with the call.
-    async fn pipeline(
+    async fn pipeline(&self, requests: Vec<StreamRequest>) -> Result<Vec<StreamResponse>, DbError> {
+        self.pipeline_within(requests, self.timeout).await
+    }
+
+    async fn pipeline_within(
         &self,
         mut requests: Vec<StreamRequest>,
+        timeout: Duration,
     ) -> Result<Vec<StreamResponse>, DbError> {
         let expected = requests.len();
         requests.push(StreamRequest::Close(CloseStreamReq {}));
@@ -186,10 +189,9 @@ impl<T: HttpClient> Database<T> {
             requests,
         })
         .map_err(|err| DbError::Protocol(err.to_string()))?;
-        self.round_trips.fetch_add(1, Ordering::Relaxed);
         let request = OutboundRequest::post_json(&self.endpoint, body)
             .header("authorization", &self.authorization)
-            .timeout(self.timeout);
+            .timeout(timeout);
         let started = self.observer.as_ref().map(|(_, clock)| clock());
         let reply = self.http.send(request).await;
         if let (Some((timings, clock)), Some(started)) = (&self.observer, started) {
@@ -363,7 +365,6 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(results.len(), 2);
-        assert_eq!(db.round_trips(), 1);
 
         let sent = transport.requests();
         assert_eq!(sent.len(), 1);

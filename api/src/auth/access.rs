@@ -116,6 +116,13 @@ pub async fn identify<P: Platform>(
     }
     if claims.needs_refresh(now) {
         session::extend(platform.sessions(), &claims.sid, &record, now).await?;
+        if claims.kind == UserKind::Guest {
+            // The weekly cleanup removes guests not seen for 30 days; this one just was.
+            // Best effort: a missed mark only matters after a month of them.
+            if let Err(err) = users::touch(platform.database()?, &claims.sub).await {
+                crate::error::log_error(&format!("marking a guest as seen failed: {err}"));
+            }
+        }
         let refreshed = Claims::new(&claims.sub, &claims.sid, claims.kind, now);
         let token = session::sign(&auth.jwt_secret, &refreshed);
         if let Some(jar) = parts.extensions.get::<CookieJar>() {

@@ -26,25 +26,27 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 async fn queue(batch: MessageBatch<Task>, env: Env, _ctx: Context) -> worker::Result<()> {
     let platform = WorkerPlatform::new(env);
     let dead_letters = batch.queue().ends_with(DEAD_LETTERS);
-    let messages = match batch.messages() {
-        Ok(messages) => messages,
-        Err(err) => {
-            // Bodies that are not tasks can never run; acking drops them, loudly.
-            crate::error::log_error(&format!("unreadable task batch dropped: {err}"));
-            batch.ack_all();
-            return Ok(());
-        }
-    };
-    for message in messages {
-        let task = message.body();
+    for message in batch.raw_iter() {
+        let task: Task = match serde_wasm_bindgen::from_value(message.body()) {
+            Ok(task) => task,
+            Err(err) => {
+                // A body that is not a task can never run: dropped, loudly, alone.
+                crate::error::log_error(&format!(
+                    "unreadable task {} dropped: {err}",
+                    message.id()
+                ));
+                message.ack();
+                continue;
+            }
+        };
         if dead_letters {
-            match jobs::bury(&platform, task, "retries exhausted").await {
+            match jobs::bury(&platform, &task, "retries exhausted").await {
                 Ok(()) => message.ack(),
                 Err(_) => message.retry(),
             }
             continue;
         }
-        let outcome = jobs::run(&platform, task).await;
+        let outcome = jobs::run(&platform, &task).await;
         let age_secs = clock().saturating_sub(message.timestamp().as_millis()) / 1000;
         match jobs::disposition(outcome, age_secs) {
             Disposition::Ack => message.ack(),
@@ -59,7 +61,7 @@ async fn queue(batch: MessageBatch<Task>, env: Env, _ctx: Context) -> worker::Re
                         .build(),
                 );
             }
-            Disposition::Bury { reason } => match jobs::bury(&platform, task, &reason).await {
+            Disposition::Bury { reason } => match jobs::bury(&platform, &task, &reason).await {
                 Ok(()) => message.ack(),
                 Err(_) => message.retry(),
             },

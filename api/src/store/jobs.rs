@@ -7,10 +7,14 @@ use crate::db::{Database, DbError, rows, stmt, text};
 use crate::error::ApiError;
 use crate::http::HttpClient;
 
-/// Whether the task `id` has already run to the end (done or buried).
+/// Whether the task `id` has already done its work. (A buried one has not: firing its cron
+/// again, e.g. with `xtask cron --at`, runs it.)
 pub async fn finished(db: &Database<impl HttpClient>, id: &str) -> Result<bool, ApiError> {
     let result = db
-        .execute(stmt("SELECT 1 FROM task_runs WHERE id = ?", [text(id)]))
+        .execute(stmt(
+            "SELECT 1 FROM task_runs WHERE id = ? AND outcome = 'done'",
+            [text(id)],
+        ))
         .await?;
     Ok(rows(&result).next().is_some())
 }
@@ -102,18 +106,9 @@ const IDLE_GUESTS: &str = "SELECT u.id FROM users u WHERE u.kind = 'guest' AND u
 /// session lives 30 days past its last use.) Deleting an idle guest's rows cannot make another
 /// guest look idle, so every statement sees the same set.
 pub async fn clean_up(db: &Database<impl HttpClient>, before: &str) -> Result<u64, ApiError> {
-    let statements = [
-        format!("DELETE FROM responses WHERE user_id IN ({IDLE_GUESTS})"),
-        format!(
-            "DELETE FROM session_questions WHERE session_id IN \
-             (SELECT s.id FROM study_sessions s WHERE s.user_id IN ({IDLE_GUESTS}))"
-        ),
-        format!("DELETE FROM study_sessions WHERE user_id IN ({IDLE_GUESTS})"),
-        format!("DELETE FROM review_cards WHERE user_id IN ({IDLE_GUESTS})"),
-        format!("UPDATE question_reports SET user_id = NULL WHERE user_id IN ({IDLE_GUESTS})"),
-        format!("DELETE FROM users WHERE id IN ({IDLE_GUESTS})"),
-        "DELETE FROM task_runs WHERE finished_at < ?1".to_string(),
-    ];
+    let mut statements: Vec<String> = super::users::erasure(IDLE_GUESTS).into();
+    statements.push("DELETE FROM task_runs WHERE finished_at < ?1".to_string());
+    let users = statements.len() - 2;
     let results = db
         .transaction(
             statements
@@ -122,5 +117,5 @@ pub async fn clean_up(db: &Database<impl HttpClient>, before: &str) -> Result<u6
                 .collect(),
         )
         .await?;
-    Ok(results[5].affected_row_count)
+    Ok(results[users].affected_row_count)
 }

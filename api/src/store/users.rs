@@ -215,18 +215,42 @@ pub async fn update_profile(
 
 /// Removes the user and everything that is theirs, atomically. Reports they filed stay for the
 /// admins, without their name.
+/// Notes that user `id` is still around (guests have no sign-in that would say so).
+pub async fn touch(db: &Database<impl HttpClient>, id: &str) -> Result<(), ApiError> {
+    db.execute(stmt(
+        &format!("UPDATE users SET last_seen_at = {NOW} WHERE id = ?"),
+        [text(id)],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The statements that erase the users `ids` selects (SQL: a parameter or a subquery) and
+/// everything that is theirs, in an order the foreign keys accept; the users go last. The one
+/// list for deleting an account and for the cleanup of idle guests, so no table is forgotten.
+pub fn erasure(ids: &str) -> [String; 7] {
+    [
+        format!("DELETE FROM responses WHERE user_id IN ({ids})"),
+        format!(
+            "DELETE FROM session_questions WHERE session_id IN \
+             (SELECT id FROM study_sessions WHERE user_id IN ({ids}))"
+        ),
+        format!("DELETE FROM study_sessions WHERE user_id IN ({ids})"),
+        format!("DELETE FROM review_cards WHERE user_id IN ({ids})"),
+        format!("UPDATE question_reports SET user_id = NULL WHERE user_id IN ({ids})"),
+        format!("DELETE FROM api_keys WHERE user_id IN ({ids})"),
+        format!("DELETE FROM users WHERE id IN ({ids})"),
+    ]
+}
+
 pub async fn delete(db: &Database<impl HttpClient>, id: &str) -> Result<(), ApiError> {
-    let statements = [
-        "DELETE FROM responses WHERE user_id = ?",
-        "DELETE FROM session_questions WHERE session_id IN (SELECT id FROM study_sessions WHERE user_id = ?)",
-        "DELETE FROM study_sessions WHERE user_id = ?",
-        "DELETE FROM review_cards WHERE user_id = ?",
-        "UPDATE question_reports SET user_id = NULL WHERE user_id = ?",
-        "DELETE FROM api_keys WHERE user_id = ?",
-        "DELETE FROM users WHERE id = ?",
-    ];
-    db.transaction(statements.iter().map(|sql| stmt(sql, [text(id)])).collect())
-        .await?;
+    db.transaction(
+        erasure("?")
+            .iter()
+            .map(|sql| stmt(sql, [text(id)]))
+            .collect(),
+    )
+    .await?;
     Ok(())
 }
 

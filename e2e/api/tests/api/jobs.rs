@@ -193,7 +193,7 @@ async fn the_weekly_cleanup_removes_idle_guests_and_keeps_active_ones() {
 }
 
 #[tokio::test]
-async fn an_unknown_cron_queues_nothing() {
+async fn an_unknown_cron_is_logged_as_an_error() {
     let Some(control) = control_url() else {
         return;
     };
