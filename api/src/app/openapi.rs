@@ -122,9 +122,10 @@ pub async fn serve() -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    // The contract is public and changes only with a deploy: the public caching class.
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300"),
+        HeaderValue::from_static(super::caching::PUBLIC),
     );
     response
 }
