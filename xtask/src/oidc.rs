@@ -8,7 +8,6 @@ use anyhow::Result;
 use nix::sys::signal::Signal;
 
 use crate::bootstrap::Tools;
-use crate::cmd::command;
 use crate::process::{Service, free_port};
 
 /// The client id the Worker presents locally (the stand-in accepts any).
@@ -22,7 +21,10 @@ pub struct Provider {
 pub fn start(tools: &Tools, log: &Path) -> Result<Provider> {
     let port = free_port()?;
     let issuer = format!("http://127.0.0.1:{port}");
-    let mut node = command("node");
+    let mut node = crate::node::tool(
+        &tools.paths,
+        crate::node::bin_dir(&tools.paths).join("node"),
+    );
     node.current_dir(&tools.paths.root)
         .arg(tools.paths.root.join("xtask/oidc-provider.mjs"))
         .arg(port.to_string());

@@ -168,7 +168,7 @@ fn browser_tests(
     local: bool,
 ) -> Result<()> {
     eprintln!("▸ browser tests (Playwright, Chromium)");
-    let mut playwright = command(&tools.playwright);
+    let mut playwright = crate::node::tool(&tools.paths, &tools.playwright);
     if local {
         playwright.env("PTP_REQUIRE_LOCAL", "1");
     }

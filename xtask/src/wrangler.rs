@@ -10,7 +10,7 @@ use nix::sys::signal::Signal;
 use sha2::{Digest, Sha256};
 
 use crate::bootstrap::Tools;
-use crate::cmd::{command, output};
+use crate::cmd::output;
 use crate::process::Service;
 
 /// The wrangler.toml environment local stacks run.
@@ -25,7 +25,7 @@ const QUIET_OFFLINE: &[(&str, &str)] = &[
 ];
 
 fn node_tool(tools: &Tools, program: &Path) -> std::process::Command {
-    let mut command = command(program);
+    let mut command = crate::node::tool(&tools.paths, program);
     command
         .current_dir(&tools.paths.root)
         .envs(QUIET_OFFLINE.iter().copied())
@@ -181,7 +181,7 @@ pub fn upload_assets(tools: &Tools, persist: &Path) -> Result<(usize, usize)> {
         .iter()
         .map(|(key, path, _)| serde_json::json!({ "key": key, "file": path, "contentType": content_type(path) }))
         .collect();
-    let mut upload = node_tool(tools, Path::new("node"));
+    let mut upload = node_tool(tools, &crate::node::bin_dir(&tools.paths).join("node"));
     upload
         .arg(tools.paths.root.join("xtask/r2-upload.mjs"))
         .arg(persist)
