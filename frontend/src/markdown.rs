@@ -1,17 +1,46 @@
 //! Question stems and explanations are Markdown. Raw HTML in them is shown as text, never
-//! interpreted, so content (including AI-drafted content) cannot inject markup or script.
+//! interpreted, so content (including AI-drafted content) cannot inject markup or script. Links
+//! keep only http(s) and mailto destinations, images only this site's own files; anything else
+//! is shown as its text.
 
-use pulldown_cmark::{Event, Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 use yew::prelude::*;
 
+fn safe_link(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
+}
+
+/// A path on this site (`/…`), not a protocol-relative URL to another host.
+fn own_image(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//") && !url.starts_with("/\\")
+}
+
 pub fn to_html(markdown: &str) -> String {
+    // A dropped link or image keeps its text; its end tag is dropped with it.
+    let mut dropped: Vec<bool> = vec![];
     let parser = Parser::new_ext(
         markdown,
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
     )
-    .map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        other => other,
+    .filter_map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        Event::Start(Tag::Link { ref dest_url, .. }) => {
+            let keep = safe_link(dest_url);
+            dropped.push(!keep);
+            keep.then_some(event)
+        }
+        Event::Start(Tag::Image { ref dest_url, .. }) => {
+            let keep = own_image(dest_url);
+            dropped.push(!keep);
+            keep.then_some(event)
+        }
+        Event::End(TagEnd::Link | TagEnd::Image) => {
+            (!dropped.pop().unwrap_or(false)).then_some(event)
+        }
+        other => Some(other),
     });
     let mut out = String::new();
     html::push_html(&mut out, parser);
@@ -66,5 +95,34 @@ mod tests {
             "{hostile}"
         );
         assert!(hostile.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn links_keep_only_http_and_mailto_and_images_only_the_sites_own() {
+        assert_eq!(
+            to_html("[docs](https://docs.aws.amazon.com/) or [mail](mailto:a@b.example)"),
+            "<p><a href=\"https://docs.aws.amazon.com/\">docs</a> or <a href=\"mailto:a@b.example\">mail</a></p>\n"
+        );
+        for hostile in [
+            "[x](javascript:alert(1))",
+            "[x]( JavaScript:alert(1))",
+            "[x](data:text/html,hi)",
+            "[x](vbscript:msgbox)",
+            "<javascript:alert(1)>",
+        ] {
+            let html = to_html(hostile);
+            assert!(!html.contains("<a"), "{hostile} → {html}");
+        }
+        assert_eq!(to_html("[x](javascript:alert(1))"), "<p>x</p>\n");
+        assert!(to_html("![diagram](/static/vlan.svg)").contains("<img src=\"/static/vlan.svg\""));
+        for foreign in [
+            "![t](https://tracker.example/p.gif)",
+            "![t](//tracker.example/p.gif)",
+            "![t](data:image/png;base64,AAAA)",
+        ] {
+            let html = to_html(foreign);
+            assert!(!html.contains("<img"), "{foreign} → {html}");
+            assert!(html.contains('t'), "the alt text stays: {html}");
+        }
     }
 }
