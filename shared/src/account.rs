@@ -144,6 +144,14 @@ impl Scope {
     }
 }
 
+/// `DELETE /api/v1/me/api-keys`: every active key revoked at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KeysRevoked {
+    /// How many keys were active and are now revoked.
+    pub revoked: u32,
+}
+
 /// An API key as listed: never the secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

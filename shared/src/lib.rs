@@ -10,7 +10,8 @@ pub mod metrics;
 
 pub use account::{
     AccountExport, ApiKeyInfo, ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ExportedAnswer,
-    ExportedCard, Me, Role, Scope, SessionInfo, UpdateMe, UserKind, UserList, UserSummary,
+    ExportedCard, KeysRevoked, Me, Role, Scope, SessionInfo, UpdateMe, UserKind, UserList,
+    UserSummary,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use health::{CheckStatus, HealthChecks, HealthResponse};

@@ -32,7 +32,7 @@ const MAX_ELAPSED_MS: u64 = 24 * 3600 * 1000;
         (status = 400, description = "The question is not in this session, or the answer does not fit it", body = ptp_shared::ErrorBody),
         (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
         (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
-        (status = 409, description = "Finished, time up, already answered (practice) or moved on (forward-only)", body = ptp_shared::ErrorBody),
+        (status = 409, description = "Finished, time up, already answered (practice), moved on (forward-only), or (practice) the question is in a mock of yours still running", body = ptp_shared::ErrorBody),
     ),
     security(("session" = []), ("api_key" = ["sessions:write"])),
 )]
@@ -43,11 +43,11 @@ pub async fn answer<P: Platform>(
     ApiJson(submitted): ApiJson<wire::SubmitAnswer>,
 ) -> Result<Json<wire::AnswerOutcome>, ApiError> {
     let db = platform.database()?;
-    let data = answers::context(db, &id, &submitted.question)
+    let now = platform.now_millis();
+    let data = answers::context(db, &id, &submitted.question, now)
         .await?
         .filter(|data| data.session.user_id == caller.user_id)
         .ok_or_else(|| ApiError::NotFound("A session of yours with this id".into()))?;
-    let now = platform.now_millis();
     if data.session.state().expired(now) {
         // Time ran out: finish the mock as of its deadline (which needs the whole session).
         owned(&platform, &caller, &id).await?;
@@ -60,13 +60,19 @@ pub async fn answer<P: Platform>(
     if submitted.elapsed_ms > MAX_ELAPSED_MS {
         return Err(ValidationError::new("elapsed_ms", "must be at most a day").into());
     }
+    if data.in_running_mock {
+        // Practice grades at once with the key; a running mock of theirs holds this question.
+        return Err(ApiError::Conflict(
+            "This question is also in your mock in progress; answer it there, and practise it once the mock is over."
+                .into(),
+        ));
+    }
     let key = item.question.answer_key().map_err(|err| {
         ApiError::Internal(format!("stored question {}: {err}", item.question.id))
     })?;
     let answer = key.parse_answer(&submitted.answer)?;
     let already = data.answered.contains(&item.question.id);
-    let furthest = data
-        .session
+    data.session
         .state()
         .accept(item.position, already, now)
         .map_err(|refusal| ApiError::Conflict(refusal.message().into()))?;
@@ -83,12 +89,12 @@ pub async fn answer<P: Platform>(
     let stored = answer.ids();
     let new = NewAnswer {
         question: &item.question,
+        position: item.position,
         answer: &stored,
         credit: credit.value(),
         correct,
         elapsed_ms: submitted.elapsed_ms,
         now_ms: now,
-        furthest,
         card,
     };
     if !answers::record(db, &data.session, &new).await? {

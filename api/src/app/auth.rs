@@ -10,17 +10,22 @@ use axum::response::{IntoResponse, Response};
 use ptp_domain::ReturnPath;
 use ptp_shared::{Me, SessionInfo, UserKind};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::app::json::ApiQuery;
 use crate::auth::access::{Member, Session, identify};
-use crate::auth::{oidc, session};
+use crate::auth::{cookies, oidc, session};
 use crate::error::{ApiError, AuthFailure};
+use crate::ids::random_token;
 use crate::ports::{KeyValue, Platform};
 use crate::store::users;
 
 pub const CALLBACK_PATH: &str = "/api/v1/auth/google/callback";
 /// How long a started sign-in may take to come back.
 const SIGN_IN_TTL: Duration = Duration::from_secs(600);
+/// Holds a random value whose hash the started sign-in keeps: only the browser that started a
+/// sign-in can finish it, so a callback URL lured into another browser signs nobody in there.
+const BINDING_COOKIE: &str = "__Host-ptp_signin";
 
 /// What the Worker remembers between sending the browser to Google and its return.
 #[derive(Serialize, Deserialize)]
@@ -28,6 +33,15 @@ struct PendingSignIn {
     nonce: String,
     pkce_verifier: String,
     return_to: String,
+    /// SHA-256 (hex) of the binding cookie set on the browser that started it.
+    browser: String,
+}
+
+fn binding_hash(value: &str) -> String {
+    Sha256::digest(value.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn pending_key(state: &str) -> String {
@@ -52,7 +66,8 @@ pub struct StartQuery {
     login_hint: Option<String>,
 }
 
-/// Starts "Sign in with Google": redirects to the provider with PKCE, state and nonce.
+/// Starts "Sign in with Google": redirects to the provider with PKCE, state and nonce, and binds
+/// the sign-in to this browser with a short-lived cookie.
 #[utoipa::path(
     get,
     path = "/api/v1/auth/google/start",
@@ -86,17 +101,24 @@ pub async fn google_start<P: Platform>(
         &site.url(CALLBACK_PATH),
         login_hint,
     )?;
+    let binding = random_token(16);
     let pending = PendingSignIn {
         nonce: request.nonce,
         pkce_verifier: request.pkce_verifier,
         return_to: return_to.as_str().to_string(),
+        browser: binding_hash(&binding),
     };
     let json = serde_json::to_string(&pending).expect("plain struct");
     platform
         .sessions()
         .put(&pending_key(&request.state), &json, SIGN_IN_TTL)
         .await?;
-    Ok(redirect(&request.url))
+    let mut response = redirect(&request.url);
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::set(BINDING_COOKIE, &binding, SIGN_IN_TTL.as_secs()),
+    );
+    Ok(response)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -120,7 +142,7 @@ pub struct CallbackQuery {
     params(CallbackQuery),
     responses(
         (status = 302, description = "Signed in; redirect to `return_to` with the session cookie set"),
-        (status = 400, description = "Unknown, expired or replayed state; declined consent; a token that does not verify", body = ptp_shared::ErrorBody),
+        (status = 400, description = "Unknown, expired or replayed state; a browser other than the one that started the sign-in; declined consent; a token that does not verify", body = ptp_shared::ErrorBody),
         (status = 409, description = "Another account already uses this email", body = ptp_shared::ErrorBody),
         (status = 502, description = "Google did not answer as expected", body = ptp_shared::ErrorBody),
     ),
@@ -149,6 +171,14 @@ pub async fn google_callback<P: Platform>(
         .ok_or_else(expired)?;
     // Used once: a replayed callback finds nothing.
     kv.delete(&pending_key(state)).await?;
+    let same_browser = cookies::read(&headers, BINDING_COOKIE)
+        .is_some_and(|binding| binding_hash(binding) == pending.browser);
+    if !same_browser {
+        return Err(ApiError::BadRequest(
+            "This sign-in was started in another browser (or its cookie is gone); sign in again here."
+                .into(),
+        ));
+    }
     if let Some(error) = &query.error {
         return Err(ApiError::BadRequest(format!(
             "Google did not complete the sign-in ({error})."
@@ -198,12 +228,22 @@ pub async fn google_callback<P: Platform>(
         users::merge_guest(db, &guest.sub, &member.id).await?;
         session::end(kv, &guest.sid).await?;
     }
-    let token = session::start(kv, &auth.jwt_secret, &member.id, UserKind::Member, now).await?;
+    let token = session::start(
+        kv,
+        &auth.jwt_secret,
+        &member.id,
+        UserKind::Member,
+        member.session_epoch,
+        now,
+    )
+    .await?;
     let mut response = redirect(&pending.return_to);
-    response.headers_mut().append(
+    let headers = response.headers_mut();
+    headers.append(
         header::SET_COOKIE,
         session::cookie(&token, UserKind::Member),
     );
+    headers.append(header::SET_COOKIE, cookies::clear(BINDING_COOKIE));
     Ok(response)
 }
 
@@ -287,6 +327,7 @@ pub async fn start_guest<P: Platform>(
         &auth.jwt_secret,
         &guest.id,
         UserKind::Guest,
+        guest.session_epoch,
         platform.now_secs(),
     )
     .await?;
@@ -346,6 +387,8 @@ pub async fn sign_out_everywhere<P: Platform>(
     State(platform): State<P>,
     Member(caller): Member,
 ) -> Result<Response, ApiError> {
+    users::end_all_sessions(platform.database()?, &caller.user_id).await?;
+    // The epoch already ends them; the records would only expire on their own.
     session::end_all(platform.sessions(), &caller.user_id).await?;
     Ok(signed_out())
 }

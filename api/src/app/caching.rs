@@ -87,6 +87,7 @@ pub fn class_of(operation_id: &str) -> Option<CacheClass> {
         | "get_me_export"
         | "post_me_api_keys"
         | "delete_me_api_keys"
+        | "delete_me_api_keys_all"
         | "post_sessions"
         | "get_session"
         | "post_session_answers"

@@ -100,7 +100,7 @@ fn limit(value: Option<u32>, default: u32) -> Result<u32, ApiError> {
 }
 
 /// Published questions of an exam. Keys and explanations appear only for questions the caller
-/// has answered (or to admins).
+/// has answered (or to admins), and never for a question of a mock of theirs still running.
 #[utoipa::path(
     get,
     path = "/api/v1/exams/{code}/questions",
@@ -142,6 +142,7 @@ pub async fn list_questions<P: Platform>(
         query.domain.as_deref(),
         viewer,
         limit,
+        platform.now_millis(),
     )
     .await?;
     Ok(Json(QuestionList {
@@ -175,7 +176,15 @@ pub async fn list_questions_legacy<P: Platform>(
     ApiQuery(query): ApiQuery<LegacyQuery>,
 ) -> Result<Json<QuestionList>, ApiError> {
     let limit = limit(query.limit, 10)?;
-    let found = catalog::published(platform.database()?, None, None, None, limit).await?;
+    let found = catalog::published(
+        platform.database()?,
+        None,
+        None,
+        None,
+        limit,
+        platform.now_millis(),
+    )
+    .await?;
     Ok(Json(QuestionList {
         questions: found.iter().map(|(q, _)| q.view(false)).collect(),
     }))

@@ -1,6 +1,7 @@
-//! What every request goes through before its handler: the rate limit on `/api`, the cross-site
-//! write check and CORS for `/api/v1`, the jar in which extractors leave a refreshed session
-//! cookie, and on whatever comes back the security headers and the request's trace.
+//! What every request goes through before its handler: who is calling (resolved once, for the
+//! rate limit and the extractors), the rate limit on `/api` (not on the health check), the
+//! cross-site write check and CORS for `/api/v1`, a reissued session cookie, and on whatever
+//! comes back the security headers and the request's trace.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -9,12 +10,13 @@ use axum::response::{IntoResponse, Response};
 
 use super::telemetry::Arrival;
 use super::{limits, security};
-use crate::auth::access::CookieJar;
+use crate::auth::access::{self, Identity, KeyPolicy};
 use crate::auth::csrf;
 use crate::error::ApiError;
 use crate::ports::Platform;
 
 const API: &str = "/api/v1/";
+const HEALTH: &str = "/api/health";
 
 pub async fn edge<P: Platform>(
     State(platform): State<P>,
@@ -31,27 +33,44 @@ pub async fn edge<P: Platform>(
     response
 }
 
-async fn guarded<P: Platform>(platform: &P, request: Request, next: Next) -> Response {
+async fn guarded<P: Platform>(platform: &P, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
     // Preflights are free: browsers send them on their own, ahead of the real request.
-    let limited = request.uri().path().starts_with("/api/") && request.method() != Method::OPTIONS;
+    let limited = path.starts_with("/api/") && request.method() != Method::OPTIONS;
     // Key-authenticated calls may come from any origin, refusals included; without credentials,
     // so cookie sessions stay same-origin.
-    let cross_origin = request.uri().path().starts_with(API)
-        && request.headers().contains_key(header::AUTHORIZATION);
-    let decision = match limited {
-        true => limits::check(platform, request.headers()).await,
-        false => None,
-    };
-    let mut response = match decision {
-        Some(decision) if !decision.allowed => ApiError::RateLimited {
-            retry_after_secs: decision.reset_secs,
+    let has_key = request.headers().contains_key(header::AUTHORIZATION);
+    let cross_origin = path.starts_with(API) && has_key;
+    // The health check answers monitors and release gates whatever an address has spent.
+    let exempt = path == HEALTH;
+    let mut response = if !limited || exempt {
+        checked(platform, request, next, None).await
+    } else {
+        match access::resolve(request.headers(), platform).await {
+            Err(err) => err.into_response(),
+            Ok((identity, refreshed)) => {
+                let decision = limits::check(platform, request.headers(), &identity).await;
+                let mut response = match (&decision, &identity) {
+                    (Some(decision), _) if !decision.allowed => ApiError::RateLimited {
+                        retry_after_secs: decision.reset_secs,
+                    }
+                    .into_response(),
+                    // A key that is not valid is refused on every route, cached reads included.
+                    (_, Identity::Refused { failure, .. }) if has_key => {
+                        ApiError::unauthorized(*failure).into_response()
+                    }
+                    _ => {
+                        request.extensions_mut().insert(identity);
+                        checked(platform, request, next, refreshed).await
+                    }
+                };
+                if let Some(decision) = &decision {
+                    limits::annotate(response.headers_mut(), decision);
+                }
+                response
+            }
         }
-        .into_response(),
-        _ => checked(platform, request, next).await,
     };
-    if let Some(decision) = &decision {
-        limits::annotate(response.headers_mut(), decision);
-    }
     if cross_origin {
         let headers = response.headers_mut();
         headers.insert(
@@ -70,7 +89,12 @@ async fn guarded<P: Platform>(platform: &P, request: Request, next: Next) -> Res
 const EXPOSED: &str =
     "ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after, etag, x-request-id";
 
-async fn checked<P: Platform>(platform: &P, mut request: Request, next: Next) -> Response {
+async fn checked<P: Platform>(
+    platform: &P,
+    request: Request,
+    next: Next,
+    refreshed_cookie: Option<HeaderValue>,
+) -> Response {
     let is_api = request.uri().path().starts_with(API);
     let has_key = request.headers().contains_key(header::AUTHORIZATION);
     if is_api
@@ -91,13 +115,28 @@ async fn checked<P: Platform>(platform: &P, mut request: Request, next: Next) ->
             return ApiError::CrossSite.into_response();
         }
     }
-    let jar = CookieJar::default();
-    request.extensions_mut().insert(jar.clone());
     let mut response = next.run(request).await;
-    for cookie in jar.take() {
+    // A reissued session token rides on whatever the handler answered, unless it ended the
+    // session itself (signing out clears the cookie).
+    if let Some(cookie) = refreshed_cookie
+        && !response.headers().contains_key(header::SET_COOKIE)
+    {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// Each documented route's layer: an API key is refused (403) where the operation does not take
+/// keys or needs a scope the key lacks — before the cache, so cached reads are refused too.
+pub async fn key_policy(
+    State(policy): State<std::sync::Arc<KeyPolicy>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match policy.check(request.extensions().get::<Identity>()) {
+        Ok(()) => next.run(request).await,
+        Err(err) => err.into_response(),
+    }
 }
 
 fn preflight() -> Response {

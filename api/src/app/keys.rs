@@ -112,3 +112,25 @@ pub async fn revoke_key<P: Platform>(
         Err(ApiError::NotFound("An active API key with this id".into()))
     }
 }
+
+/// Revokes every active key of the member at once (beside "sign out everywhere"): requests with
+/// any of them fail from the next one on.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/api-keys",
+    operation_id = "delete_me_api_keys_all",
+    tag = "api keys",
+    responses(
+        (status = 200, description = "Every active key is revoked", body = ptp_shared::KeysRevoked),
+        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
+        (status = 403, description = "A guest, an API key or a cross-site request", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn revoke_all_keys<P: Platform>(
+    State(platform): State<P>,
+    Member(caller): Member,
+) -> Result<Json<ptp_shared::KeysRevoked>, ApiError> {
+    let revoked = store::revoke_all(platform.database()?, &caller.user_id).await?;
+    Ok(Json(ptp_shared::KeysRevoked { revoked }))
+}

@@ -1,20 +1,17 @@
 //! Rate limits on `/api`: which budgets a request counts against, and the `RateLimit-*` headers.
 //!
 //! Every request counts against its address (`CF-Connecting-IP`, which Cloudflare sets; IPv6 by
-//! /64, what one subscriber holds): 100 a minute without credentials, 1200 with them. A request
-//! with a verified session also counts against its user, one with an API key against that key.
-//! Keys are only checked for shape here (their lookup costs a database read), so an invented key
-//! gets a bucket of its own but never more than its address's.
+//! /64, what one subscriber holds): 100 a minute without verified credentials, 1200 with a valid
+//! API key or a member's session. A session also counts against its user, a key against itself.
 
 use std::net::IpAddr;
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use futures_util::future::join_all;
 use ptp_domain::rate_limit::{ClientKind, Decision};
-use sha2::{Digest, Sha256};
+use ptp_shared::UserKind;
 
-use crate::auth::{api_keys, session};
-use crate::config::Settings;
+use crate::auth::access::{Credential, Identity};
 use crate::ports::Platform;
 
 /// The address as limits see it: IPv4 whole, IPv6 by its /64 prefix.
@@ -33,31 +30,28 @@ fn address(headers: &HeaderMap) -> String {
     }
 }
 
-/// The budgets a request counts against, the address's first.
-pub fn buckets(
-    settings: &Settings,
-    headers: &HeaderMap,
-    now_secs: u64,
-) -> Vec<(ClientKind, String)> {
+/// The budgets a request counts against, the address's first. Only credentials the edge has
+/// verified lift the address's budget: a valid API key or a member's session. A guest (free to
+/// mint), an invented or revoked key, or a broken cookie count as anonymous.
+pub fn buckets(headers: &HeaderMap, identity: &Identity) -> Vec<(ClientKind, String)> {
     let ip = address(headers);
-    if let Some(Ok(secret)) = api_keys::bearer(headers) {
-        let digest = Sha256::digest(secret.as_bytes());
-        let id: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-        return vec![
+    let anonymous = (ClientKind::Anonymous, format!("ip:{ip}"));
+    let Some(caller) = identity.caller() else {
+        return vec![anonymous];
+    };
+    match (&caller.credential, caller.kind) {
+        (Credential::ApiKey { key_id, .. }, _) => vec![
             (ClientKind::Address, format!("ip+:{ip}")),
-            (ClientKind::ApiKey, format!("key:{id}")),
-        ];
-    }
-    let user = session::read_cookie(headers).and_then(|token| {
-        let auth = settings.auth.as_ref().ok()?;
-        session::verify(&auth.jwt_secret, token, now_secs).ok()
-    });
-    match user {
-        Some(claims) => vec![
-            (ClientKind::Address, format!("ip+:{ip}")),
-            (ClientKind::User, format!("user:{}", claims.sub)),
+            (ClientKind::ApiKey, format!("key:{key_id}")),
         ],
-        None => vec![(ClientKind::Anonymous, format!("ip:{ip}"))],
+        (Credential::Session { .. }, UserKind::Member) => vec![
+            (ClientKind::Address, format!("ip+:{ip}")),
+            (ClientKind::User, format!("user:{}", caller.user_id)),
+        ],
+        (Credential::Session { .. }, UserKind::Guest) => vec![
+            anonymous,
+            (ClientKind::User, format!("user:{}", caller.user_id)),
+        ],
     }
 }
 
@@ -65,8 +59,12 @@ pub fn buckets(
 /// budget is spent, otherwise the one with the fewest requests left. `None` when the limiter
 /// itself failed: the request goes through (an outage of the counter must not take the API
 /// down) and the failure is logged.
-pub async fn check<P: Platform>(platform: &P, headers: &HeaderMap) -> Option<Decision> {
-    let buckets = buckets(platform.settings(), headers, platform.now_secs());
+pub async fn check<P: Platform>(
+    platform: &P,
+    headers: &HeaderMap,
+    identity: &Identity,
+) -> Option<Decision> {
+    let buckets = buckets(headers, identity);
     let outcomes = join_all(
         buckets
             .iter()
@@ -101,11 +99,19 @@ pub fn annotate(headers: &mut HeaderMap, decision: &Decision) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{FakePlatform, block_on, read_error, request};
-    use ptp_shared::{ErrorCode, UserKind};
+    use crate::auth::access::Caller;
+    use crate::auth::session::Claims;
+    use crate::error::AuthFailure;
+    use crate::testing::hrana::{pipeline, rows};
+    use crate::testing::{FakePlatform, ScriptedTransport, block_on, read_error, request};
+    use ptp_shared::ErrorCode;
 
-    fn get(platform: &FakePlatform, headers: &[(&str, &str)]) -> axum::response::Response {
-        block_on(request(platform.clone(), "GET", "/api/health", headers, ""))
+    fn get(
+        platform: &FakePlatform,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> axum::response::Response {
+        block_on(request(platform.clone(), "GET", path, headers, ""))
     }
 
     fn remaining(response: &axum::response::Response) -> u32 {
@@ -121,12 +127,12 @@ mod tests {
         let platform = FakePlatform::healthy();
         let from = |ip| [("cf-connecting-ip", ip)];
         for n in 1..=100u32 {
-            let response = get(&platform, &from("198.51.100.7"));
-            assert_eq!(response.status(), 200, "request {n}");
+            let response = get(&platform, "/api/nope", &from("198.51.100.7"));
+            assert_eq!(response.status(), 404, "request {n}");
             assert_eq!(response.headers()["ratelimit-limit"], "100");
             assert_eq!(remaining(&response), 100 - n);
         }
-        let refused = get(&platform, &from("198.51.100.7"));
+        let refused = get(&platform, "/api/nope", &from("198.51.100.7"));
         assert_eq!(refused.status(), 429);
         assert_eq!(refused.headers()["retry-after"], "60");
         assert_eq!(refused.headers()["ratelimit-remaining"], "0");
@@ -134,62 +140,112 @@ mod tests {
         assert_eq!(refused.headers()["cache-control"], "no-store");
         assert_eq!(read_error(refused).error.code, ErrorCode::RateLimited);
         assert_eq!(
-            get(&platform, &from("198.51.100.8")).status(),
-            200,
+            get(&platform, "/api/nope", &from("198.51.100.8")).status(),
+            404,
             "another IP"
         );
+        assert_eq!(
+            get(&platform, "/api/health", &from("198.51.100.7")).status(),
+            200,
+            "the health check answers a busy address"
+        );
     }
 
     #[test]
-    fn invented_api_keys_share_their_address_budget() {
-        let platform = FakePlatform::healthy();
-        for n in 0..1200u32 {
-            let key = format!("Bearer ptp_{:0>32}", n);
+    fn invented_api_keys_are_refused_counted_as_anonymous_and_write_nothing() {
+        let nothing = pipeline(vec![rows(&["key_id"], vec![])]);
+        let database = ScriptedTransport::replying(200, &nothing);
+        let platform = FakePlatform::healthy().with_database(database.clone());
+        for n in 0..100u32 {
+            let key = format!("Bearer ptp_{n:0>32}");
             let response = get(
                 &platform,
+                "/api/v1/exams",
                 &[("cf-connecting-ip", "203.0.113.9"), ("authorization", &key)],
             );
-            assert_ne!(response.status(), 429, "key {n}");
+            assert_eq!(response.status(), 401, "key {n}");
+            assert_eq!(response.headers()["ratelimit-limit"], "100", "key {n}");
+            assert_eq!(read_error(response).error.code, ErrorCode::Unauthorized);
         }
-        let another = "Bearer ptp_ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ";
         let refused = get(
             &platform,
+            "/api/v1/exams",
             &[
                 ("cf-connecting-ip", "203.0.113.9"),
-                ("authorization", another),
+                (
+                    "authorization",
+                    "Bearer ptp_ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ",
+                ),
             ],
         );
-        assert_eq!(
-            refused.status(),
-            429,
-            "a fresh key does not buy a fresh budget"
-        );
+        assert_eq!(refused.status(), 429, "a fresh key buys no fresh budget");
+        let writes = database
+            .requests()
+            .iter()
+            .filter(|r| {
+                let body = r.body.as_deref().unwrap_or("").to_ascii_uppercase();
+                ["UPDATE", "INSERT", "DELETE"]
+                    .iter()
+                    .any(|verb| body.contains(verb))
+            })
+            .count();
+        assert_eq!(writes, 0, "looking keys up only reads");
+    }
+
+    fn caller(kind: UserKind, credential: Credential) -> Identity {
+        Identity::Caller(Caller {
+            user_id: "user-7".into(),
+            kind,
+            credential,
+            user: None,
+        })
     }
 
     #[test]
-    fn a_verified_session_counts_against_its_user_and_a_forged_one_as_anonymous() {
-        let platform = FakePlatform::healthy();
-        let settings = crate::testing::test_settings();
-        let secret = &settings.auth.as_ref().unwrap().jwt_secret;
-        let now = platform.now_secs();
-        let claims = session::Claims::new("user-7", "sid-1", UserKind::Guest, now);
-        let cookie = format!("ptp_session={}", session::sign(secret, &claims));
+    fn only_verified_keys_and_members_lift_the_address_budget() {
         let mut headers = HeaderMap::new();
         headers.insert("cf-connecting-ip", "2001:db8:1:2:3::9".parse().unwrap());
-        headers.insert("cookie", cookie.parse().unwrap());
+        let session = |kind| Credential::Session {
+            claims: Claims::new("user-7", "sid-1", kind, 0),
+        };
         assert_eq!(
-            buckets(&settings, &headers, now),
+            buckets(
+                &headers,
+                &caller(UserKind::Member, session(UserKind::Member))
+            ),
             [
                 (ClientKind::Address, "ip+:2001:db8:1:2::/64".to_string()),
                 (ClientKind::User, "user:user-7".to_string()),
             ]
         );
-        headers.insert("cookie", "ptp_session=forged.token.value".parse().unwrap());
         assert_eq!(
-            buckets(&settings, &headers, now),
+            buckets(&headers, &caller(UserKind::Guest, session(UserKind::Guest))),
+            [
+                (ClientKind::Anonymous, "ip:2001:db8:1:2::/64".to_string()),
+                (ClientKind::User, "user:user-7".to_string()),
+            ],
+            "a guest is free to mint: it keeps the anonymous budget"
+        );
+        let key = Credential::ApiKey {
+            key_id: "k1".into(),
+            scopes: vec![],
+        };
+        assert_eq!(
+            buckets(&headers, &caller(UserKind::Member, key)),
+            [
+                (ClientKind::Address, "ip+:2001:db8:1:2::/64".to_string()),
+                (ClientKind::ApiKey, "key:k1".to_string()),
+            ]
+        );
+        let refused = Identity::Refused {
+            failure: AuthFailure::Invalid,
+            clear_cookie: true,
+        };
+        assert_eq!(
+            buckets(&headers, &refused),
             [(ClientKind::Anonymous, "ip:2001:db8:1:2::/64".to_string())]
         );
         headers.insert("cf-connecting-ip", "not an ip".parse().unwrap());
-        assert_eq!(buckets(&settings, &headers, now)[0].1, "ip:unknown");
+        assert_eq!(buckets(&headers, &Identity::Nobody)[0].1, "ip:unknown");
     }
 }

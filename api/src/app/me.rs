@@ -98,7 +98,8 @@ pub async fn export_me<P: Platform>(
     let db = platform.database()?;
     let user = caller.user(&platform).await?;
     let keys = api_keys::list(db, &user.id).await?;
-    let (sessions, answers, review_cards) = progress::history(db, &user.id).await?;
+    let (sessions, answers, review_cards) =
+        progress::history(db, &user.id, platform.now_millis()).await?;
     let exported_at = crate::time::rfc3339(platform.now_millis());
     let export = AccountExport {
         exported_at,

@@ -60,11 +60,16 @@ macro_rules! documented {
                     let class = caching::class_of(operation.operation_id.as_deref().unwrap_or(""))
                         .unwrap_or(caching::CacheClass::Live);
                     let template: std::sync::Arc<str> = path.as_str().into();
+                    let keys = std::sync::Arc::new(crate::auth::access::KeyPolicy::of(&operation));
                     for method in <$module::[<__path_ $handler>] as utoipa::Path>::methods() {
                         let route = on(method_filter(method), $module::$handler::<P>)
                             .layer(axum::middleware::from_fn_with_state(
                                 (platform.clone(), class),
                                 caching::apply::<P>,
+                            ))
+                            .layer(axum::middleware::from_fn_with_state(
+                                keys.clone(),
+                                edge::key_policy,
                             ))
                             .layer(axum::middleware::from_fn_with_state(
                                 template.clone(),
@@ -99,6 +104,7 @@ documented!(
     keys::list_keys,
     keys::create_key,
     keys::revoke_key,
+    keys::revoke_all_keys,
     admin::list_users,
     admin::daily_metrics,
     catalog::list_exams,
@@ -127,6 +133,10 @@ pub fn router<P: Platform>(platform: P) -> Router {
         .route("/api/v1/openapi.json", get(openapi::serve))
         .route("/api/docs", get(assets::api_docs::<P>))
         .route("/api/docs/{*file}", get(assets::api_docs::<P>))
+        .route(
+            "/.well-known/security.txt",
+            get(security::security_txt::<P>),
+        )
         .nest("/api", api)
         .fallback(assets::serve::<P>)
         .method_not_allowed_fallback(method_not_allowed)

@@ -13,7 +13,7 @@ use super::Operations;
 const DESCRIPTION: &str = "\
 The PingToPass API: IT certification exam practice.
 
-Browsers authenticate with the `ptp_session` cookie set by *Sign in with Google*; writes made \
+Browsers authenticate with the `__Host-ptp_session` cookie set by *Sign in with Google*; writes made \
 with it must come from the site itself. Third parties send an API key created on the account \
 page, with the scopes they need:
 

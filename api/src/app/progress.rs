@@ -71,10 +71,14 @@ pub async fn get_readiness<P: Platform>(
     Path(exam): Path<String>,
 ) -> Result<Json<wire::Readiness>, ApiError> {
     let code = crate::app::catalog::exam_code(&exam)?;
-    let (record, evidence) =
-        progress::readiness_evidence(platform.database()?, &caller.user_id, code.as_str())
-            .await?
-            .ok_or_else(|| ApiError::NotFound(format!("The exam {}", code.as_str())))?;
+    let (record, evidence) = progress::readiness_evidence(
+        platform.database()?,
+        &caller.user_id,
+        code.as_str(),
+        platform.now_millis(),
+    )
+    .await?
+    .ok_or_else(|| ApiError::NotFound(format!("The exam {}", code.as_str())))?;
     let rules = record.rules()?;
     let estimate = readiness::estimate(&evidence, &rules.scale, rules.question_count);
     Ok(Json(wire::Readiness {

@@ -44,8 +44,10 @@ pub fn content_security_policy(environment: Option<Environment>) -> String {
 
 /// Sets the security headers on a response (replacing any a handler set).
 pub fn apply(headers: &mut HeaderMap, environment: Option<Environment>) {
-    let fixed: [(&str, &'static str); 5] = [
+    let fixed: [(&str, &'static str); 6] = [
         ("x-content-type-options", "nosniff"),
+        // No other origin's window keeps a handle on ours (Checkout is a redirect, not a popup).
+        ("cross-origin-opener-policy", "same-origin"),
         ("x-frame-options", "DENY"),
         // Legacy, but the deployment's smoke test expects it; current browsers ignore it.
         ("x-xss-protection", "1; mode=block"),
@@ -120,4 +122,33 @@ mod tests {
         );
         assert_eq!(headers["x-frame-options"], "DENY");
     }
+}
+
+/// How long a served `security.txt` stays valid (RFC 9116 wants under a year).
+const SECURITY_TXT_DAYS: u64 = 180;
+
+/// `/.well-known/security.txt` (RFC 9116): where to report a vulnerability.
+pub async fn security_txt<P: crate::ports::Platform>(
+    axum::extract::State(platform): axum::extract::State<P>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let expires = crate::time::rfc3339(platform.now_millis() + SECURITY_TXT_DAYS * 86_400_000);
+    let canonical = match &platform.settings().site {
+        Ok(site) => format!("Canonical: {}\n", site.url("/.well-known/security.txt")),
+        Err(_) => String::new(),
+    };
+    let body = format!(
+        "Contact: mailto:security@pingtopass.com\nExpires: {expires}\n{canonical}Preferred-Languages: en\n"
+    );
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -131,7 +131,7 @@ mod tests {
             "GET",
             "/api/v1/sessions/s3cr3t-id?token=leak",
             &[
-                ("cookie", "ptp_session=eyJ.secret.cookie"),
+                ("cookie", "__Host-ptp_session=eyJ.secret.cookie"),
                 ("cf-ray", "8f1a2b3c4d5e-DFW"),
             ],
             "",

@@ -4,18 +4,17 @@
 //! error body when it does not fit.
 
 use std::marker::PhantomData;
-use std::sync::{Arc, Mutex};
 
 use axum::extract::FromRequestParts;
-use axum::http::HeaderValue;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
 use ptp_shared::{Role, Scope, UserKind};
 
 use crate::auth::api_keys;
 use crate::auth::session::{self, Claims};
 use crate::error::{ApiError, AuthFailure};
 use crate::ports::Platform;
-use crate::store::api_keys::{KeyLookup, authenticate};
+use crate::store::api_keys::{KeyLookup, authenticate, record_use};
 use crate::store::users::{self, UserRecord};
 
 #[derive(Debug, Clone)]
@@ -29,7 +28,7 @@ pub struct Caller {
     pub user_id: String,
     pub kind: UserKind,
     pub credential: Credential,
-    /// Already loaded when an API key authenticated the request (same round trip).
+    /// Loaded when the caller was identified.
     pub user: Option<UserRecord>,
 }
 
@@ -56,64 +55,105 @@ impl Caller {
     }
 }
 
-/// Set-Cookie headers the extractors want on the response (a refreshed session token). The
-/// `/api/v1` middleware puts one in every request and copies its contents to the response.
-#[derive(Clone, Default)]
-pub struct CookieJar(Arc<Mutex<Vec<HeaderValue>>>);
+/// Who sent a request, found out once by the edge (`app::edge`) before the rate limit, and kept
+/// in the request's extensions for the route's key policy and the extractors.
+#[derive(Debug, Clone)]
+pub enum Identity {
+    /// No credentials were sent.
+    Nobody,
+    Caller(Caller),
+    /// Credentials were sent and are not valid; `clear_cookie`: the session cookie was it.
+    Refused {
+        failure: AuthFailure,
+        clear_cookie: bool,
+    },
+}
 
-impl CookieJar {
-    pub fn push(&self, cookie: HeaderValue) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(cookie);
+impl Identity {
+    pub fn caller(&self) -> Option<&Caller> {
+        match self {
+            Identity::Caller(caller) => Some(caller),
+            _ => None,
+        }
     }
 
-    pub fn take(&self) -> Vec<HeaderValue> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+    fn result(&self) -> Result<Option<Caller>, ApiError> {
+        match self {
+            Identity::Nobody => Ok(None),
+            Identity::Caller(caller) => Ok(Some(caller.clone())),
+            Identity::Refused {
+                failure,
+                clear_cookie,
+            } => Err(ApiError::Unauthorized {
+                failure: *failure,
+                clear_cookie: *clear_cookie,
+            }),
+        }
     }
 }
 
-/// Who sent the request, if anyone said.
-pub async fn identify<P: Platform>(
-    parts: &Parts,
+/// Resolves the credentials in `headers`: an API key (looked up, read only), or a session cookie
+/// (token, its KV record, and the user's row: a deleted user or a session older than the user's
+/// last "sign out everywhere" is refused). Also returns a reissued session cookie when one is due.
+/// `Err` only when a store needed to decide is unavailable.
+pub async fn resolve<P: Platform>(
+    headers: &HeaderMap,
     platform: &P,
-) -> Result<Option<Caller>, ApiError> {
-    if let Some(bearer) = api_keys::bearer(&parts.headers) {
-        let secret = bearer.map_err(ApiError::unauthorized)?;
+) -> Result<(Identity, Option<HeaderValue>), ApiError> {
+    if let Some(bearer) = api_keys::bearer(headers) {
+        let Ok(secret) = bearer else {
+            return Ok((refused(AuthFailure::Invalid, false), None));
+        };
         let auth = platform.settings().auth.clone()?;
         let hash = api_keys::hash(&auth.api_key_secret, secret);
-        return match authenticate(platform.database()?, &hash).await? {
+        let db = platform.database()?;
+        return Ok(match authenticate(db, &hash).await? {
             KeyLookup::Active {
                 key_id,
                 scopes,
                 user,
-            } => Ok(Some(Caller {
-                user_id: user.id.clone(),
-                kind: user.kind,
-                credential: Credential::ApiKey { key_id, scopes },
-                user: Some(*user),
-            })),
-            KeyLookup::Revoked => Err(ApiError::unauthorized(AuthFailure::Revoked)),
-            KeyLookup::Unknown => Err(ApiError::unauthorized(AuthFailure::Invalid)),
-        };
+                stale_use,
+            } => {
+                if stale_use && let Err(err) = record_use(db, &key_id).await {
+                    // Best effort: the key list shows the last use to the minute at most.
+                    crate::error::log_error(&format!("recording an API key's use failed: {err}"));
+                }
+                let caller = Caller {
+                    user_id: user.id.clone(),
+                    kind: user.kind,
+                    credential: Credential::ApiKey { key_id, scopes },
+                    user: Some(*user),
+                };
+                (Identity::Caller(caller), None)
+            }
+            KeyLookup::Revoked => (refused(AuthFailure::Revoked, false), None),
+            KeyLookup::Unknown => (refused(AuthFailure::Invalid, false), None),
+        });
     }
-    let Some(token) = session::read_cookie(&parts.headers) else {
-        return Ok(None);
-    };
-    let refused = |failure| ApiError::Unauthorized {
-        failure,
-        clear_cookie: true,
+    let Some(token) = session::read_cookie(headers) else {
+        return Ok((Identity::Nobody, None));
     };
     let auth = platform.settings().auth.clone()?;
     let now = platform.now_secs();
-    let claims = session::verify(&auth.jwt_secret, token, now).map_err(refused)?;
-    let record = session::load(platform.sessions(), &claims.sid)
-        .await?
-        .ok_or_else(|| refused(AuthFailure::Revoked))?;
-    if record.user_id != claims.sub || record.expires_at <= now {
-        return Err(refused(AuthFailure::Revoked));
+    let claims = match session::verify(&auth.jwt_secret, token, now) {
+        Ok(claims) => claims,
+        Err(failure) => return Ok((refused(failure, true), None)),
+    };
+    let record = session::load(platform.sessions(), &claims.sid).await?;
+    let live = record
+        .as_ref()
+        .is_some_and(|record| record.user_id == claims.sub && record.expires_at > now);
+    let user = match live {
+        true => users::get(platform.database()?, &claims.sub).await?,
+        false => None,
+    };
+    let (Some(record), Some(user)) = (record, user) else {
+        return Ok((refused(AuthFailure::Revoked, true), None));
+    };
+    if user.session_epoch != claims.epoch {
+        return Ok((refused(AuthFailure::Revoked, true), None));
     }
+    let mut refreshed_cookie = None;
     if claims.needs_refresh(now) {
         session::extend(platform.sessions(), &claims.sid, &record, now).await?;
         if claims.kind == UserKind::Guest {
@@ -123,18 +163,85 @@ pub async fn identify<P: Platform>(
                 crate::error::log_error(&format!("marking a guest as seen failed: {err}"));
             }
         }
-        let refreshed = Claims::new(&claims.sub, &claims.sid, claims.kind, now);
+        let refreshed = claims.renewed(now);
         let token = session::sign(&auth.jwt_secret, &refreshed);
-        if let Some(jar) = parts.extensions.get::<CookieJar>() {
-            jar.push(session::cookie(&token, refreshed.kind));
-        }
+        refreshed_cookie = Some(session::cookie(&token, refreshed.kind));
     }
-    Ok(Some(Caller {
+    let caller = Caller {
         user_id: claims.sub.clone(),
         kind: claims.kind,
         credential: Credential::Session { claims },
-        user: None,
-    }))
+        user: Some(user),
+    };
+    Ok((Identity::Caller(caller), refreshed_cookie))
+}
+
+fn refused(failure: AuthFailure, clear_cookie: bool) -> Identity {
+    Identity::Refused {
+        failure,
+        clear_cookie,
+    }
+}
+
+/// Who sent the request, if anyone said: what the edge found out.
+pub async fn identify<P: Platform>(
+    parts: &Parts,
+    platform: &P,
+) -> Result<Option<Caller>, ApiError> {
+    match parts.extensions.get::<Identity>() {
+        Some(identity) => identity.result(),
+        // Only a router without the edge gets here; resolve without refreshing the cookie.
+        None => resolve(&parts.headers, platform).await?.0.result(),
+    }
+}
+
+/// What an operation allows API keys, read from its OpenAPI `security`: the scopes of its
+/// `api_key` requirement, or `None` when keys may not call it at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPolicy(pub Option<Vec<Scope>>);
+
+impl KeyPolicy {
+    pub fn of(operation: &utoipa::openapi::path::Operation) -> Self {
+        let requirements = serde_json::to_value(&operation.security).unwrap_or_default();
+        let scopes = requirements.as_array().and_then(|list| {
+            list.iter().find_map(|requirement| {
+                requirement
+                    .get("api_key")
+                    .and_then(|names| names.as_array())
+                    .map(|names| {
+                        names
+                            .iter()
+                            .filter_map(|name| {
+                                Scope::ALL
+                                    .into_iter()
+                                    .find(|scope| Some(scope.as_str()) == name.as_str())
+                            })
+                            .collect()
+                    })
+            })
+        });
+        Self(scopes)
+    }
+
+    /// Refuses an API key that may not call the operation, or lacks one of its scopes.
+    pub fn check(&self, identity: Option<&Identity>) -> Result<(), ApiError> {
+        let Some(Caller {
+            credential: Credential::ApiKey { scopes, .. },
+            ..
+        }) = identity.and_then(Identity::caller)
+        else {
+            return Ok(());
+        };
+        match &self.0 {
+            None => Err(ApiError::Forbidden(
+                "API keys cannot do this; it needs a signed-in browser session.".into(),
+            )),
+            Some(needed) => match needed.iter().find(|scope| !scopes.contains(scope)) {
+                Some(missing) => Err(ApiError::MissingScope(*missing)),
+                None => Ok(()),
+            },
+        }
+    }
 }
 
 async fn required<P: Platform>(parts: &Parts, platform: &P) -> Result<Caller, ApiError> {

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod api_keys;
+pub mod cookies;
 pub mod csrf;
 pub mod oidc;
 pub mod session;

@@ -1,20 +1,22 @@
 //! Browser sessions: an HS256 JWT in an `HttpOnly; Secure; SameSite=Lax` cookie, backed by a
-//! record in KV so that signing out (here or everywhere) takes effect on the very next request.
+//! record in KV so that signing out takes effect on the very next request, and carrying the user's
+//! session epoch so that signing out everywhere does too, however many sessions there are.
 //! Tokens slide: one older than [`REFRESH_AFTER`] is reissued with a fresh expiry.
 
 use std::time::Duration;
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use ptp_shared::UserKind;
 use serde::{Deserialize, Serialize};
 
+use crate::auth::cookies;
 use crate::config::Secret;
 use crate::error::{ApiError, AuthFailure};
 use crate::ids::random_token;
 use crate::ports::KeyValue;
 
-pub const COOKIE_NAME: &str = "ptp_session";
+pub const COOKIE_NAME: &str = "__Host-ptp_session";
 /// A member's token lives half a day past its last use; sign-in with Google is one click.
 pub const MEMBER_TOKEN_TTL: u64 = 12 * 3600;
 /// A guest holds nothing secret but their history, which a short expiry would lose.
@@ -40,6 +42,9 @@ pub struct Claims {
     pub kind: UserKind,
     pub iat: u64,
     pub exp: u64,
+    /// The user's session epoch at sign-in (see `users::end_all_sessions`).
+    #[serde(default)]
+    pub epoch: u32,
 }
 
 impl Claims {
@@ -50,7 +55,17 @@ impl Claims {
             kind,
             iat: now,
             exp: now + token_ttl(kind),
+            epoch: 0,
         }
+    }
+
+    pub fn with_epoch(self, epoch: u32) -> Self {
+        Self { epoch, ..self }
+    }
+
+    /// The same session, reissued at `now` with a fresh expiry.
+    pub fn renewed(&self, now: u64) -> Self {
+        Self::new(&self.sub, &self.sid, self.kind, now).with_epoch(self.epoch)
     }
 
     pub fn needs_refresh(&self, now: u64) -> bool {
@@ -88,33 +103,18 @@ pub fn verify(secret: &Secret, token: &str, now: u64) -> Result<Claims, AuthFail
     Ok(claims)
 }
 
-fn cookie_value(value: &str, max_age: u64) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{COOKIE_NAME}={value}; Max-Age={max_age}; Path=/; HttpOnly; Secure; SameSite=Lax"
-    ))
-    .expect("a JWT is a valid header value")
-}
-
 pub fn cookie(token: &str, kind: UserKind) -> HeaderValue {
-    cookie_value(token, token_ttl(kind))
+    cookies::set(COOKIE_NAME, token, token_ttl(kind))
 }
 
 /// Tells the browser to forget the session cookie.
 pub fn clearing_cookie() -> HeaderValue {
-    cookie_value("", 0)
+    cookies::clear(COOKIE_NAME)
 }
 
 /// The session token from the `Cookie` header(s), if any.
 pub fn read_cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value)
-        .filter(|value| !value.is_empty())
+    cookies::read(headers, COOKIE_NAME)
 }
 
 /// What KV keeps per session.
@@ -143,12 +143,14 @@ fn ttl_until(expires_at: u64, now: u64) -> Duration {
     Duration::from_secs(expires_at.saturating_sub(now).max(60))
 }
 
-/// A new session: its KV record, its place in the user's index, and a signed token.
+/// A new session of the user, issued in their `epoch`: its KV record, its place in the user's
+/// index, and a signed token.
 pub async fn start(
     kv: &impl KeyValue,
     secret: &Secret,
     user_id: &str,
     kind: UserKind,
+    epoch: u32,
     now: u64,
 ) -> Result<String, ApiError> {
     let sid = random_token(16);
@@ -179,7 +181,10 @@ pub async fn start(
         Duration::from_secs(MEMBER_SESSION_MAX.max(GUEST_TOKEN_TTL)),
     )
     .await?;
-    Ok(sign(secret, &Claims::new(user_id, &sid, kind, now)))
+    Ok(sign(
+        secret,
+        &Claims::new(user_id, &sid, kind, now).with_epoch(epoch),
+    ))
 }
 
 pub async fn load(kv: &impl KeyValue, sid: &str) -> Result<Option<SessionRecord>, ApiError> {
@@ -233,6 +238,7 @@ pub async fn end_all(kv: &impl KeyValue, user_id: &str) -> Result<usize, ApiErro
 mod tests {
     use super::*;
     use crate::testing::{FakeKv, block_on};
+    use axum::http::header;
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -307,7 +313,7 @@ mod tests {
         let value = cookie("abc", UserKind::Member);
         let text = value.to_str().unwrap();
         for part in [
-            "ptp_session=abc",
+            "__Host-ptp_session=abc",
             "HttpOnly",
             "Secure",
             "SameSite=Lax",
@@ -324,11 +330,14 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.append(
             header::COOKIE,
-            HeaderValue::from_static("theme=dark; ptp_session=tok.en.sig; other=1"),
+            HeaderValue::from_static("theme=dark; __Host-ptp_session=tok.en.sig; other=1"),
         );
         assert_eq!(read_cookie(&headers), Some("tok.en.sig"));
         headers.clear();
-        headers.append(header::COOKIE, HeaderValue::from_static("ptp_session="));
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("__Host-ptp_session="),
+        );
         assert_eq!(read_cookie(&headers), None);
     }
 
@@ -336,9 +345,9 @@ mod tests {
     fn signing_out_everywhere_ends_every_session_of_the_user() {
         let kv = FakeKv::default();
         let key = secret(&"k".repeat(32));
-        let first = block_on(start(&kv, &key, "user-1", UserKind::Member, NOW)).unwrap();
-        let second = block_on(start(&kv, &key, "user-1", UserKind::Member, NOW)).unwrap();
-        let other = block_on(start(&kv, &key, "user-2", UserKind::Member, NOW)).unwrap();
+        let first = block_on(start(&kv, &key, "user-1", UserKind::Member, 0, NOW)).unwrap();
+        let second = block_on(start(&kv, &key, "user-1", UserKind::Member, 0, NOW)).unwrap();
+        let other = block_on(start(&kv, &key, "user-2", UserKind::Member, 0, NOW)).unwrap();
         let sid = |token: &str| verify(&key, token, NOW).unwrap().sid;
         assert!(block_on(load(&kv, &sid(&first))).unwrap().is_some());
         assert_eq!(block_on(end_all(&kv, "user-1")).unwrap(), 2);

@@ -3,13 +3,14 @@
 
 use std::collections::BTreeSet;
 
+use ptp_domain::exam::Navigation;
 use ptp_domain::schedule::Card;
 use ptp_domain::session::Mode;
 
 use super::catalog::{ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from};
 use super::learning::{
-    ItemRecord, SessionRecord, card_from, card_upsert, session_exam_statements, session_from,
-    u32_of,
+    ItemRecord, SessionRecord, card_from, card_upsert, in_running_mock, session_exam_statements,
+    session_from, u32_of,
 };
 use crate::db::{Database, DbError, int, rows, stmt, text};
 use crate::error::ApiError;
@@ -28,17 +29,21 @@ pub struct AnswerContext {
     pub total: u32,
     /// The learner's review card for the question, if any.
     pub card: Option<Card>,
+    /// The question is also in a mock of the learner still running (see `in_running_mock`).
+    pub in_running_mock: bool,
 }
 
-/// Loads what answering `question` in `session_id` needs; `None` when there is no such session.
+/// Loads what answering `question` in `session_id` at `now_ms` needs; `None` when there is no
+/// such session.
 pub async fn context(
     db: &Database<impl HttpClient>,
     session_id: &str,
     question: &str,
+    now_ms: u64,
 ) -> Result<Option<AnswerContext>, ApiError> {
     let session = stmt(
         "SELECT s.id, s.user_id, s.exam_code, s.mode, s.filter, s.navigation, s.minutes, s.started_at, \
-         s.deadline_at, s.furthest, s.finished_at, \
+         s.deadline_at, s.furthest, s.finished_at, s.revision, \
          (SELECT count(*) FROM session_questions sq WHERE sq.session_id = s.id) AS total \
          FROM study_sessions s WHERE s.id = ?",
         [text(session_id)],
@@ -61,8 +66,19 @@ pub async fn context(
          WHERE s.id = ? AND c.question_id = ?",
         [text(session_id), text(question)],
     );
+    let running = stmt(
+        &format!(
+            "SELECT {} AS running FROM study_sessions s WHERE s.id = ? AND s.mode = 'practice'",
+            in_running_mock("?", "s.user_id")
+        ),
+        [
+            text(question),
+            text(time::rfc3339(now_ms)),
+            text(session_id),
+        ],
+    );
     let results = db
-        .execute_all(vec![session, exam, domains, item, answered, card])
+        .execute_all(vec![session, exam, domains, item, answered, card, running])
         .await?;
     let Some(row) = rows(&results[0]).next() else {
         return Ok(None);
@@ -82,6 +98,11 @@ pub async fn context(
         .next()
         .map(|row| card_from(&row).map(|(_, card)| card))
         .transpose()?;
+    let in_running_mock = rows(&results[6])
+        .next()
+        .map(|row| row.int("running"))
+        .transpose()?
+        == Some(1);
     Ok(Some(AnswerContext {
         session,
         exam,
@@ -89,6 +110,7 @@ pub async fn context(
         answered,
         total,
         card,
+        in_running_mock,
     }))
 }
 
@@ -97,47 +119,62 @@ const OPEN: &str = "EXISTS (SELECT 1 FROM study_sessions WHERE id = ? AND finish
 
 pub struct NewAnswer<'a> {
     pub question: &'a QuestionRecord,
+    /// The question's position in the session.
+    pub position: u32,
     pub answer: &'a [String],
     pub credit: f64,
     pub correct: bool,
     pub elapsed_ms: u64,
     pub now_ms: u64,
-    /// Forward-only mocks: the new furthest position.
-    pub furthest: Option<u32>,
     /// Practice: the question's card after this answer.
     pub card: Option<Card>,
 }
 
 /// Records an answer in one transaction, only while the session is open and before its deadline,
-/// and (practice) only once: the database re-checks what the caller checked, so a racing finish
-/// or a double submit cannot slip through. The cursor and card changes carry the same guard and
-/// run first. `Ok(false)`: refused by those checks.
+/// (practice) only once, and (forward-only mocks) never behind the furthest position answered:
+/// the database re-checks what the caller checked, so a racing finish, a double submit or a
+/// parallel answer further on cannot slip through. The session's revision and cursor change
+/// under the same guard and first; `furthest` only ever grows. `Ok(false)`: refused by those
+/// checks.
 pub async fn record(
     db: &Database<impl HttpClient>,
     session: &SessionRecord,
     new: &NewAnswer<'_>,
 ) -> Result<bool, ApiError> {
     let now = time::rfc3339(new.now_ms);
-    let open = || vec![text(&session.id), text(&now)];
     let mut guard = OPEN.to_string();
-    let mut guard_params = open();
+    let mut guard_params = vec![text(&session.id), text(&now)];
     if session.mode == Mode::Practice {
         guard.push_str(
             " AND NOT EXISTS (SELECT 1 FROM responses WHERE session_id = ? AND question_id = ?)",
         );
         guard_params.extend([text(&session.id), text(&new.question.id)]);
     }
-    let mut statements = vec![];
-    if new.furthest != session.furthest
-        && let Some(furthest) = new.furthest
-    {
-        let mut params = vec![int(i64::from(furthest)), text(&session.id)];
-        params.extend(guard_params.clone());
-        statements.push(stmt(
-            &format!("UPDATE study_sessions SET furthest = ? WHERE id = ? AND {guard}"),
-            params,
-        ));
+    let forward_only = session.mode == Mode::Mock && session.navigation == Navigation::ForwardOnly;
+    if forward_only {
+        guard
+            .push_str(" AND coalesce((SELECT furthest FROM study_sessions WHERE id = ?), -1) <= ?");
+        guard_params.extend([text(&session.id), int(i64::from(new.position))]);
     }
+    let mut params = vec![text(&session.id)];
+    params.extend(guard_params.clone());
+    let mut statements = vec![stmt(
+        &format!(
+            "UPDATE study_sessions SET revision = revision + 1{} WHERE id = ? AND {guard}",
+            if forward_only {
+                ", furthest = max(coalesce(furthest, -1), ?)"
+            } else {
+                ""
+            }
+        ),
+        if forward_only {
+            let mut with_position = vec![int(i64::from(new.position))];
+            with_position.extend(params);
+            with_position
+        } else {
+            params
+        },
+    )];
     if let Some(card) = &new.card {
         statements.push(card_upsert(
             &session.user_id,

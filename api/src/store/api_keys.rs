@@ -108,34 +108,30 @@ pub enum KeyLookup {
         key_id: String,
         scopes: Vec<Scope>,
         user: Box<UserRecord>,
+        /// Its last recorded use is over a minute old (see [`record_use`]).
+        stale_use: bool,
     },
     Revoked,
     Unknown,
 }
 
-/// The key with this hash and its owner, in one round trip that also records the use (at most
-/// once a minute, so busy keys do not turn every read into a write).
+/// The key with this hash and its owner, in one round trip that only reads: an invented or
+/// revoked key costs no write.
 pub async fn authenticate(
     db: &Database<impl HttpClient>,
     secret_hash: &str,
 ) -> Result<KeyLookup, ApiError> {
-    let touch = stmt(
-        "UPDATE api_keys SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-         WHERE secret_hash = ? AND revoked_at IS NULL \
-         AND (last_used_at IS NULL OR last_used_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds'))",
-        [text(secret_hash)],
-    );
-    let user_columns = "u.id, u.kind, u.role, u.email, u.google_name, u.display_name, u.avatar_url, \
-                        u.target_exam, u.daily_goal, u.created_at, u.last_seen_at";
     let find = stmt(
         &format!(
-            "SELECT k.id AS key_id, k.scopes AS key_scopes, k.revoked_at AS key_revoked_at, {user_columns} \
-             FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.secret_hash = ?"
+            "SELECT k.id AS key_id, k.scopes AS key_scopes, k.revoked_at AS key_revoked_at, \
+             (k.last_used_at IS NULL OR k.last_used_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds')) AS stale_use, \
+             {} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.secret_hash = ?",
+            crate::store::users::COLUMNS_AS_U
         ),
         [text(secret_hash)],
     );
-    let results = db.execute_all(vec![touch, find]).await?;
-    let Some(row) = rows(&results[1]).next() else {
+    let result = db.execute(find).await?;
+    let Some(row) = rows(&result).next() else {
         return Ok(KeyLookup::Unknown);
     };
     if row.opt_text("key_revoked_at")?.is_some() {
@@ -145,5 +141,30 @@ pub async fn authenticate(
         key_id: row.text("key_id")?,
         scopes: scopes_from(&row.text("key_scopes")?)?,
         user: Box::new(UserRecord::from_row(&row)?),
+        stale_use: row.int("stale_use")? == 1,
     })
+}
+
+/// Records that an active key was used now (at most once a minute per key, so busy keys do not
+/// turn every read into a write).
+pub async fn record_use(db: &Database<impl HttpClient>, key_id: &str) -> Result<(), ApiError> {
+    db.execute(stmt(
+        "UPDATE api_keys SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+         WHERE id = ? AND revoked_at IS NULL",
+        [text(key_id)],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Revokes every active key of the user; returns how many there were.
+pub async fn revoke_all(db: &Database<impl HttpClient>, user_id: &str) -> Result<u32, ApiError> {
+    let result = db
+        .execute(stmt(
+            "UPDATE api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             WHERE user_id = ? AND revoked_at IS NULL",
+            [text(user_id)],
+        ))
+        .await?;
+    Ok(u32::try_from(result.affected_row_count).unwrap_or(u32::MAX))
 }

@@ -8,6 +8,8 @@ use ptp_shared as wire;
 use crate::db::{Database, DbError, Row, StmtResult, int, rows, stmt, text};
 use crate::error::ApiError;
 use crate::http::HttpClient;
+use crate::store::learning::in_running_mock;
+use crate::time;
 
 pub const EXAM_COLUMNS: &str = "e.code, e.vendor, e.name, e.version, e.question_count, e.minutes, e.score_min, \
      e.score_max, e.passing_score, e.raw_cut, e.navigation";
@@ -233,32 +235,38 @@ impl QuestionRecord {
 }
 
 /// Published questions (of one exam and domain, when given), each with whether `viewer` may see
-/// its solution: they answered it, or they are an admin.
+/// its solution at `now_ms`: they answered it, or they are an admin — and it is in no mock of
+/// theirs still running.
 pub async fn published(
     db: &Database<impl HttpClient>,
     exam: Option<&str>,
     domain: Option<&str>,
     viewer: Option<&str>,
     limit: u32,
+    now_ms: u64,
 ) -> Result<Vec<(QuestionRecord, bool)>, ApiError> {
+    let viewer = viewer.unwrap_or("");
     let mut sql = format!(
-        "SELECT {QUESTION_COLUMNS}, (EXISTS (SELECT 1 FROM responses r WHERE r.question_id = q.id AND r.user_id = ?1) \
-         OR EXISTS (SELECT 1 FROM users u WHERE u.id = ?1 AND u.role = 'admin')) AS reveal \
-         FROM questions q WHERE q.status = 'published'"
+        "SELECT {QUESTION_COLUMNS}, ((EXISTS (SELECT 1 FROM responses r WHERE r.question_id = q.id AND r.user_id = ?) \
+         OR EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.role = 'admin')) AND NOT {}) AS reveal \
+         FROM questions q WHERE q.status = 'published'",
+        in_running_mock("q.id", "?")
     );
-    let mut params = vec![text(viewer.unwrap_or(""))];
+    let mut params = vec![
+        text(viewer),
+        text(viewer),
+        text(viewer),
+        text(time::rfc3339(now_ms)),
+    ];
     if let Some(exam) = exam {
-        sql.push_str(" AND q.exam_code = ?2");
+        sql.push_str(" AND q.exam_code = ?");
         params.push(text(exam));
     }
     if let Some(domain) = domain {
-        sql.push_str(&format!(" AND q.domain_code = ?{}", params.len() + 1));
+        sql.push_str(" AND q.domain_code = ?");
         params.push(text(domain));
     }
-    sql.push_str(&format!(
-        " ORDER BY q.exam_code, q.domain_code, q.id LIMIT ?{}",
-        params.len() + 1
-    ));
+    sql.push_str(" ORDER BY q.exam_code, q.domain_code, q.id LIMIT ?");
     params.push(int(i64::from(limit)));
     let result = db.execute(stmt(&sql, params)).await?;
     let list = rows(&result)

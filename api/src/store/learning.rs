@@ -1,7 +1,7 @@
 //! Practice and mock sessions: the questions drawn, the answers given, the results, and the review
 //! cards answers move. Loading a session is one round trip; each change is one transaction.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ptp_domain::draw::Candidate;
 use ptp_domain::exam::Navigation;
@@ -18,6 +18,22 @@ use crate::store::catalog::{
 };
 use crate::time;
 
+/// SQL true when the question `question` is in a mock of the user `user` (both SQL expressions)
+/// that is still running at the time bound to the `?` this adds: its answers may still change, so
+/// its key, explanation and the credit of answers to it stay on the server.
+pub fn in_running_mock(question: &str, user: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM session_questions sm JOIN study_sessions m ON m.id = sm.session_id \
+         WHERE sm.question_id = {question} AND m.user_id = {user} AND m.mode = 'mock' \
+         AND m.finished_at IS NULL AND m.deadline_at > ?)"
+    )
+}
+
+/// SQL true for a response `r` that is not part of a mock still running at `?`: what progress,
+/// readiness and the export may count and show.
+pub const SETTLED_RESPONSE: &str = "NOT EXISTS (SELECT 1 FROM study_sessions m WHERE m.id = r.session_id \
+     AND m.mode = 'mock' AND m.finished_at IS NULL AND m.deadline_at > ?)";
+
 #[derive(Debug, Clone)]
 pub struct SessionRecord {
     pub id: String,
@@ -31,6 +47,8 @@ pub struct SessionRecord {
     pub deadline_ms: Option<u64>,
     pub furthest: Option<u32>,
     pub finished_ms: Option<u64>,
+    /// Bumped by every recorded answer (see migration 0005).
+    pub revision: u32,
 }
 
 impl SessionRecord {
@@ -81,6 +99,9 @@ pub struct SessionData {
     pub responses: BTreeMap<String, ResponseRecord>,
     /// The learner's review cards for this session's questions, by question id.
     pub cards: BTreeMap<String, Card>,
+    /// This session's questions that are also in another mock of the learner still running:
+    /// their solutions and credit are not shown here until that mock is over.
+    pub withheld: BTreeSet<String>,
 }
 
 impl SessionData {
@@ -144,6 +165,7 @@ pub(super) fn session_from(row: &Row) -> Result<SessionRecord, DbError> {
             .map(|f| u32_of(f, "furthest"))
             .transpose()?,
         finished_ms: millis(row, "finished_at")?,
+        revision: u32_of(row.int("revision")?, "revision")?,
     })
 }
 
@@ -170,6 +192,7 @@ pub async fn candidates(
     db: &Database<impl HttpClient>,
     exam: &str,
     user_id: &str,
+    mode: Mode,
     filter: Filter,
     domains: Option<&[String]>,
     now_ms: u64,
@@ -178,6 +201,11 @@ pub async fn candidates(
         "SELECT q.id, q.domain_code FROM questions q WHERE q.exam_code = ? AND q.status = 'published'",
     );
     let mut params = vec![text(exam)];
+    if mode == Mode::Practice {
+        // Practice shows keys at once: never a question of a mock still running.
+        sql.push_str(&format!(" AND NOT {}", in_running_mock("q.id", "?")));
+        params.extend([text(user_id), text(time::rfc3339(now_ms))]);
+    }
     match filter {
         Filter::All => {}
         Filter::Unseen => {
@@ -272,13 +300,14 @@ pub async fn create(
     Ok(id)
 }
 
-/// Everything about a session, in one round trip; `None` when it does not exist.
+/// Everything about a session as of `now_ms`, in one round trip; `None` when it does not exist.
 pub async fn load(
     db: &Database<impl HttpClient>,
     session_id: &str,
+    now_ms: u64,
 ) -> Result<Option<SessionData>, ApiError> {
     let session = stmt(
-        "SELECT id, user_id, exam_code, mode, filter, navigation, minutes, started_at, deadline_at, furthest, finished_at \
+        "SELECT id, user_id, exam_code, mode, filter, navigation, minutes, started_at, deadline_at, furthest, finished_at, revision \
          FROM study_sessions WHERE id = ?",
         [text(session_id)],
     );
@@ -300,8 +329,18 @@ pub async fn load(
          JOIN study_sessions s ON s.id = sq.session_id AND s.user_id = c.user_id WHERE sq.session_id = ?",
         [text(session_id)],
     );
+    let withheld = stmt(
+        &format!(
+            "SELECT sq.question_id FROM session_questions sq JOIN study_sessions s ON s.id = sq.session_id \
+             WHERE sq.session_id = ? AND {}",
+            in_running_mock("sq.question_id", "s.user_id")
+        ),
+        [text(session_id), text(time::rfc3339(now_ms))],
+    );
     let results = db
-        .execute_all(vec![session, exam, domains, items, responses, cards])
+        .execute_all(vec![
+            session, exam, domains, items, responses, cards, withheld,
+        ])
         .await?;
     let Some(session) = rows(&results[0])
         .next()
@@ -333,12 +372,16 @@ pub async fn load(
     let cards = rows(&results[5])
         .map(|row| card_from(&row))
         .collect::<Result<_, DbError>>()?;
+    let withheld = rows(&results[6])
+        .map(|row| row.text("question_id"))
+        .collect::<Result<_, DbError>>()?;
     Ok(Some(SessionData {
         session,
         exam,
         items,
         responses,
         cards,
+        withheld,
     }))
 }
 
@@ -396,7 +439,8 @@ pub(super) fn card_upsert(
 }
 
 /// Marks a session finished with its score and moves the cards of a mock's answered questions,
-/// in one transaction; only the finish that wins does either. `Ok(false)`: already finished.
+/// in one transaction; only the finish that wins does either. `Ok(false)`: already finished, or
+/// an answer was recorded since `data` was loaded (its revision moved), so the score is stale.
 pub async fn finish(
     db: &Database<impl HttpClient>,
     data: &SessionData,
@@ -405,7 +449,8 @@ pub async fn finish(
     cards: &[(String, Card)],
 ) -> Result<bool, ApiError> {
     let session = &data.session;
-    let unfinished = "EXISTS (SELECT 1 FROM study_sessions WHERE id = ? AND finished_at IS NULL)";
+    let unfinished = "EXISTS (SELECT 1 FROM study_sessions WHERE id = ? AND finished_at IS NULL AND revision = ?)";
+    let revision = int(i64::from(session.revision));
     let mut statements: Vec<Stmt> = cards
         .iter()
         .map(|(question, card)| {
@@ -415,7 +460,7 @@ pub async fn finish(
                 question,
                 card,
                 unfinished,
-                vec![text(&session.id)],
+                vec![text(&session.id), revision.clone()],
             )
         })
         .collect();
@@ -424,13 +469,15 @@ pub async fn finish(
         Mode::Practice => crate::db::Value::Null,
     };
     statements.push(stmt(
-        "UPDATE study_sessions SET finished_at = ?, raw_score = ?, scaled_score = ?, passed = ? WHERE id = ? AND finished_at IS NULL",
+        "UPDATE study_sessions SET finished_at = ?, raw_score = ?, scaled_score = ?, passed = ? \
+         WHERE id = ? AND finished_at IS NULL AND revision = ?",
         [
             text(time::rfc3339(now_ms)),
             crate::db::Value::Float { value: score.raw },
             int(i64::from(score.scaled)),
             passed,
             text(&session.id),
+            revision,
         ],
     ));
     let results = db.transaction(statements).await?;

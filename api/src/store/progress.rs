@@ -10,6 +10,7 @@ use crate::db::{Database, DbError, int, rows, stmt, text};
 use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::store::catalog::{ExamRecord, exam_from, exam_statements};
+use crate::store::learning::SETTLED_RESPONSE;
 use crate::time;
 
 const DAY_MS: u64 = 24 * 3600 * 1000;
@@ -40,29 +41,36 @@ pub async fn progress(
     let month_ago = time::rfc3339(now_ms.saturating_sub(30 * DAY_MS));
     let statements = vec![
         stmt(
-            "SELECT count(*) AS answered, coalesce(sum(correct), 0) AS correct FROM responses WHERE user_id = ?",
-            [text(user_id)],
+            &format!(
+                "SELECT count(*) AS answered, coalesce(sum(correct), 0) AS correct FROM responses r WHERE r.user_id = ? AND {SETTLED_RESPONSE}"
+            ),
+            [text(user_id), text(&now)],
         ),
         stmt(
             "SELECT DISTINCT substr(answered_at, 1, 10) AS day FROM responses WHERE user_id = ? ORDER BY day DESC LIMIT 1000",
             [text(user_id)],
         ),
         stmt(
-            "SELECT substr(answered_at, 1, 10) AS day, count(*) AS answered, avg(credit) AS accuracy FROM responses \
-             WHERE user_id = ? AND answered_at >= ? GROUP BY day ORDER BY day",
-            [text(user_id), text(&month_ago)],
+            &format!(
+                "SELECT substr(answered_at, 1, 10) AS day, count(*) AS answered, avg(credit) AS accuracy FROM responses r \
+             WHERE r.user_id = ? AND r.answered_at >= ? AND {SETTLED_RESPONSE} GROUP BY day ORDER BY day"
+            ),
+            [text(user_id), text(&month_ago), text(&now)],
         ),
         stmt(
-            "SELECT r.exam_code, r.domain_code, d.name, count(*) AS answered, avg(r.credit) AS accuracy, \
+            &format!(
+                "SELECT r.exam_code, r.domain_code, d.name, count(*) AS answered, avg(r.credit) AS accuracy, \
              avg(CASE WHEN r.answered_at >= ? THEN r.credit END) AS recent, \
              avg(CASE WHEN r.answered_at >= ? AND r.answered_at < ? THEN r.credit END) AS previous \
              FROM responses r JOIN exam_domains d ON d.exam_code = r.exam_code AND d.code = r.domain_code \
-             WHERE r.user_id = ? GROUP BY r.exam_code, r.domain_code ORDER BY r.exam_code, d.position",
+             WHERE r.user_id = ? AND {SETTLED_RESPONSE} GROUP BY r.exam_code, r.domain_code ORDER BY r.exam_code, d.position"
+            ),
             [
                 text(&week_ago),
                 text(&fortnight_ago),
                 text(&week_ago),
                 text(user_id),
+                text(&now),
             ],
         ),
         attempts_statement(user_id, 20),
@@ -152,17 +160,20 @@ fn attempt_from(row: &crate::db::Row) -> Result<Attempt, DbError> {
 }
 
 /// Everything the learner did, for the account export: sessions, answers, review cards.
+/// Everything the learner has done, for the export; answers of a mock still running at `now_ms`
+/// appear once it is over.
 pub async fn history(
     db: &Database<impl HttpClient>,
     user_id: &str,
+    now_ms: u64,
 ) -> Result<(Vec<Attempt>, Vec<ExportedAnswer>, Vec<ExportedCard>), ApiError> {
     let results = db
         .execute_all(vec![
             attempts_statement(user_id, u32::MAX),
             stmt(
-                "SELECT session_id, question_id, answer, credit, correct, elapsed_ms, answered_at FROM responses \
-                 WHERE user_id = ? ORDER BY answered_at",
-                [text(user_id)],
+                &format!("SELECT session_id, question_id, answer, credit, correct, elapsed_ms, answered_at FROM responses r \
+                 WHERE r.user_id = ? AND {SETTLED_RESPONSE} ORDER BY answered_at"),
+                [text(user_id), text(time::rfc3339(now_ms))],
             ),
             stmt(
                 "SELECT question_id, due_at, stability, difficulty, reps, lapses FROM review_cards WHERE user_id = ? ORDER BY due_at",
@@ -207,13 +218,22 @@ pub async fn readiness_evidence(
     db: &Database<impl HttpClient>,
     user_id: &str,
     exam: &str,
+    now_ms: u64,
 ) -> Result<Option<(ExamRecord, Vec<DomainEvidence>)>, ApiError> {
     let [exam_stmt, domains_stmt] = exam_statements(exam);
     let recent = stmt(
-        "SELECT domain_code, credit FROM (SELECT domain_code, credit, answered_at, ROW_NUMBER() OVER \
-         (PARTITION BY domain_code ORDER BY answered_at DESC) AS rank FROM responses WHERE user_id = ? AND exam_code = ?) \
-         WHERE rank <= ? ORDER BY domain_code, answered_at",
-        [text(user_id), text(exam), int(RECENT as i64)],
+        &format!(
+            "SELECT domain_code, credit FROM (SELECT domain_code, credit, answered_at, ROW_NUMBER() OVER \
+         (PARTITION BY domain_code ORDER BY answered_at DESC) AS rank FROM responses r \
+         WHERE r.user_id = ? AND r.exam_code = ? AND {SETTLED_RESPONSE}) \
+         WHERE rank <= ? ORDER BY domain_code, answered_at"
+        ),
+        [
+            text(user_id),
+            text(exam),
+            text(time::rfc3339(now_ms)),
+            int(RECENT as i64),
+        ],
     );
     let results = db
         .execute_all(vec![exam_stmt, domains_stmt, recent])

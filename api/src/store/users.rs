@@ -8,7 +8,10 @@ use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::ids::new_id;
 
-const COLUMNS: &str = "id, kind, role, email, google_name, display_name, avatar_url, target_exam, daily_goal, created_at, last_seen_at";
+const COLUMNS: &str = "id, kind, role, email, google_name, display_name, avatar_url, target_exam, daily_goal, created_at, last_seen_at, session_epoch";
+/// [`COLUMNS`] of the table aliased `u`, for joins.
+pub const COLUMNS_AS_U: &str = "u.id, u.kind, u.role, u.email, u.google_name, u.display_name, u.avatar_url, \
+     u.target_exam, u.daily_goal, u.created_at, u.last_seen_at, u.session_epoch";
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +27,8 @@ pub struct UserRecord {
     pub daily_goal: u16,
     pub created_at: String,
     pub last_seen_at: String,
+    /// Sessions signed with another epoch are over ("sign out everywhere" moves it on).
+    pub session_epoch: u32,
 }
 
 impl UserRecord {
@@ -50,6 +55,8 @@ impl UserRecord {
             daily_goal: u16::try_from(row.int("daily_goal")?).unwrap_or(DailyGoal::DEFAULT.get()),
             created_at: row.text("created_at")?,
             last_seen_at: row.text("last_seen_at")?,
+            session_epoch: u32::try_from(row.int("session_epoch")?)
+                .map_err(|_| DbError::Protocol("session_epoch out of range".into()))?,
         })
     }
 
@@ -215,6 +222,17 @@ pub async fn update_profile(
 
 /// Removes the user and everything that is theirs, atomically. Reports they filed stay for the
 /// admins, without their name.
+/// Ends every session of the user at once, on every device: tokens carry the epoch they were
+/// issued in, and every request compares it with this row.
+pub async fn end_all_sessions(db: &Database<impl HttpClient>, id: &str) -> Result<(), ApiError> {
+    db.execute(stmt(
+        "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?",
+        [text(id)],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Notes that user `id` is still around (guests have no sign-in that would say so).
 pub async fn touch(db: &Database<impl HttpClient>, id: &str) -> Result<(), ApiError> {
     db.execute(stmt(

@@ -33,10 +33,12 @@ pub fn test_db_config() -> DatabaseConfig {
     }
 }
 
-/// Answers every request with the same reply and records what was sent.
+/// Answers every request with the same reply (or, for a request whose body contains a rule's
+/// text, that rule's reply) and records what was sent.
 #[derive(Clone)]
 pub struct ScriptedTransport {
     reply: Result<HttpReply, TransportError>,
+    rules: Vec<(String, String)>,
     sent: Arc<Mutex<Vec<OutboundRequest>>>,
 }
 
@@ -47,6 +49,7 @@ impl ScriptedTransport {
                 status,
                 body: body.to_string(),
             }),
+            rules: vec![],
             sent: Arc::default(),
         }
     }
@@ -54,8 +57,15 @@ impl ScriptedTransport {
     pub fn failing(error: TransportError) -> Self {
         Self {
             reply: Err(error),
+            rules: vec![],
             sent: Arc::default(),
         }
+    }
+
+    /// Answers requests whose body contains `needle` with `body` (status 200) instead.
+    pub fn when(mut self, needle: &str, body: &str) -> Self {
+        self.rules.push((needle.to_string(), body.to_string()));
+        self
     }
 
     pub fn requests(&self) -> Vec<OutboundRequest> {
@@ -65,8 +75,21 @@ impl ScriptedTransport {
 
 impl HttpClient for ScriptedTransport {
     async fn send(&self, request: OutboundRequest) -> Result<HttpReply, TransportError> {
+        let rule = self.rules.iter().find(|(needle, _)| {
+            request
+                .body
+                .as_deref()
+                .is_some_and(|body| body.contains(needle.as_str()))
+        });
+        let reply = match rule {
+            Some((_, body)) => Ok(HttpReply {
+                status: 200,
+                body: body.clone(),
+            }),
+            None => self.reply.clone(),
+        };
         self.sent.lock().unwrap().push(request);
-        self.reply.clone()
+        reply
     }
 }
 
@@ -365,6 +388,43 @@ pub mod hrana {
 
     pub fn float(value: f64) -> Value {
         json!({"type": "float", "value": value})
+    }
+
+    pub fn null() -> Value {
+        json!({"type": "null"})
+    }
+
+    /// What `users::get` reads for a guest `id` in session epoch 0.
+    pub fn guest_row(id: &str) -> String {
+        let columns = [
+            "id",
+            "kind",
+            "role",
+            "email",
+            "google_name",
+            "display_name",
+            "avatar_url",
+            "target_exam",
+            "daily_goal",
+            "created_at",
+            "last_seen_at",
+            "session_epoch",
+        ];
+        let values = vec![
+            text(id),
+            text("guest"),
+            text("learner"),
+            null(),
+            null(),
+            null(),
+            null(),
+            null(),
+            int(20),
+            text("2026-11-01T00:00:00.000Z"),
+            text("2026-11-01T00:00:00.000Z"),
+            int(0),
+        ];
+        pipeline(vec![rows(&columns, vec![values])])
     }
 
     /// One statement's result: named columns and rows of values.

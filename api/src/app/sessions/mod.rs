@@ -22,6 +22,8 @@ use crate::time;
 
 const PRACTICE_DEFAULT: u32 = 10;
 const PRACTICE_MAX: u32 = 50;
+/// More domains than any exam has; a longer list cannot be valid.
+const MAX_DOMAINS: usize = 16;
 
 fn seed() -> u64 {
     let bytes = crate::ids::random_bytes::<8>();
@@ -86,11 +88,22 @@ pub async fn start<P: Platform>(
         )
         .into());
     }
+    if let Some(domains) = &request.domains
+        && domains.len() > MAX_DOMAINS
+    {
+        // Before the database: every named domain becomes a parameter of the draw's query.
+        return Err(ValidationError::new(
+            "domains",
+            format!("name at most {MAX_DOMAINS} domains (no exam has more)"),
+        )
+        .into());
+    }
     let filter = request.filter.unwrap_or_default();
     let (exam, candidates) = learning::candidates(
         db,
         code.as_str(),
         &caller.user_id,
+        mode,
         filter,
         request.domains.as_deref(),
         now,
@@ -169,7 +182,7 @@ pub async fn start<P: Platform>(
         now_ms: now,
     };
     let id = learning::create(db, &new, &questions).await?;
-    let data = learning::load(db, &id)
+    let data = learning::load(db, &id, now)
         .await?
         .ok_or_else(|| ApiError::NotFound("The new session".into()))?;
     Ok((StatusCode::CREATED, Json(view(&data, now, false)?)))
@@ -182,7 +195,7 @@ pub(crate) async fn owned<P: Platform>(
     id: &str,
 ) -> Result<SessionData, ApiError> {
     let db = platform.database()?;
-    let data = learning::load(db, id)
+    let data = learning::load(db, id, platform.now_millis())
         .await?
         .filter(|data| data.session.user_id == caller.user_id)
         .ok_or_else(|| ApiError::NotFound("A session of yours with this id".into()))?;
@@ -203,28 +216,43 @@ async fn settle<P: Platform>(platform: &P, mut data: SessionData) -> Result<Sess
     Ok(data)
 }
 
+/// How often a finish scores again when answers keep landing while it stores its score.
+const FINISH_ATTEMPTS: usize = 5;
+
 /// Scores a session and stores the result (and, for mocks, the review cards); `data` is updated.
+/// The score stored is the score of the answers kept: when an answer lands between loading and
+/// storing, the finish loses, reloads and scores again.
 async fn close<P: Platform>(
     platform: &P,
     data: &mut SessionData,
     at_ms: u64,
 ) -> Result<(), ApiError> {
-    let score = score(data)?;
-    let cards = if data.session.mode == Mode::Mock {
-        mock_cards(data, at_ms)?
-    } else {
-        vec![]
-    };
-    let won = learning::finish(platform.database()?, data, &score, at_ms, &cards).await?;
-    if !won {
-        // Someone else finished it in the meantime: show their result.
-        *data = learning::load(platform.database()?, &data.session.id.clone())
-            .await?
-            .ok_or_else(|| ApiError::NotFound("The session".into()))?;
-    } else {
-        data.session.finished_ms = Some(at_ms);
+    for _ in 0..FINISH_ATTEMPTS {
+        let score = score(data)?;
+        let cards = if data.session.mode == Mode::Mock {
+            mock_cards(data, at_ms)?
+        } else {
+            vec![]
+        };
+        if learning::finish(platform.database()?, data, &score, at_ms, &cards).await? {
+            data.session.finished_ms = Some(at_ms);
+            return Ok(());
+        }
+        // Someone else finished it (show their result), or an answer landed (score again).
+        *data = learning::load(
+            platform.database()?,
+            &data.session.id.clone(),
+            platform.now_millis(),
+        )
+        .await?
+        .ok_or_else(|| ApiError::NotFound("The session".into()))?;
+        if data.session.finished_ms.is_some() {
+            return Ok(());
+        }
     }
-    Ok(())
+    Err(ApiError::Conflict(
+        "Answers kept arriving while this session was being finished; finish it again.".into(),
+    ))
 }
 
 fn score(data: &SessionData) -> Result<SessionScore, ApiError> {
@@ -293,7 +321,8 @@ fn result(data: &SessionData) -> Result<wire::SessionResult, ApiError> {
 }
 
 /// The session as its owner sees it. Solutions show for answered practice questions, and for
-/// everything with `review` (finished sessions only).
+/// everything with `review` (finished sessions only) — except for questions that are also in a
+/// mock of theirs still running.
 fn view(data: &SessionData, now_ms: u64, review: bool) -> Result<wire::SessionView, ApiError> {
     let session = &data.session;
     let finished = session.finished_ms.is_some();
@@ -303,12 +332,14 @@ fn view(data: &SessionData, now_ms: u64, review: bool) -> Result<wire::SessionVi
         .map(|item| {
             let response = data.responses.get(&item.question.id);
             let practice_answered = session.mode == Mode::Practice && response.is_some();
+            let sealed = data.withheld.contains(&item.question.id);
+            let reveal = (review || practice_answered) && !sealed;
             wire::SessionItem {
                 position: item.position,
-                question: item.question.view(review || practice_answered),
+                question: item.question.view(reveal),
                 answer: response.map(|r| r.answer.clone()),
                 flagged: item.flagged,
-                credit: (practice_answered || (finished && review))
+                credit: (!sealed && (practice_answered || (finished && review)))
                     .then(|| response.map_or(0.0, |r| r.credit)),
             }
         })
@@ -405,6 +436,7 @@ pub async fn flag<P: Platform>(
         (status = 200, description = "The finished session with its result", body = wire::SessionView),
         (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
         (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
+        (status = 409, description = "Answers kept arriving while it was being finished; finish it again", body = ptp_shared::ErrorBody),
     ),
     security(("session" = []), ("api_key" = ["sessions:write"])),
 )]

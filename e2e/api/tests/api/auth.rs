@@ -1,13 +1,14 @@
 //! Sign-in with Google (through the local OpenID Connect provider), sessions and their refusals.
 
 use base64::Engine;
-use ptp_shared::{ErrorCode, UserKind};
+use ptp_shared::{AccountExport, ErrorCode, UserKind};
 use reqwest::Method;
 
 use crate::support::{
-    Browser, DATABASE, Fetch, client, error_body, header, jwt_secret, local_sign_in_available,
-    location, session_cookie, unique_email, url,
+    Browser, DATABASE, Fetch, SIGN_IN_COOKIE, SignIn, client, error_body, header, jwt_secret,
+    local_sign_in_available, location, session_cookie, unique_email, url,
 };
+use serde_json::json;
 
 #[tokio::test]
 async fn signing_in_sets_a_secure_http_only_session_and_returns_to_the_page() {
@@ -23,7 +24,7 @@ async fn signing_in_sets_a_secure_http_only_session_and_returns_to_the_page() {
     assert_eq!(location(&response), "/exams?tab=mock");
     let set_cookie = header(&response, "set-cookie");
     for part in [
-        "ptp_session=",
+        "__Host-ptp_session=",
         "HttpOnly",
         "Secure",
         "SameSite=Lax",
@@ -46,15 +47,19 @@ async fn a_replayed_or_unknown_state_is_refused() {
     if !local_sign_in_available().await {
         return;
     }
-    let start = client().get(url("/api/v1/auth/google/start")).fetch().await;
-    let consent = client().get(location(&start)).fetch().await;
-    let callback = location(&consent);
+    let started = SignIn::begin(None, "/").await;
+    let browser = Browser::anonymous();
     assert_eq!(
-        client().get(&callback).fetch().await.status(),
+        browser
+            .finish_sign_in(&started, Some(&started.binding))
+            .await
+            .status(),
         302,
         "first use signs in"
     );
-    let replay = client().get(&callback).fetch().await;
+    let replay = browser
+        .finish_sign_in(&started, Some(&started.binding))
+        .await;
     assert_eq!(replay.status(), 400, "the same state a second time");
     assert_eq!(error_body(replay).await.error.code, ErrorCode::InvalidInput);
 
@@ -72,23 +77,74 @@ async fn a_replayed_or_unknown_state_is_refused() {
     assert_eq!(missing.status(), 400);
 }
 
+/// Login CSRF: someone starts a sign-in as themselves, stops before the redirect and lures
+/// another browser to the callback URL. That browser must not be signed in as them, and its
+/// guest history must stay its own.
+#[tokio::test]
+async fn a_callback_lured_into_another_browser_signs_nobody_in_and_merges_nothing() {
+    let _db = DATABASE.read().await;
+    if !local_sign_in_available().await {
+        return;
+    }
+    let attacker_email = unique_email("attacker");
+    let lure = SignIn::begin(Some(&attacker_email), "/").await;
+
+    let mut victim = Browser::anonymous();
+    let guest = victim.post_json("/api/v1/auth/guest", json!({})).await;
+    assert_eq!(guest.status(), 201);
+    victim.cookie = session_cookie(&guest);
+    let victim_id = victim.me().await.expect("a guest").id;
+    let practice = victim
+        .post_json(
+            "/api/v1/sessions",
+            json!({"exam": "SY0-701", "mode": "practice", "count": 1}),
+        )
+        .await;
+    assert_eq!(practice.status(), 201);
+
+    // The victim's own browser holds a sign-in cookie of its own, or none at all.
+    let own = SignIn::begin(None, "/").await;
+    for binding in [None, Some(own.binding.as_str())] {
+        let refused = victim.finish_sign_in(&lure, binding).await;
+        assert_eq!(refused.status(), 400, "binding {binding:?}");
+        assert!(
+            session_cookie(&refused).is_none_or(|value| value.is_empty()),
+            "no session is set"
+        );
+        let body = error_body(refused).await;
+        assert_eq!(body.error.code, ErrorCode::InvalidInput);
+        assert!(body.error.message.contains("another browser"), "{body:?}");
+    }
+    let still = victim.me().await.expect("still the guest");
+    assert_eq!(still.id, victim_id);
+    assert_eq!(still.kind, UserKind::Guest);
+    let export = |browser: Browser| async move {
+        let response = browser.get("/api/v1/me/export").await;
+        assert_eq!(response.status(), 200);
+        response.json::<AccountExport>().await.unwrap()
+    };
+    assert_eq!(export(victim).await.sessions.len(), 1, "the guest keeps it");
+
+    // The attacker's account got nothing: signing in as them shows no sessions at all.
+    let mut attacker = Browser::anonymous();
+    attacker.sign_in(&attacker_email).await;
+    assert_eq!(export(attacker).await.sessions.len(), 0, "nothing merged");
+}
+
 #[tokio::test]
 async fn declined_consent_and_unverified_emails_do_not_sign_in() {
     let _db = DATABASE.read().await;
     if !local_sign_in_available().await {
         return;
     }
-    let start = client().get(url("/api/v1/auth/google/start")).fetch().await;
-    let provider = url::Url::parse(&location(&start)).unwrap();
-    let state = provider
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let started = SignIn::begin(None, "/").await;
     let declined = client()
         .get(url("/api/v1/auth/google/callback"))
-        .query(&[("state", state.as_str()), ("error", "access_denied")])
+        .query(&[
+            ("state", started.param("state").as_str()),
+            ("error", "access_denied"),
+        ])
+        .header("cookie", format!("{SIGN_IN_COOKIE}={}", started.binding))
         .fetch()
         .await;
     assert_eq!(declined.status(), 400);
@@ -270,7 +326,7 @@ async fn cookie_writes_from_another_site_are_refused_and_change_nothing() {
     }
     let mut browser = Browser::anonymous();
     browser.sign_in(&unique_email("csrf")).await;
-    let cookie = format!("ptp_session={}", browser.cookie.clone().unwrap());
+    let cookie = format!("__Host-ptp_session={}", browser.cookie.clone().unwrap());
     let attempts = [
         vec![("origin", "https://evil.example")],
         vec![

@@ -9,6 +9,7 @@ mod auth;
 mod contract;
 mod edge;
 mod faults;
+mod hardening;
 mod health;
 mod jobs;
 mod keys;

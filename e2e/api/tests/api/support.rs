@@ -69,48 +69,21 @@ pub async fn text_of(path: &str) -> String {
     response.text().await.unwrap()
 }
 
-/// A response read in full. Tests never hang up on a half-read response: `wrangler dev`'s proxy
-/// answers the next write on that connection with a 503 (cloudflare/workers-sdk#14641).
+/// A response read in full.
 pub struct Reply {
     status: reqwest::StatusCode,
     headers: reqwest::header::HeaderMap,
     body: Vec<u8>,
 }
 
-/// What `wrangler dev`'s proxy answers when its pooled connection to the Worker dropped under it
-/// (cloudflare/workers-sdk#14641): it retries GET and HEAD itself and asks for anything else to
-/// be sent again. Deployed Workers have no such proxy; only this exact answer is resent.
-const DEV_PROXY_RESEND: &str =
-    "Your worker restarted mid-request. Please try sending the request again.";
-
 pub trait Fetch {
-    /// Sends the request and reads the whole response.
+    /// Sends the request once and reads the whole response. Nothing is sent again: a request the
+    /// local runtime drops fails the test.
     async fn fetch(self) -> Reply;
-}
-
-/// The same proxy sometimes drops the connection instead (hyper: "connection closed before
-/// message completed"). Only on the local stack is that sent again too.
-fn dropped_by_dev_proxy(err: &reqwest::Error) -> bool {
-    control_url().is_some()
-        && std::error::Error::source(err)
-            .is_some_and(|source| format!("{source:?}").contains("IncompleteMessage"))
 }
 
 impl Fetch for reqwest::RequestBuilder {
     async fn fetch(self) -> Reply {
-        for _ in 0..2 {
-            let Some(attempt) = self.try_clone() else {
-                break;
-            };
-            let reply = match attempt.send().await {
-                Ok(response) => Reply::read(response).await,
-                Err(err) if dropped_by_dev_proxy(&err) => continue,
-                Err(err) => panic!("{err:?}"),
-            };
-            if !(reply.status == 503 && reply.body.starts_with(DEV_PROXY_RESEND.as_bytes())) {
-                return reply;
-            }
-        }
         Reply::read(self.send().await.unwrap()).await
     }
 }
@@ -187,8 +160,13 @@ pub fn location(response: &Reply) -> String {
     header(response, "location")
 }
 
-/// The `ptp_session` value a response sets (empty when it clears it), if it sets one.
-pub fn session_cookie(response: &Reply) -> Option<String> {
+pub const SESSION_COOKIE: &str = "__Host-ptp_session";
+/// Binds a started sign-in to the browser that started it.
+pub const SIGN_IN_COOKIE: &str = "__Host-ptp_signin";
+
+/// The value a response sets for cookie `name` (empty when it clears it), if it sets one.
+pub fn cookie_set(response: &Reply, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
     response
         .headers()
         .get_all("set-cookie")
@@ -196,9 +174,60 @@ pub fn session_cookie(response: &Reply) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find_map(|cookie| {
             cookie
-                .strip_prefix("ptp_session=")
+                .strip_prefix(&prefix)
                 .map(|rest| rest.split(';').next().unwrap_or("").to_string())
         })
+}
+
+/// The session cookie's value a response sets (empty when it clears it), if it sets one.
+pub fn session_cookie(response: &Reply) -> Option<String> {
+    cookie_set(response, SESSION_COOKIE)
+}
+
+/// A sign-in started at the API and consented to at the local provider, not yet completed.
+pub struct SignIn {
+    /// The API callback URL the provider sent the browser back to (code and state included).
+    pub callback: String,
+    /// The sign-in cookie the start set on the browser that started it.
+    pub binding: String,
+}
+
+impl SignIn {
+    pub async fn begin(email: Option<&str>, return_to: &str) -> Self {
+        let mut query = vec![("return_to", return_to)];
+        if let Some(email) = email {
+            query.push(("login_hint", email));
+        }
+        let start = client()
+            .get(url("/api/v1/auth/google/start"))
+            .query(&query)
+            .fetch()
+            .await;
+        assert_eq!(start.status(), 302, "start");
+        let binding = cookie_set(&start, SIGN_IN_COOKIE).expect("start binds the sign-in");
+        let consent = client().get(location(&start)).fetch().await;
+        assert_eq!(
+            consent.status(),
+            302,
+            "the provider redirects straight back"
+        );
+        let callback = location(&consent);
+        assert!(
+            callback.starts_with(&url("/api/v1/auth/google/callback")),
+            "{callback}"
+        );
+        Self { callback, binding }
+    }
+
+    /// The callback's query parameter `name`.
+    pub fn param(&self, name: &str) -> String {
+        url::Url::parse(&self.callback)
+            .expect("a URL")
+            .query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    }
 }
 
 /// A browser, as far as the API can tell: the session cookie, and its own origin on writes.
@@ -215,7 +244,7 @@ impl Browser {
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let mut request = client().request(method.clone(), url(path));
         if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", format!("ptp_session={cookie}"));
+            request = request.header("cookie", format!("{SESSION_COOKIE}={cookie}"));
         }
         if method != reqwest::Method::GET {
             request = request
@@ -243,26 +272,23 @@ impl Browser {
     /// The whole "Sign in with Google" round trip against the local provider; returns the
     /// callback's response (a redirect to `return_to` with the cookie, or a refusal).
     pub async fn sign_in_response(&self, email: &str, return_to: &str) -> Reply {
-        let start = client()
-            .get(url("/api/v1/auth/google/start"))
-            .query(&[("return_to", return_to), ("login_hint", email)])
-            .fetch()
-            .await;
-        assert_eq!(start.status(), 302, "start");
-        let consent = client().get(location(&start)).fetch().await;
-        assert_eq!(
-            consent.status(),
-            302,
-            "the provider redirects straight back"
-        );
-        let callback = location(&consent);
-        assert!(
-            callback.starts_with(&url("/api/v1/auth/google/callback")),
-            "{callback}"
-        );
-        let mut request = client().get(&callback);
+        let started = SignIn::begin(Some(email), return_to).await;
+        self.finish_sign_in(&started, Some(&started.binding)).await
+    }
+
+    /// Follows a started sign-in's callback from this browser, carrying `binding` as the
+    /// sign-in cookie (the one the start set, someone else's, or none).
+    pub async fn finish_sign_in(&self, started: &SignIn, binding: Option<&str>) -> Reply {
+        let mut cookies = vec![];
+        if let Some(binding) = binding {
+            cookies.push(format!("{SIGN_IN_COOKIE}={binding}"));
+        }
         if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", format!("ptp_session={cookie}"));
+            cookies.push(format!("{SESSION_COOKIE}={cookie}"));
+        }
+        let mut request = client().get(&started.callback);
+        if !cookies.is_empty() {
+            request = request.header("cookie", cookies.join("; "));
         }
         request.fetch().await
     }
