@@ -68,7 +68,7 @@ fn installed_version(bin: &Path) -> Option<String> {
     if !node.exists() {
         return None;
     }
-    let out = output(&mut command(&node).arg("--version")).ok()?;
+    let out = output(command(&node).arg("--version")).ok()?;
     Some(out.trim().trim_start_matches('v').to_string())
 }
 

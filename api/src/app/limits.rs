@@ -193,12 +193,12 @@ mod tests {
     }
 
     fn caller(kind: UserKind, credential: Credential) -> Identity {
-        Identity::Caller(Caller {
+        Identity::Caller(Box::new(Caller {
             user_id: "user-7".into(),
             kind,
             credential,
             user: None,
-        })
+        }))
     }
 
     #[test]

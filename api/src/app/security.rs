@@ -74,6 +74,35 @@ pub fn apply(headers: &mut HeaderMap, environment: Option<Environment>) {
     }
 }
 
+/// How long a served `security.txt` stays valid (RFC 9116 wants under a year).
+const SECURITY_TXT_DAYS: u64 = 180;
+
+/// `/.well-known/security.txt` (RFC 9116): where to report a vulnerability.
+pub async fn security_txt<P: crate::ports::Platform>(
+    axum::extract::State(platform): axum::extract::State<P>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let expires = crate::time::rfc3339(platform.now_millis() + SECURITY_TXT_DAYS * 86_400_000);
+    let canonical = match &platform.settings().site {
+        Ok(site) => format!("Canonical: {}\n", site.url("/.well-known/security.txt")),
+        Err(_) => String::new(),
+    };
+    let body = format!(
+        "Contact: mailto:security@pingtopass.com\nExpires: {expires}\n{canonical}Preferred-Languages: en\n"
+    );
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,33 +151,4 @@ mod tests {
         );
         assert_eq!(headers["x-frame-options"], "DENY");
     }
-}
-
-/// How long a served `security.txt` stays valid (RFC 9116 wants under a year).
-const SECURITY_TXT_DAYS: u64 = 180;
-
-/// `/.well-known/security.txt` (RFC 9116): where to report a vulnerability.
-pub async fn security_txt<P: crate::ports::Platform>(
-    axum::extract::State(platform): axum::extract::State<P>,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let expires = crate::time::rfc3339(platform.now_millis() + SECURITY_TXT_DAYS * 86_400_000);
-    let canonical = match &platform.settings().site {
-        Ok(site) => format!("Canonical: {}\n", site.url("/.well-known/security.txt")),
-        Err(_) => String::new(),
-    };
-    let body = format!(
-        "Contact: mailto:security@pingtopass.com\nExpires: {expires}\n{canonical}Preferred-Languages: en\n"
-    );
-    (
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/plain; charset=utf-8",
-            ),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        body,
-    )
-        .into_response()
 }

@@ -61,7 +61,7 @@ impl Caller {
 pub enum Identity {
     /// No credentials were sent.
     Nobody,
-    Caller(Caller),
+    Caller(Box<Caller>),
     /// Credentials were sent and are not valid; `clear_cookie`: the session cookie was it.
     Refused {
         failure: AuthFailure,
@@ -72,7 +72,7 @@ pub enum Identity {
 impl Identity {
     pub fn caller(&self) -> Option<&Caller> {
         match self {
-            Identity::Caller(caller) => Some(caller),
+            Identity::Caller(caller) => Some(caller.as_ref()),
             _ => None,
         }
     }
@@ -80,7 +80,7 @@ impl Identity {
     fn result(&self) -> Result<Option<Caller>, ApiError> {
         match self {
             Identity::Nobody => Ok(None),
-            Identity::Caller(caller) => Ok(Some(caller.clone())),
+            Identity::Caller(caller) => Ok(Some(caller.as_ref().clone())),
             Identity::Refused {
                 failure,
                 clear_cookie,
@@ -124,7 +124,7 @@ pub async fn resolve<P: Platform>(
                     credential: Credential::ApiKey { key_id, scopes },
                     user: Some(*user),
                 };
-                (Identity::Caller(caller), None)
+                (Identity::Caller(Box::new(caller)), None)
             }
             KeyLookup::Revoked => (refused(AuthFailure::Revoked, false), None),
             KeyLookup::Unknown => (refused(AuthFailure::Invalid, false), None),
@@ -173,7 +173,7 @@ pub async fn resolve<P: Platform>(
         credential: Credential::Session { claims },
         user: Some(user),
     };
-    Ok((Identity::Caller(caller), refreshed_cookie))
+    Ok((Identity::Caller(Box::new(caller)), refreshed_cookie))
 }
 
 fn refused(failure: AuthFailure, clear_cookie: bool) -> Identity {
