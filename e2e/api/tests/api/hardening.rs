@@ -237,7 +237,7 @@ async fn furthest_never_moves_back_under_parallel_answers() {
     // CCNA is forward-only.
     let mock = start(
         &learner,
-        json!({"exam": "200-301", "mode": "mock", "count": 10}),
+        json!({"exam": "200-301", "mode": "mock", "count": 6}),
     )
     .await;
     let sends = mock.items.iter().map(|item| {
