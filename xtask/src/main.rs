@@ -21,6 +21,7 @@ mod sqld;
 mod stack;
 mod steps;
 mod testrun;
+mod wasm_std;
 mod wrangler;
 
 use anyhow::Result;

@@ -7,11 +7,10 @@ use ptp_domain::exam::Navigation;
 use ptp_domain::schedule::Card;
 use ptp_domain::session::Mode;
 
+use super::cards::{card_from, card_upsert};
 use super::catalog::{ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from};
-use super::learning::{
-    ItemRecord, SessionRecord, card_from, card_upsert, in_running_mock, session_exam_statements,
-    session_from, u32_of,
-};
+use super::learning::{ItemRecord, SessionRecord, session_exam_statements, session_from, u32_of};
+use super::sealed::in_running_mock;
 use crate::db::{Database, DbError, int, rows, stmt, text};
 use crate::error::ApiError;
 use crate::http::HttpClient;

@@ -8,7 +8,7 @@ use ptp_shared as wire;
 use crate::db::{Database, DbError, Row, StmtResult, int, rows, stmt, text};
 use crate::error::ApiError;
 use crate::http::HttpClient;
-use crate::store::learning::in_running_mock;
+use crate::store::sealed::in_running_mock;
 use crate::time;
 
 pub const EXAM_COLUMNS: &str = "e.code, e.vendor, e.name, e.version, e.question_count, e.minutes, e.score_min, \

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ptp_domain::draw::Candidate;
 use ptp_domain::exam::Navigation;
 use ptp_domain::schedule::Card;
 use ptp_domain::session::{Mode, SessionScore, SessionState};
@@ -13,26 +12,12 @@ use crate::db::{Database, DbError, Row, Stmt, int, opt_text, rows, stmt, text};
 use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::ids::new_id;
+use crate::store::cards::{card_from, card_upsert};
 use crate::store::catalog::{
     ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from, exam_statements,
 };
+use crate::store::sealed::in_running_mock;
 use crate::time;
-
-/// SQL true when the question `question` is in a mock of the user `user` (both SQL expressions)
-/// that is still running at the time bound to the `?` this adds: its answers may still change, so
-/// its key, explanation and the credit of answers to it stay on the server.
-pub fn in_running_mock(question: &str, user: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM session_questions sm JOIN study_sessions m ON m.id = sm.session_id \
-         WHERE sm.question_id = {question} AND m.user_id = {user} AND m.mode = 'mock' \
-         AND m.finished_at IS NULL AND m.deadline_at > ?)"
-    )
-}
-
-/// SQL true for a response `r` that is not part of a mock still running at `?`: what progress,
-/// readiness and the export may count and show.
-pub const SETTLED_RESPONSE: &str = "NOT EXISTS (SELECT 1 FROM study_sessions m WHERE m.id = r.session_id \
-     AND m.mode = 'mock' AND m.finished_at IS NULL AND m.deadline_at > ?)";
 
 #[derive(Debug, Clone)]
 pub struct SessionRecord {
@@ -167,88 +152,6 @@ pub(super) fn session_from(row: &Row) -> Result<SessionRecord, DbError> {
         finished_ms: millis(row, "finished_at")?,
         revision: u32_of(row.int("revision")?, "revision")?,
     })
-}
-
-pub(super) fn card_from(row: &Row) -> Result<(String, Card), DbError> {
-    let number = |column: &str| {
-        row.value_f64(column)?
-            .ok_or_else(|| DbError::Protocol(format!("{column} is NULL")))
-    };
-    Ok((
-        row.text("question_id")?,
-        Card {
-            stability: number("stability")? as f32,
-            difficulty: number("difficulty")? as f32,
-            due_ms: millis(row, "due_at")?.unwrap_or_default(),
-            last_review_ms: millis(row, "last_review_at")?.unwrap_or_default(),
-            reps: u32_of(row.int("reps")?, "reps")?,
-            lapses: u32_of(row.int("lapses")?, "lapses")?,
-        },
-    ))
-}
-
-/// The candidates a practice `filter` allows, with the exam, in one round trip.
-pub async fn candidates(
-    db: &Database<impl HttpClient>,
-    exam: &str,
-    user_id: &str,
-    mode: Mode,
-    filter: Filter,
-    domains: Option<&[String]>,
-    now_ms: u64,
-) -> Result<Option<(ExamRecord, Vec<Candidate>)>, ApiError> {
-    let mut sql = String::from(
-        "SELECT q.id, q.domain_code FROM questions q WHERE q.exam_code = ? AND q.status = 'published'",
-    );
-    let mut params = vec![text(exam)];
-    if mode == Mode::Practice {
-        // Practice shows keys at once: never a question of a mock still running.
-        sql.push_str(&format!(" AND NOT {}", in_running_mock("q.id", "?")));
-        params.extend([text(user_id), text(time::rfc3339(now_ms))]);
-    }
-    match filter {
-        Filter::All => {}
-        Filter::Unseen => {
-            sql.push_str(" AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.question_id = q.id AND r.user_id = ?)");
-            params.push(text(user_id));
-        }
-        Filter::Missed => {
-            // The learner's most recent answer to the question earned less than full credit.
-            sql.push_str(
-                " AND (SELECT r.correct FROM responses r WHERE r.question_id = q.id AND r.user_id = ? \
-                 ORDER BY r.answered_at DESC LIMIT 1) = 0",
-            );
-            params.push(text(user_id));
-        }
-        Filter::Due => {
-            sql.push_str(" AND EXISTS (SELECT 1 FROM review_cards c WHERE c.question_id = q.id AND c.user_id = ? AND c.due_at <= ?)");
-            params.push(text(user_id));
-            params.push(text(time::rfc3339(now_ms)));
-        }
-    }
-    if let Some(domains) = domains {
-        sql.push_str(&format!(
-            " AND q.domain_code IN ({})",
-            vec!["?"; domains.len()].join(", ")
-        ));
-        params.extend(domains.iter().map(text));
-    }
-    let [exam_stmt, domains_stmt] = exam_statements(exam);
-    let results = db
-        .execute_all(vec![exam_stmt, domains_stmt, stmt(&sql, params)])
-        .await?;
-    let Some(record) = exam_from(&results[0], &results[1])? else {
-        return Ok(None);
-    };
-    let candidates = rows(&results[2])
-        .map(|row| {
-            Ok(Candidate {
-                id: row.text("id")?,
-                domain: row.text("domain_code")?,
-            })
-        })
-        .collect::<Result<_, DbError>>()?;
-    Ok(Some((record, candidates)))
 }
 
 pub struct NewSession<'a> {
@@ -400,42 +303,6 @@ pub(super) fn session_exam_statements(session_id: &str) -> [Stmt; 2] {
         statement.args = vec![text(session_id)];
         statement
     })
-}
-
-/// A review-card upsert that applies only when `guard` (SQL, with `guard_params`) holds.
-pub(super) fn card_upsert(
-    user_id: &str,
-    exam: &str,
-    question: &str,
-    card: &Card,
-    guard: &str,
-    guard_params: Vec<crate::db::Value>,
-) -> Stmt {
-    let mut params = vec![
-        text(user_id),
-        text(question),
-        text(exam),
-        crate::db::Value::Float {
-            value: f64::from(card.stability),
-        },
-        crate::db::Value::Float {
-            value: f64::from(card.difficulty),
-        },
-        text(time::rfc3339(card.due_ms)),
-        text(time::rfc3339(card.last_review_ms)),
-        int(i64::from(card.reps)),
-        int(i64::from(card.lapses)),
-    ];
-    params.extend(guard_params);
-    stmt(
-        &format!(
-            "INSERT INTO review_cards (user_id, question_id, exam_code, stability, difficulty, due_at, last_review_at, reps, lapses) \
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE {guard} ON CONFLICT (user_id, question_id) DO UPDATE SET \
-             stability = excluded.stability, difficulty = excluded.difficulty, due_at = excluded.due_at, \
-             last_review_at = excluded.last_review_at, reps = excluded.reps, lapses = excluded.lapses"
-        ),
-        params,
-    )
 }
 
 /// Marks a session finished with its score and moves the cards of a mock's answered questions,

@@ -10,7 +10,7 @@ use crate::db::{Database, DbError, int, rows, stmt, text};
 use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::store::catalog::{ExamRecord, exam_from, exam_statements};
-use crate::store::learning::SETTLED_RESPONSE;
+use crate::store::sealed::SETTLED_RESPONSE;
 use crate::time;
 
 const DAY_MS: u64 = 24 * 3600 * 1000;

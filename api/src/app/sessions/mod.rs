@@ -6,9 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use ptp_domain::ValidationError;
 use ptp_domain::draw::{self, Shortfall};
-use ptp_domain::question::Credit;
-use ptp_domain::schedule::{self, Card};
-use ptp_domain::session::{self, Mode, ScoredItem, SessionScore};
+use ptp_domain::session::{self, Mode};
 use ptp_shared as wire;
 use serde_json::json;
 
@@ -17,8 +15,14 @@ use crate::auth::access::{Caller, Scoped, SessionsWrite};
 use crate::error::ApiError;
 use crate::ports::Platform;
 use crate::store::catalog::ExamRecord;
+use crate::store::draws;
 use crate::store::learning::{self, NewSession, SessionData};
-use crate::time;
+
+mod scoring;
+mod view;
+
+use scoring::{close, settle};
+use view::view;
 
 const PRACTICE_DEFAULT: u32 = 10;
 const PRACTICE_MAX: u32 = 50;
@@ -99,7 +103,7 @@ pub async fn start<P: Platform>(
         .into());
     }
     let filter = request.filter.unwrap_or_default();
-    let (exam, candidates) = learning::candidates(
+    let (exam, candidates) = draws::candidates(
         db,
         code.as_str(),
         &caller.user_id,
@@ -200,168 +204,6 @@ pub(crate) async fn owned<P: Platform>(
         .filter(|data| data.session.user_id == caller.user_id)
         .ok_or_else(|| ApiError::NotFound("A session of yours with this id".into()))?;
     settle(platform, data).await
-}
-
-/// Finishes a mock whose deadline has passed, as of its deadline.
-async fn settle<P: Platform>(platform: &P, mut data: SessionData) -> Result<SessionData, ApiError> {
-    let state = data.session.state();
-    if !state.expired(platform.now_millis()) {
-        return Ok(data);
-    }
-    let deadline = data
-        .session
-        .deadline_ms
-        .unwrap_or_else(|| platform.now_millis());
-    close(platform, &mut data, deadline).await?;
-    Ok(data)
-}
-
-/// How often a finish scores again when answers keep landing while it stores its score.
-const FINISH_ATTEMPTS: usize = 5;
-
-/// Scores a session and stores the result (and, for mocks, the review cards); `data` is updated.
-/// The score stored is the score of the answers kept: when an answer lands between loading and
-/// storing, the finish loses, reloads and scores again.
-async fn close<P: Platform>(
-    platform: &P,
-    data: &mut SessionData,
-    at_ms: u64,
-) -> Result<(), ApiError> {
-    for _ in 0..FINISH_ATTEMPTS {
-        let score = score(data)?;
-        let cards = if data.session.mode == Mode::Mock {
-            mock_cards(data, at_ms)?
-        } else {
-            vec![]
-        };
-        if learning::finish(platform.database()?, data, &score, at_ms, &cards).await? {
-            data.session.finished_ms = Some(at_ms);
-            return Ok(());
-        }
-        // Someone else finished it (show their result), or an answer landed (score again).
-        *data = learning::load(
-            platform.database()?,
-            &data.session.id.clone(),
-            platform.now_millis(),
-        )
-        .await?
-        .ok_or_else(|| ApiError::NotFound("The session".into()))?;
-        if data.session.finished_ms.is_some() {
-            return Ok(());
-        }
-    }
-    Err(ApiError::Conflict(
-        "Answers kept arriving while this session was being finished; finish it again.".into(),
-    ))
-}
-
-fn score(data: &SessionData) -> Result<SessionScore, ApiError> {
-    let rules = data.exam.rules()?;
-    let items: Vec<ScoredItem> = data
-        .items
-        .iter()
-        .map(|item| ScoredItem {
-            domain: item.question.domain.clone(),
-            credit: data
-                .responses
-                .get(&item.question.id)
-                .map_or(Credit::NONE, |r| Credit::new(r.credit)),
-        })
-        .collect();
-    let order: Vec<String> = rules.domains.iter().map(|d| d.code.clone()).collect();
-    Ok(session::score(
-        &items,
-        data.responses.len() as u32,
-        &rules.scale,
-        &order,
-    ))
-}
-
-/// The review card each answered question of a finished mock moves to.
-fn mock_cards(data: &SessionData, now_ms: u64) -> Result<Vec<(String, Card)>, ApiError> {
-    let per_question = data.exam.rules()?.seconds_per_question();
-    Ok(data
-        .responses
-        .iter()
-        .map(|(question, response)| {
-            let grade = schedule::grade(response.correct, response.elapsed_ms, per_question);
-            (
-                question.clone(),
-                schedule::review(data.cards.get(question), grade, now_ms),
-            )
-        })
-        .collect())
-}
-
-fn result(data: &SessionData) -> Result<wire::SessionResult, ApiError> {
-    let score = score(data)?;
-    let s = &data.exam.summary;
-    Ok(wire::SessionResult {
-        raw: score.raw,
-        scaled: score.scaled,
-        score_min: s.score_min,
-        score_max: s.score_max,
-        passing_score: s.passing_score,
-        passed: (data.session.mode == Mode::Mock).then_some(score.passed),
-        correct: score.correct,
-        answered: score.answered,
-        total: data.items.len() as u32,
-        domains: score
-            .domains
-            .iter()
-            .map(|d| wire::DomainScore {
-                code: d.domain.clone(),
-                name: data.exam.domain_name(&d.domain),
-                questions: d.questions,
-                credit: d.credit,
-                percent: d.share() * 100.0,
-            })
-            .collect(),
-    })
-}
-
-/// The session as its owner sees it. Solutions show for answered practice questions, and for
-/// everything with `review` (finished sessions only) — except for questions that are also in a
-/// mock of theirs still running.
-fn view(data: &SessionData, now_ms: u64, review: bool) -> Result<wire::SessionView, ApiError> {
-    let session = &data.session;
-    let finished = session.finished_ms.is_some();
-    let items = data
-        .items
-        .iter()
-        .map(|item| {
-            let response = data.responses.get(&item.question.id);
-            let practice_answered = session.mode == Mode::Practice && response.is_some();
-            let sealed = data.withheld.contains(&item.question.id);
-            let reveal = (review || practice_answered) && !sealed;
-            wire::SessionItem {
-                position: item.position,
-                question: item.question.view(reveal),
-                answer: response.map(|r| r.answer.clone()),
-                flagged: item.flagged,
-                credit: (!sealed && (practice_answered || (finished && review)))
-                    .then(|| response.map_or(0.0, |r| r.credit)),
-            }
-        })
-        .collect();
-    Ok(wire::SessionView {
-        id: session.id.clone(),
-        exam: session.exam.clone(),
-        exam_name: data.exam.summary.name.clone(),
-        mode: match session.mode {
-            Mode::Practice => wire::Mode::Practice,
-            Mode::Mock => wire::Mode::Mock,
-        },
-        filter: session.filter,
-        navigation: data.exam.summary.navigation,
-        started_at: time::rfc3339(session.started_ms),
-        deadline_at: session.deadline_ms.map(time::rfc3339),
-        server_time: time::rfc3339(now_ms),
-        finished_at: session.finished_ms.map(time::rfc3339),
-        furthest: session.furthest,
-        items,
-        result: if finished { Some(result(data)?) } else { None },
-    })
 }
 
 /// One of the caller's sessions. A mock whose time ran out is finished (at its deadline) first.

@@ -8,7 +8,7 @@ use crate::ports::Platform;
 use crate::testing::hrana::{guest_row, int, pipeline, rows, text, tiny_exam};
 use crate::testing::{FakePlatform, SITE, ScriptedTransport, block_on, read_error, request};
 
-/// What `learning::candidates` reads for a small exam: two domains weighted 60/40 whose bank
+/// What `draws::candidates` reads for a small exam: two domains weighted 60/40 whose bank
 /// holds three questions of the first and one of the second.
 fn small_bank() -> String {
     let exam = tiny_exam(4);

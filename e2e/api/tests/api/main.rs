@@ -16,5 +16,6 @@ mod keys;
 mod learning;
 mod logs;
 mod routing;
+mod sign_in;
 mod spa;
 mod support;
