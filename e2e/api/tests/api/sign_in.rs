@@ -86,7 +86,6 @@ async fn a_callback_lured_into_another_browser_signs_nobody_in_and_merges_nothin
         return;
     }
     let attacker_email = unique_email("attacker");
-    let lure = SignIn::begin(Some(&attacker_email), "/").await;
 
     let mut victim = Browser::anonymous();
     let guest = victim.post_json("/api/v1/auth/guest", json!({})).await;
@@ -104,6 +103,8 @@ async fn a_callback_lured_into_another_browser_signs_nobody_in_and_merges_nothin
     // The victim's own browser holds a sign-in cookie of its own, or none at all.
     let own = SignIn::begin(None, "/").await;
     for binding in [None, Some(own.binding.as_str())] {
+        // A fresh lure each time: a callback is used up by its first visit.
+        let lure = SignIn::begin(Some(&attacker_email), "/").await;
         let refused = victim.finish_sign_in(&lure, binding).await;
         assert_eq!(refused.status(), 400, "binding {binding:?}");
         assert!(
