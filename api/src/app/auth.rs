@@ -151,6 +151,7 @@ pub struct CallbackQuery {
 pub async fn google_callback<P: Platform>(
     State(platform): State<P>,
     headers: HeaderMap,
+    CurrentSession { caller, .. }: CurrentSession,
     ApiQuery(query): ApiQuery<CallbackQuery>,
 ) -> Result<Response, ApiError> {
     let expired = || {
@@ -217,16 +218,12 @@ pub async fn google_callback<P: Platform>(
     let db = platform.database()?;
     let member = users::upsert_member(db, &identity).await?;
     let now = platform.now_secs();
-    // A guest in this browser becomes part of the account.
-    if let Some(guest) =
-        session::read_cookie(&headers).and_then(|t| session::verify(&auth.jwt_secret, t, now).ok())
-        && guest.kind == UserKind::Guest
-        && session::load(kv, &guest.sid)
-            .await?
-            .is_some_and(|record| record.user_id == guest.sub)
+    // A guest in this browser (as the edge identified it) becomes part of the account.
+    if let Some(guest) = caller.filter(|caller| caller.kind == UserKind::Guest)
+        && let Some(claims) = guest.session_claims()
     {
-        users::merge_guest(db, &guest.sub, &member.id).await?;
-        session::end(kv, &guest.sid).await?;
+        users::merge_guest(db, &guest.user_id, &member.id).await?;
+        session::end(kv, &claims.sid).await?;
     }
     let token = session::start(
         kv,
@@ -256,8 +253,8 @@ pub struct CurrentSession {
 impl<P: Platform> axum::extract::FromRequestParts<P> for CurrentSession {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, platform: &P) -> Result<Self, ApiError> {
-        match identify(parts, platform).await {
+    async fn from_request_parts(parts: &mut Parts, _platform: &P) -> Result<Self, ApiError> {
+        match identify(parts) {
             Ok(caller) => Ok(Self {
                 caller,
                 stale: false,
@@ -388,7 +385,5 @@ pub async fn sign_out_everywhere<P: Platform>(
     Member(caller): Member,
 ) -> Result<Response, ApiError> {
     users::end_all_sessions(platform.database()?, &caller.user_id).await?;
-    // The epoch already ends them; the records would only expire on their own.
-    session::end_all(platform.sessions(), &caller.user_id).await?;
     Ok(signed_out())
 }

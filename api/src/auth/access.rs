@@ -184,14 +184,12 @@ fn refused(failure: AuthFailure, clear_cookie: bool) -> Identity {
 }
 
 /// Who sent the request, if anyone said: what the edge found out.
-pub async fn identify<P: Platform>(
-    parts: &Parts,
-    platform: &P,
-) -> Result<Option<Caller>, ApiError> {
+pub fn identify(parts: &Parts) -> Result<Option<Caller>, ApiError> {
     match parts.extensions.get::<Identity>() {
         Some(identity) => identity.result(),
-        // Only a router without the edge gets here; resolve without refreshing the cookie.
-        None => resolve(&parts.headers, platform).await?.0.result(),
+        None => Err(ApiError::Internal(
+            "an identity extractor ran on a route the edge did not identify".into(),
+        )),
     }
 }
 
@@ -244,10 +242,8 @@ impl KeyPolicy {
     }
 }
 
-async fn required<P: Platform>(parts: &Parts, platform: &P) -> Result<Caller, ApiError> {
-    identify(parts, platform)
-        .await?
-        .ok_or(ApiError::unauthorized(AuthFailure::Missing))
+fn required(parts: &Parts) -> Result<Caller, ApiError> {
+    identify(parts)?.ok_or(ApiError::unauthorized(AuthFailure::Missing))
 }
 
 fn browser_only(caller: Caller) -> Result<Caller, ApiError> {
@@ -265,8 +261,8 @@ pub struct Session(pub Caller);
 impl<P: Platform> FromRequestParts<P> for Session {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, platform: &P) -> Result<Self, ApiError> {
-        browser_only(required(parts, platform).await?).map(Session)
+    async fn from_request_parts(parts: &mut Parts, _platform: &P) -> Result<Self, ApiError> {
+        browser_only(required(parts)?).map(Session)
     }
 }
 
@@ -276,8 +272,8 @@ pub struct Member(pub Caller);
 impl<P: Platform> FromRequestParts<P> for Member {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, platform: &P) -> Result<Self, ApiError> {
-        let caller = browser_only(required(parts, platform).await?)?;
+    async fn from_request_parts(parts: &mut Parts, _platform: &P) -> Result<Self, ApiError> {
+        let caller = browser_only(required(parts)?)?;
         match caller.kind {
             UserKind::Member => Ok(Member(caller)),
             UserKind::Guest => Err(ApiError::Forbidden("Sign in with Google first.".into())),
@@ -334,8 +330,8 @@ pub struct MaybeScoped<S>(pub Option<Caller>, pub PhantomData<S>);
 impl<S: RequiredScope, P: Platform> FromRequestParts<P> for MaybeScoped<S> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, platform: &P) -> Result<Self, ApiError> {
-        let caller = identify(parts, platform).await?;
+    async fn from_request_parts(parts: &mut Parts, _platform: &P) -> Result<Self, ApiError> {
+        let caller = identify(parts)?;
         if let Some(Caller {
             credential: Credential::ApiKey { scopes, .. },
             ..
@@ -354,13 +350,73 @@ pub struct Scoped<S>(pub Caller, pub PhantomData<S>);
 impl<S: RequiredScope, P: Platform> FromRequestParts<P> for Scoped<S> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, platform: &P) -> Result<Self, ApiError> {
-        let caller = required(parts, platform).await?;
+    async fn from_request_parts(parts: &mut Parts, _platform: &P) -> Result<Self, ApiError> {
+        let caller = required(parts)?;
         if let Credential::ApiKey { scopes, .. } = &caller.credential
             && !scopes.contains(&S::SCOPE)
         {
             return Err(ApiError::MissingScope(S::SCOPE));
         }
         Ok(Scoped(caller, PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ptp_shared::{SessionInfo, UserKind};
+
+    use crate::auth::session;
+    use crate::ports::Platform;
+    use crate::testing::hrana::guest_row_in_epoch;
+    use crate::testing::{FakePlatform, ScriptedTransport, block_on, read_json, request};
+
+    /// Who `/auth/session` says a guest's epoch-0 token is, when the user row holds
+    /// `user_epoch`; and whether the cookie was cleared.
+    fn session_of_an_epoch_0_token(user_epoch: i64) -> (Option<String>, bool) {
+        let database = ScriptedTransport::replying(200, "{}").when(
+            "FROM users WHERE id",
+            &guest_row_in_epoch("guest-1", user_epoch),
+        );
+        let platform = FakePlatform::healthy().with_database(database);
+        let secret = &platform.settings().auth.as_ref().unwrap().jwt_secret;
+        let token = block_on(session::start(
+            platform.sessions(),
+            secret,
+            "guest-1",
+            UserKind::Guest,
+            0,
+            platform.now_secs(),
+        ))
+        .unwrap();
+        let cookie = format!("{}={token}", session::COOKIE_NAME);
+        let response = block_on(request(
+            platform,
+            "GET",
+            "/api/v1/auth/session",
+            &[("cookie", &cookie)],
+            "",
+        ));
+        assert_eq!(response.status(), 200);
+        let cleared = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|value| value.to_str().unwrap_or("").contains("Max-Age=0"));
+        let info: SessionInfo = read_json(response);
+        (info.user.map(|user| user.id), cleared)
+    }
+
+    #[test]
+    fn a_token_from_before_sign_out_everywhere_is_refused_however_many_there_are() {
+        assert_eq!(
+            session_of_an_epoch_0_token(0),
+            (Some("guest-1".to_string()), false),
+            "same epoch: still signed in"
+        );
+        assert_eq!(
+            session_of_an_epoch_0_token(1),
+            (None, true),
+            "the user's epoch moved on: nobody, and the cookie is cleared"
+        );
     }
 }

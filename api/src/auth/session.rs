@@ -131,20 +131,12 @@ fn session_key(sid: &str) -> String {
     format!("session:{sid}")
 }
 
-fn index_key(user_id: &str) -> String {
-    format!("user-sessions:{user_id}")
-}
-
-/// The most sessions "sign out everywhere" keeps track of per user; older ones age out on their own.
-const MAX_INDEXED: usize = 50;
-
 fn ttl_until(expires_at: u64, now: u64) -> Duration {
     // KV refuses TTLs under 60 s.
     Duration::from_secs(expires_at.saturating_sub(now).max(60))
 }
 
-/// A new session of the user, issued in their `epoch`: its KV record, its place in the user's
-/// index, and a signed token.
+/// A new session of the user, issued in their `epoch`: its KV record and a signed token.
 pub async fn start(
     kv: &impl KeyValue,
     secret: &Secret,
@@ -167,20 +159,6 @@ pub async fn start(
     let json = serde_json::to_string(&record).expect("plain struct");
     kv.put(&session_key(&sid), &json, ttl_until(record.expires_at, now))
         .await?;
-    let mut index: Vec<String> = match kv.get(&index_key(user_id)).await? {
-        Some(text) => serde_json::from_str(&text).unwrap_or_default(),
-        None => vec![],
-    };
-    index.push(sid.clone());
-    let overflow = index.len().saturating_sub(MAX_INDEXED);
-    index.drain(..overflow);
-    let index_json = serde_json::to_string(&index).expect("plain list");
-    kv.put(
-        &index_key(user_id),
-        &index_json,
-        Duration::from_secs(MEMBER_SESSION_MAX.max(GUEST_TOKEN_TTL)),
-    )
-    .await?;
     Ok(sign(
         secret,
         &Claims::new(user_id, &sid, kind, now).with_epoch(epoch),
@@ -221,23 +199,9 @@ pub async fn end(kv: &impl KeyValue, sid: &str) -> Result<(), ApiError> {
     Ok(kv.delete(&session_key(sid)).await?)
 }
 
-/// Ends every session of the user, this one included.
-pub async fn end_all(kv: &impl KeyValue, user_id: &str) -> Result<usize, ApiError> {
-    let index: Vec<String> = match kv.get(&index_key(user_id)).await? {
-        Some(text) => serde_json::from_str(&text).unwrap_or_default(),
-        None => vec![],
-    };
-    for sid in &index {
-        kv.delete(&session_key(sid)).await?;
-    }
-    kv.delete(&index_key(user_id)).await?;
-    Ok(index.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{FakeKv, block_on};
     use axum::http::header;
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -339,23 +303,5 @@ mod tests {
             HeaderValue::from_static("__Host-ptp_session="),
         );
         assert_eq!(read_cookie(&headers), None);
-    }
-
-    #[test]
-    fn signing_out_everywhere_ends_every_session_of_the_user() {
-        let kv = FakeKv::default();
-        let key = secret(&"k".repeat(32));
-        let first = block_on(start(&kv, &key, "user-1", UserKind::Member, 0, NOW)).unwrap();
-        let second = block_on(start(&kv, &key, "user-1", UserKind::Member, 0, NOW)).unwrap();
-        let other = block_on(start(&kv, &key, "user-2", UserKind::Member, 0, NOW)).unwrap();
-        let sid = |token: &str| verify(&key, token, NOW).unwrap().sid;
-        assert!(block_on(load(&kv, &sid(&first))).unwrap().is_some());
-        assert_eq!(block_on(end_all(&kv, "user-1")).unwrap(), 2);
-        assert!(block_on(load(&kv, &sid(&first))).unwrap().is_none());
-        assert!(block_on(load(&kv, &sid(&second))).unwrap().is_none());
-        assert!(
-            block_on(load(&kv, &sid(&other))).unwrap().is_some(),
-            "other users keep theirs"
-        );
     }
 }

@@ -21,6 +21,11 @@ pub fn null() -> Value {
 
 /// What `users::get` reads for a guest `id` in session epoch 0.
 pub fn guest_row(id: &str) -> String {
+    guest_row_in_epoch(id, 0)
+}
+
+/// What `users::get` reads for a guest `id` whose sessions are in `epoch`.
+pub fn guest_row_in_epoch(id: &str, epoch: i64) -> String {
     let columns = [
         "id",
         "kind",
@@ -47,7 +52,7 @@ pub fn guest_row(id: &str) -> String {
         int(20),
         text("2026-11-01T00:00:00.000Z"),
         text("2026-11-01T00:00:00.000Z"),
-        int(0),
+        int(epoch),
     ];
     pipeline(vec![rows(&columns, vec![values])])
 }
