@@ -18,6 +18,10 @@ use crate::time;
 
 const HOUR_MS: u64 = 3600 * 1000;
 const DAY_MS: u64 = 24 * HOUR_MS;
+/// Idle guests removed per transaction, and transactions per run: bounded work, brief locks.
+const CLEANUP_BATCH: u32 = 200;
+const CLEANUP_MAX_BATCHES: u32 = 50;
+
 /// Guests idle this long are removed by the weekly cleanup (their sessions have expired).
 pub const IDLE_GUEST_DAYS: u64 = 30;
 
@@ -151,8 +155,21 @@ pub async fn run<P: Platform>(platform: &P, task: &Task) -> Result<Ran, JobError
             format!("rolled up {day}")
         }
         Work::CleanUp { before } => {
-            let removed = store::clean_up(db, before).await?;
-            format!("removed {removed} idle guests")
+            let mut removed = 0;
+            let mut batches = 0;
+            let rest = loop {
+                let went = store::remove_idle_guests(db, before, CLEANUP_BATCH).await?;
+                removed += went;
+                batches += 1;
+                if went < u64::from(CLEANUP_BATCH) {
+                    break "";
+                }
+                if batches == CLEANUP_MAX_BATCHES {
+                    break "; more remain for the next run";
+                }
+            };
+            store::forget_task_runs(db, before).await?;
+            format!("removed {removed} idle guests in {batches} batches{rest}")
         }
     };
     store::record(db, &task.id, task.work.kind(), "done", &detail).await?;

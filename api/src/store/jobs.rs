@@ -3,7 +3,7 @@
 
 use ptp_shared::DailyMetric;
 
-use crate::db::{Database, DbError, rows, stmt, text};
+use crate::db::{Database, DbError, int, rows, stmt, text};
 use crate::error::ApiError;
 use crate::http::HttpClient;
 
@@ -96,26 +96,41 @@ pub async fn daily(
         .map_err(Into::into)
 }
 
-/// Guests idle since `before`: not seen, no answer and no session started since then.
+/// The first `?2` guests idle since `?1`, longest idle first: not seen, no answer and no session
+/// started since then.
 const IDLE_GUESTS: &str = "SELECT u.id FROM users u WHERE u.kind = 'guest' AND u.last_seen_at < ?1 \
      AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.user_id = u.id AND r.answered_at >= ?1) \
-     AND NOT EXISTS (SELECT 1 FROM study_sessions s WHERE s.user_id = u.id AND s.started_at >= ?1)";
+     AND NOT EXISTS (SELECT 1 FROM study_sessions s WHERE s.user_id = u.id AND s.started_at >= ?1) \
+     ORDER BY u.last_seen_at, u.id LIMIT ?2";
 
-/// Removes idle guests with everything they did, and task records older than `before`, in one
-/// transaction. Returns how many guests went. (Their KV sessions expired on their own: a guest
-/// session lives 30 days past its last use.) Deleting an idle guest's rows cannot make another
-/// guest look idle, so every statement sees the same set.
-pub async fn clean_up(db: &Database<impl HttpClient>, before: &str) -> Result<u64, ApiError> {
-    let mut statements: Vec<String> = super::users::erasure(IDLE_GUESTS).into();
-    statements.push("DELETE FROM task_runs WHERE finished_at < ?1".to_string());
-    let users = statements.len() - 2;
+/// Removes up to `batch` guests idle since `before` with everything they did, in one transaction
+/// (a bounded one: the write lock is held briefly). Returns how many went. Deleting an idle
+/// guest's rows cannot make another guest look idle or change the order, so every statement
+/// sees the same batch. (Their KV sessions expire on their own: a guest session lives 30 days
+/// past its last use.)
+pub async fn remove_idle_guests(
+    db: &Database<impl HttpClient>,
+    before: &str,
+    batch: u32,
+) -> Result<u64, ApiError> {
+    let statements = super::users::erasure(IDLE_GUESTS);
     let results = db
         .transaction(
             statements
                 .iter()
-                .map(|sql| stmt(sql, [text(before)]))
+                .map(|sql| stmt(sql, [text(before), int(i64::from(batch))]))
                 .collect(),
         )
         .await?;
-    Ok(results[users].affected_row_count)
+    Ok(results.last().map_or(0, |users| users.affected_row_count))
+}
+
+/// Forgets task records older than `before`.
+pub async fn forget_task_runs(db: &Database<impl HttpClient>, before: &str) -> Result<(), ApiError> {
+    db.execute(stmt(
+        "DELETE FROM task_runs WHERE finished_at < ?",
+        [text(before)],
+    ))
+    .await?;
+    Ok(())
 }
