@@ -4,8 +4,8 @@ use ptp_shared::CreatedApiKey;
 use serde_json::{Value, json};
 
 use crate::support::{
-    Browser, DATABASE, Fetch, client, control_url, header, jwt_secret, local_sign_in_available,
-    unique_email, url, worker_log, worker_log_text,
+    Browser, DATABASE, Fetch, SignIn, client, control_url, header, jwt_secret,
+    local_sign_in_available, unique_email, url, worker_log, worker_log_text,
 };
 
 #[tokio::test]
@@ -63,4 +63,32 @@ async fn requests_are_logged_as_json_lines_without_tokens_cookies_or_keys() {
     assert_eq!(line["status"], 200);
     assert_eq!(line["environment"], "development");
     assert!(line["duration_ms"].is_u64() && line["db_calls"].as_u64() >= Some(1));
+}
+
+#[tokio::test]
+async fn the_sign_in_urls_code_state_and_login_hint_never_reach_the_log() {
+    let _db = DATABASE.read().await;
+    let Some(control) = control_url() else {
+        eprintln!("reading the Worker's log needs the local stack");
+        return;
+    };
+    if !local_sign_in_available().await {
+        return;
+    }
+    let email = unique_email("hinted");
+    let started = SignIn::begin(Some(&email), "/").await;
+    let (code, state) = (started.param("code"), started.param("state"));
+    assert!(!code.is_empty() && !state.is_empty());
+    let signed_in = Browser::anonymous()
+        .finish_sign_in(&started, Some(&started.binding))
+        .await;
+    assert_eq!(signed_in.status(), 302);
+    let raw = worker_log_text(&control).await;
+    for (name, value) in [("code", &code), ("state", &state), ("login_hint", &email)] {
+        assert!(!raw.contains(value.as_str()), "the {name} reached the log");
+    }
+    assert!(
+        raw.contains("/api/v1/auth/google/callback"),
+        "the callback was logged, by its route"
+    );
 }
