@@ -38,6 +38,17 @@ test('a visitor signs in with Google, uses an API key from outside the browser, 
   expect(after.status()).toBe(401);
   expect((await after.json()).error.code).toBe('unauthorized');
 
+  // Beside "Sign out everywhere": every key at once.
+  const second = `${keyName} 2`;
+  await page.getByLabel('Key name').fill(second);
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const other = (await page.getByTestId('api-key-secret').textContent()).trim();
+  await page.getByRole('button', { name: 'Revoke all API keys' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'API key(s) revoked' })).toHaveText('1 API key(s) revoked.');
+  await expect(page.getByRole('row', { name: new RegExp(second) })).toContainText('Revoked');
+  const gone = await request.get('/api/v1/me', { headers: { Authorization: `Bearer ${other}` } });
+  expect(gone.status()).toBe(401);
+
   await menu.click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
   await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible();

@@ -2,7 +2,8 @@
 
 use gloo::net::http::{Request, RequestBuilder, Response};
 use ptp_shared::{
-    ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ErrorBody, HealthResponse, Me, SessionInfo,
+    ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ErrorBody, HealthResponse, KeysRevoked, Me,
+    SessionInfo,
     UpdateMe,
 };
 use serde::de::DeserializeOwned;
@@ -113,6 +114,10 @@ pub async fn api_keys() -> Result<ApiKeyList, ApiFailure> {
 
 pub async fn create_api_key(request: &CreateApiKey) -> Result<CreatedApiKey, ApiFailure> {
     json(body(Request::post("/api/v1/me/api-keys"), request)).await
+}
+
+pub async fn revoke_all_api_keys() -> Result<KeysRevoked, ApiFailure> {
+    json(Request::delete("/api/v1/me/api-keys").build()).await
 }
 
 pub async fn revoke_api_key(id: &str) -> Result<(), ApiFailure> {

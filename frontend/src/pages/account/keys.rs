@@ -18,8 +18,14 @@ fn day(timestamp: &str) -> &str {
     timestamp.get(..10).unwrap_or(timestamp)
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ApiKeysProps {
+    /// Bumped when keys changed elsewhere on the page (revoke all): the list loads again.
+    pub generation: u32,
+}
+
 #[component(ApiKeys)]
-pub fn api_keys() -> Html {
+pub fn api_keys(props: &ApiKeysProps) -> Html {
     let keys = use_state(|| None::<Vec<ApiKeyInfo>>);
     let error = use_state(|| None::<String>);
     let name = use_state(String::new);
@@ -41,7 +47,7 @@ pub fn api_keys() -> Html {
     };
     {
         let reload = reload.clone();
-        use_effect_with((), move |_| reload.emit(()));
+        use_effect_with(props.generation, move |_| reload.emit(()));
     }
 
     let create = {

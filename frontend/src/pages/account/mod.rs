@@ -14,6 +14,8 @@ use crate::session::{Identity, use_session};
 pub fn account() -> Html {
     let session = use_session();
     let message = use_state(|| None::<String>);
+    let notice = use_state(|| None::<String>);
+    let keys_generation = use_state(|| 0u32);
     let Identity::Member(me) = &session.identity else {
         return match session.identity {
             Identity::Loading => {
@@ -42,15 +44,37 @@ pub fn account() -> Html {
             });
         })
     };
+    let revoke_all_keys = {
+        let (message, notice, generation) =
+            (message.clone(), notice.clone(), keys_generation.clone());
+        Callback::from(move |_| {
+            let (message, notice, generation) = (message.clone(), notice.clone(), generation.clone());
+            spawn_local(async move {
+                match api::revoke_all_api_keys().await {
+                    Ok(done) => {
+                        message.set(None);
+                        notice.set(Some(format!("{} API key(s) revoked.", done.revoked)));
+                        generation.set(*generation + 1);
+                    }
+                    Err(failure) => message.set(Some(failure.message)),
+                }
+            });
+        })
+    };
     html! {
         <section class="account">
             <h1>{ "Account" }</h1>
             <profile::Profile me={me.clone()} />
-            <keys::ApiKeys />
+            <keys::ApiKeys generation={*keys_generation} />
             <section class="card" aria-labelledby="sessions-heading">
                 <h2 id="sessions-heading">{ "Sessions" }</h2>
                 <p>{ "Signed in as " }<strong>{ me.email.clone().unwrap_or_default() }</strong>{ "." }</p>
                 <button class="button button-secondary" onclick={sign_out_everywhere}>{ "Sign out everywhere" }</button>
+                { " " }
+                <button class="button button-secondary" onclick={revoke_all_keys}>{ "Revoke all API keys" }</button>
+                if let Some(text) = &*notice {
+                    <p class="form-status" role="status">{ text.clone() }</p>
+                }
                 if let Some(text) = &*message {
                     <p class="form-error" role="alert">{ text.clone() }</p>
                 }
