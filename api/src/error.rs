@@ -3,6 +3,7 @@
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ptp_domain::ValidationError;
+use ptp_domain::rate_limit::Quota;
 use ptp_shared::{ErrorBody, ErrorCode, ErrorDetail, Scope};
 use serde_json::{Map, Value, json};
 
@@ -61,6 +62,9 @@ pub enum ApiError {
     /// Over the client's request limit; it may try again after this many seconds.
     #[error("rate limited for {retry_after_secs}s")]
     RateLimited { retry_after_secs: u64 },
+    /// Over a quota (new guests, open sessions, reports) until this many seconds have passed.
+    #[error("over the {} quota for {retry_after_secs}s", .quota.name)]
+    QuotaExceeded { quota: Quota, retry_after_secs: u64 },
     /// A conflict with structured details (e.g. a mock's shortfall per domain).
     #[error("conflict: {message}")]
     ConflictWith { message: String, details: Value },
@@ -195,6 +199,22 @@ impl ApiError {
                 format!("Too many requests; try again in {retry_after_secs} s."),
                 details(&[("retry_after_secs", json!(retry_after_secs))]),
             ),
+            QuotaExceeded {
+                quota,
+                retry_after_secs,
+            } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                format!(
+                    "You have reached the limit of {} {}; try again in {retry_after_secs} s.",
+                    quota.limit, quota.what
+                ),
+                details(&[
+                    ("quota", json!(quota.name)),
+                    ("limit", json!(quota.limit)),
+                    ("retry_after_secs", json!(retry_after_secs)),
+                ]),
+            ),
             ConflictWith { message, details } => (
                 StatusCode::CONFLICT,
                 ErrorCode::Conflict,
@@ -258,7 +278,11 @@ impl IntoResponse for ApiError {
         }
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if let ApiError::RateLimited { retry_after_secs } = self {
+        if let ApiError::RateLimited { retry_after_secs }
+        | ApiError::QuotaExceeded {
+            retry_after_secs, ..
+        } = self
+        {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         if let ApiError::Unauthorized { clear_cookie, .. } = self {

@@ -25,6 +25,61 @@ pub enum ClientKind {
 }
 
 const MINUTE_MS: u64 = 60_000;
+const HOUR_MS: u64 = 60 * MINUTE_MS;
+const DAY_MS: u64 = 24 * HOUR_MS;
+
+/// A quota on what is cheap to ask for and lasting to keep, counted over hours or a day rather
+/// than a minute: new guests, open sessions, reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Its name in error details.
+    pub name: &'static str,
+    /// What it counts, for the message ("… in an hour").
+    pub what: &'static str,
+    pub limit: u32,
+    pub period_ms: u64,
+}
+
+impl Quota {
+    pub fn as_limit(self) -> Limit {
+        Limit {
+            requests: self.limit,
+            period_ms: self.period_ms,
+        }
+    }
+
+    /// Whole seconds until something counted at `oldest_ms` stops counting (at least 1).
+    pub fn retry_after_secs(self, oldest_ms: u64, now_ms: u64) -> u64 {
+        (oldest_ms + self.period_ms)
+            .saturating_sub(now_ms)
+            .div_ceil(1000)
+            .max(1)
+    }
+}
+
+/// Guest sessions started from one address (guests are free to mint).
+pub const NEW_GUESTS: Quota = Quota {
+    name: "new_guests",
+    what: "new guest sessions from one address in an hour",
+    limit: 30,
+    period_ms: HOUR_MS,
+};
+
+/// Sessions a learner started in the last day and has not finished.
+pub const OPEN_SESSIONS: Quota = Quota {
+    name: "open_sessions",
+    what: "unfinished sessions started in a day",
+    limit: 30,
+    period_ms: DAY_MS,
+};
+
+/// Question reports one learner files in a day.
+pub const REPORTS: Quota = Quota {
+    name: "reports",
+    what: "question reports in a day",
+    limit: 20,
+    period_ms: DAY_MS,
+};
 
 impl ClientKind {
     pub fn limit(self) -> Limit {
@@ -175,5 +230,13 @@ mod tests {
                 prop_assert!(d.remaining <= d.limit && d.reset_secs >= 1 && d.reset_secs <= 60);
             }
         }
+    }
+
+    #[test]
+    fn a_quota_frees_up_when_its_oldest_entry_ages_out() {
+        let now = 10 * DAY_MS;
+        assert_eq!(REPORTS.retry_after_secs(now - DAY_MS + 90_000, now), 90);
+        assert_eq!(REPORTS.retry_after_secs(now - DAY_MS, now), 1, "at least a second");
+        assert_eq!(NEW_GUESTS.as_limit().period_ms, HOUR_MS);
     }
 }

@@ -405,6 +405,8 @@ pub struct ReportView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportList {
     pub reports: Vec<ReportView>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next_after: Option<String>,
 }
 
 /// A question's content as an admin edits it; absent fields stay as they are.

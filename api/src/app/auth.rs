@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ptp_domain::ReturnPath;
+use ptp_domain::rate_limit::NEW_GUESTS;
 use ptp_shared::{Me, SessionInfo, UserKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -306,16 +307,33 @@ pub async fn current_session<P: Platform>(
         (status = 200, description = "This browser already has a session", body = Me),
         (status = 201, description = "A new guest; the session cookie is set", body = Me),
         (status = 403, description = "Cross-site request", body = ptp_shared::ErrorBody),
+        (status = 429, description = "This address started too many guest sessions this hour", body = ptp_shared::ErrorBody),
     ),
     security(()),
 )]
 pub async fn start_guest<P: Platform>(
     State(platform): State<P>,
+    headers: HeaderMap,
     CurrentSession { caller, .. }: CurrentSession,
 ) -> Result<Response, ApiError> {
     if let Some(caller) = caller {
         let user = caller.user(&platform).await?;
         return Ok((StatusCode::OK, Json(user.to_me())).into_response());
+    }
+    let address = crate::app::limits::address(&headers);
+    match platform
+        .rate_limit(&format!("guests:{address}"), NEW_GUESTS.as_limit())
+        .await
+    {
+        Ok(decision) if !decision.allowed => {
+            return Err(ApiError::QuotaExceeded {
+                quota: NEW_GUESTS,
+                retry_after_secs: decision.reset_secs,
+            });
+        }
+        Ok(_) => {}
+        // Like the rate limit: an outage of the counter does not stop sign-ups.
+        Err(err) => crate::error::log_error(&format!("guest quota not counted: {err}")),
     }
     let auth = platform.settings().auth.clone()?;
     let guest = users::create_guest(platform.database()?).await?;

@@ -15,7 +15,7 @@ use crate::auth::access::{Credential, Identity};
 use crate::ports::Platform;
 
 /// The address as limits see it: IPv4 whole, IPv6 by its /64 prefix.
-fn address(headers: &HeaderMap) -> String {
+pub(crate) fn address(headers: &HeaderMap) -> String {
     let parsed = headers
         .get("cf-connecting-ip")
         .and_then(|value| value.to_str().ok())

@@ -13,6 +13,7 @@ use crate::auth::access::{Admin, Session};
 use crate::error::ApiError;
 use crate::ports::Platform;
 use crate::store::{catalog, reports};
+use ptp_domain::rate_limit::REPORTS;
 
 const MAX_DETAILS: usize = 2_000;
 
@@ -30,6 +31,7 @@ const MAX_DETAILS: usize = 2_000;
         (status = 401, description = "No session", body = ptp_shared::ErrorBody),
         (status = 403, description = "An API key, or a cross-site request", body = ptp_shared::ErrorBody),
         (status = 404, description = "No published question has this id", body = ptp_shared::ErrorBody),
+        (status = 429, description = "Too many reports from you in the last day", body = ptp_shared::ErrorBody),
     ),
     security(("session" = [])),
 )]
@@ -47,16 +49,16 @@ pub async fn report<P: Platform>(
         )
         .into());
     }
-    let filed = reports::create(
-        platform.database()?,
-        &id,
-        &caller.user_id,
-        report.reason,
-        details,
-    )
-    .await?
-    .ok_or_else(|| ApiError::NotFound(format!("The question {id:?}")))?;
-    Ok((StatusCode::CREATED, Json(filed)))
+    let now = platform.now_millis();
+    let db = platform.database()?;
+    match reports::create(db, &id, &caller.user_id, report.reason, details, now).await? {
+        reports::Filed::Report(filed) => Ok((StatusCode::CREATED, Json(filed))),
+        reports::Filed::NoSuchQuestion => Err(ApiError::NotFound(format!("The question {id:?}"))),
+        reports::Filed::OverQuota { oldest_ms } => Err(ApiError::QuotaExceeded {
+            quota: REPORTS,
+            retry_after_secs: REPORTS.retry_after_secs(oldest_ms, now),
+        }),
+    }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -64,9 +66,15 @@ pub async fn report<P: Platform>(
 pub struct ReportFilter {
     /// Default `open`.
     status: Option<wire::ReportStatus>,
+    /// The last report of the previous page (its `next_after`).
+    #[param(max_length = 64)]
+    after: Option<String>,
+    /// 1–100, default 50.
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
 }
 
-/// The report queue, oldest first.
+/// The report queue, oldest first, a page at a time (a flood of reports cannot hide the rest).
 #[utoipa::path(
     get,
     path = "/api/v1/admin/reports",
@@ -74,7 +82,8 @@ pub struct ReportFilter {
     tag = "admin",
     params(ReportFilter),
     responses(
-        (status = 200, description = "Reports", body = wire::ReportList),
+        (status = 200, description = "One page of reports", body = wire::ReportList),
+        (status = 400, description = "`limit` out of range, or `after` is not a report id", body = ptp_shared::ErrorBody),
         (status = 401, description = "No session", body = ptp_shared::ErrorBody),
         (status = 403, description = "Not an administrator", body = ptp_shared::ErrorBody),
     ),
@@ -86,8 +95,19 @@ pub async fn list_reports<P: Platform>(
     ApiQuery(filter): ApiQuery<ReportFilter>,
 ) -> Result<Json<wire::ReportList>, ApiError> {
     let status = filter.status.unwrap_or(wire::ReportStatus::Open);
+    let limit = filter.limit.unwrap_or(50);
+    if !(1..=100).contains(&limit) {
+        return Err(ValidationError::new("limit", "must be between 1 and 100").into());
+    }
+    let after = filter.after.as_deref();
+    if after.is_some_and(|id| id.is_empty() || id.len() > 64) {
+        return Err(ValidationError::new("after", "must be a report id (1–64 characters)").into());
+    }
+    let (found, more) = reports::list(platform.database()?, status, after, limit).await?;
+    let next_after = more.then(|| found.last().map(|r| r.id.clone())).flatten();
     Ok(Json(wire::ReportList {
-        reports: reports::list(platform.database()?, status, 200).await?,
+        reports: found,
+        next_after,
     }))
 }
 

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ptp_domain::exam::Navigation;
+use ptp_domain::rate_limit::OPEN_SESSIONS;
 use ptp_domain::schedule::Card;
 use ptp_domain::session::{Mode, SessionScore, SessionState};
 use ptp_shared::Filter;
@@ -165,18 +166,25 @@ pub struct NewSession<'a> {
 }
 
 /// Stores a session and its drawn questions (in order, at their current version); returns its id.
+/// Refused (`QuotaExceeded`) when the learner already has [`OPEN_SESSIONS`]'s limit of
+/// unfinished sessions started in its period: checked inside the insert, so racing starts
+/// cannot both pass.
 pub async fn create(
     db: &Database<impl HttpClient>,
     new: &NewSession<'_>,
     question_ids: &[String],
 ) -> Result<String, ApiError> {
     let id = new_id();
+    let since = time::rfc3339(new.now_ms.saturating_sub(OPEN_SESSIONS.period_ms));
+    let open = "SELECT count(*) FROM study_sessions WHERE user_id = ? AND finished_at IS NULL AND started_at > ?";
     let deadline = new
         .minutes
         .map(|minutes| time::rfc3339(new.now_ms + u64::from(minutes) * 60_000));
     let insert_session = stmt(
-        "INSERT INTO study_sessions (id, user_id, exam_code, mode, filter, navigation, minutes, started_at, deadline_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &format!(
+            "INSERT INTO study_sessions (id, user_id, exam_code, mode, filter, navigation, minutes, started_at, deadline_at) \
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ({open}) < ?"
+        ),
         [
             text(&id),
             text(new.user_id),
@@ -188,15 +196,35 @@ pub async fn create(
                 .map_or(crate::db::Value::Null, |m| int(i64::from(m))),
             text(time::rfc3339(new.now_ms)),
             opt_text(deadline.as_deref()),
+            text(new.user_id),
+            text(&since),
+            int(i64::from(OPEN_SESSIONS.limit)),
         ],
     );
     let ids_json = serde_json::to_string(question_ids).expect("strings serialize");
     let insert_items = stmt(
         "INSERT INTO session_questions (session_id, position, question_id, question_version, domain_code) \
-         SELECT ?, CAST(j.key AS INTEGER), q.id, q.version, q.domain_code FROM json_each(?) j JOIN questions q ON q.id = j.value",
-        [text(&id), text(ids_json)],
+         SELECT ?, CAST(j.key AS INTEGER), q.id, q.version, q.domain_code FROM json_each(?) j JOIN questions q ON q.id = j.value \
+         WHERE EXISTS (SELECT 1 FROM study_sessions WHERE id = ?)",
+        [text(&id), text(ids_json), text(&id)],
     );
     let results = db.transaction(vec![insert_session, insert_items]).await?;
+    if results[0].affected_row_count == 0 {
+        let oldest = db
+            .execute(stmt(
+                &open.replacen("count(*)", "min(started_at) AS oldest", 1),
+                [text(new.user_id), text(&since)],
+            ))
+            .await?;
+        let oldest_ms = rows(&oldest)
+            .next()
+            .and_then(|row| millis(&row, "oldest").ok().flatten())
+            .unwrap_or(new.now_ms);
+        return Err(ApiError::QuotaExceeded {
+            quota: OPEN_SESSIONS,
+            retry_after_secs: OPEN_SESSIONS.retry_after_secs(oldest_ms, new.now_ms),
+        });
+    }
     if results[1].affected_row_count as usize != question_ids.len() {
         return Err(DbError::Protocol("not every drawn question was stored".into()).into());
     }

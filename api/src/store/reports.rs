@@ -1,6 +1,8 @@
 //! `question_reports`: learners flag problems; admins resolve them, editing the question (which
 //! bumps its version) or dismissing the report.
 
+use ptp_domain::ValidationError;
+use ptp_domain::rate_limit::REPORTS;
 use ptp_shared::{ReportReason, ReportStatus, ReportView};
 
 use crate::db::{Database, DbError, Row, Stmt, int, opt_text, rows, stmt, text};
@@ -45,53 +47,106 @@ fn view(row: &Row) -> Result<ReportView, DbError> {
 const COLUMNS: &str =
     "id, question_id, question_version, reason, details, status, created_at, resolution_note";
 
-/// Files a report against the question's current version; `None` when no published question has
-/// this id.
+/// What filing a report came to.
+pub enum Filed {
+    Report(ReportView),
+    /// No published question has this id.
+    NoSuchQuestion,
+    /// The learner filed [`REPORTS`]'s limit already; the oldest of those, in ms.
+    OverQuota { oldest_ms: u64 },
+}
+
+/// Files a report against the question's current version, unless the learner is over
+/// [`REPORTS`] (checked inside the insert, so racing reports cannot both pass).
 pub async fn create(
     db: &Database<impl HttpClient>,
     question: &str,
     user_id: &str,
     reason: ReportReason,
     details: &str,
-) -> Result<Option<ReportView>, ApiError> {
+    now_ms: u64,
+) -> Result<Filed, ApiError> {
+    let since = time::rfc3339(now_ms.saturating_sub(REPORTS.period_ms));
+    let mine = "FROM question_reports WHERE user_id = ? AND created_at > ?";
     let sql = format!(
-        "INSERT INTO question_reports (id, question_id, question_version, user_id, reason, details) \
-         SELECT ?, q.id, q.version, ?, ?, ? FROM questions q WHERE q.id = ? AND q.status = 'published' RETURNING {COLUMNS}"
+        "INSERT INTO question_reports (id, question_id, question_version, user_id, reason, details, created_at) \
+         SELECT ?, q.id, q.version, ?, ?, ?, ? FROM questions q WHERE q.id = ? AND q.status = 'published' \
+         AND (SELECT count(*) {mine}) < ? RETURNING {COLUMNS}"
     );
-    let result = db
-        .execute(stmt(
-            &sql,
-            [
-                text(new_id()),
-                text(user_id),
-                text(reason_str(reason)),
-                text(details),
-                text(question),
-            ],
-        ))
-        .await?;
-    Ok(rows(&result).next().map(|row| view(&row)).transpose()?)
+    let insert = stmt(
+        &sql,
+        [
+            text(new_id()),
+            text(user_id),
+            text(reason_str(reason)),
+            text(details),
+            text(time::rfc3339(now_ms)),
+            text(question),
+            text(user_id),
+            text(&since),
+            int(i64::from(REPORTS.limit)),
+        ],
+    );
+    let counted = stmt(
+        &format!("SELECT count(*) AS filed, min(created_at) AS oldest {mine}"),
+        [text(user_id), text(&since)],
+    );
+    let results = db.execute_all(vec![insert, counted]).await?;
+    if let Some(row) = rows(&results[0]).next() {
+        return Ok(Filed::Report(view(&row)?));
+    }
+    let Some(row) = rows(&results[1]).next() else {
+        return Ok(Filed::NoSuchQuestion);
+    };
+    if row.int("filed")? < i64::from(REPORTS.limit) {
+        return Ok(Filed::NoSuchQuestion);
+    }
+    let oldest_ms = row
+        .opt_text("oldest")?
+        .and_then(|text| time::parse(&text))
+        .unwrap_or(now_ms);
+    Ok(Filed::OverQuota { oldest_ms })
 }
 
+/// One page of reports in `status`, oldest first, after the report `after` (the last of the
+/// previous page); `limit + 1` rows are read to know whether another page follows.
 pub async fn list(
     db: &Database<impl HttpClient>,
     status: ReportStatus,
+    after: Option<&str>,
     limit: u32,
-) -> Result<Vec<ReportView>, ApiError> {
+) -> Result<(Vec<ReportView>, bool), ApiError> {
     let status = match status {
         ReportStatus::Open => "open",
         ReportStatus::Resolved => "resolved",
         ReportStatus::Dismissed => "dismissed",
     };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM question_reports WHERE status = ? ORDER BY created_at LIMIT ?"
-    );
-    let result = db
-        .execute(stmt(&sql, [text(status), int(i64::from(limit))]))
-        .await?;
-    Ok(rows(&result)
+    let mut sql = format!("SELECT {COLUMNS} FROM question_reports WHERE status = ?");
+    let mut params = vec![text(status)];
+    let mut statements = vec![];
+    if let Some(after) = after {
+        sql.push_str(
+            " AND (created_at, id) > (SELECT created_at, id FROM question_reports WHERE id = ?)",
+        );
+        params.push(text(after));
+        statements.push(stmt(
+            "SELECT 1 AS known FROM question_reports WHERE id = ?",
+            [text(after)],
+        ));
+    }
+    sql.push_str(" ORDER BY created_at, id LIMIT ?");
+    params.push(int(i64::from(limit) + 1));
+    statements.push(stmt(&sql, params));
+    let results = db.execute_all(statements).await?;
+    if after.is_some() && rows(&results[0]).next().is_none() {
+        return Err(ValidationError::new("after", "is not a report id from an earlier page").into());
+    }
+    let mut found = rows(results.last().expect("the page"))
         .map(|row| view(&row))
-        .collect::<Result<_, _>>()?)
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = found.len() > limit as usize;
+    found.truncate(limit as usize);
+    Ok((found, more))
 }
 
 pub async fn get(db: &Database<impl HttpClient>, id: &str) -> Result<Option<ReportView>, ApiError> {

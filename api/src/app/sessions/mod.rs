@@ -70,6 +70,7 @@ fn shortfall_error(exam: &ExamRecord, count: u32, shortfall: &Shortfall) -> ApiE
         (status = 403, description = "The API key lacks `sessions:write`", body = ptp_shared::ErrorBody),
         (status = 404, description = "No such exam", body = ptp_shared::ErrorBody),
         (status = 409, description = "No question matches, or the bank is too small for the mock (with the shortfall)", body = ptp_shared::ErrorBody),
+        (status = 429, description = "Too many unfinished sessions started in the last day", body = ptp_shared::ErrorBody),
     ),
     security(("session" = []), ("api_key" = ["sessions:write"])),
 )]

@@ -15,6 +15,7 @@ mod jobs;
 mod keys;
 mod learning;
 mod logs;
+mod quotas;
 mod routing;
 mod sign_in;
 mod spa;
