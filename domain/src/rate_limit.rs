@@ -236,7 +236,11 @@ mod tests {
     fn a_quota_frees_up_when_its_oldest_entry_ages_out() {
         let now = 10 * DAY_MS;
         assert_eq!(REPORTS.retry_after_secs(now - DAY_MS + 90_000, now), 90);
-        assert_eq!(REPORTS.retry_after_secs(now - DAY_MS, now), 1, "at least a second");
+        assert_eq!(
+            REPORTS.retry_after_secs(now - DAY_MS, now),
+            1,
+            "at least a second"
+        );
         assert_eq!(NEW_GUESTS.as_limit().period_ms, HOUR_MS);
     }
 }

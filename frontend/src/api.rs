@@ -3,8 +3,7 @@
 use gloo::net::http::{Request, RequestBuilder, Response};
 use ptp_shared::{
     ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ErrorBody, HealthResponse, KeysRevoked, Me,
-    SessionInfo,
-    UpdateMe,
+    SessionInfo, UpdateMe,
 };
 use serde::de::DeserializeOwned;
 

@@ -126,7 +126,10 @@ pub async fn remove_idle_guests(
 }
 
 /// Forgets task records older than `before`.
-pub async fn forget_task_runs(db: &Database<impl HttpClient>, before: &str) -> Result<(), ApiError> {
+pub async fn forget_task_runs(
+    db: &Database<impl HttpClient>,
+    before: &str,
+) -> Result<(), ApiError> {
     db.execute(stmt(
         "DELETE FROM task_runs WHERE finished_at < ?",
         [text(before)],

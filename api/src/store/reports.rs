@@ -53,7 +53,9 @@ pub enum Filed {
     /// No published question has this id.
     NoSuchQuestion,
     /// The learner filed [`REPORTS`]'s limit already; the oldest of those, in ms.
-    OverQuota { oldest_ms: u64 },
+    OverQuota {
+        oldest_ms: u64,
+    },
 }
 
 /// Files a report against the question's current version, unless the learner is over
@@ -139,7 +141,9 @@ pub async fn list(
     statements.push(stmt(&sql, params));
     let results = db.execute_all(statements).await?;
     if after.is_some() && rows(&results[0]).next().is_none() {
-        return Err(ValidationError::new("after", "is not a report id from an earlier page").into());
+        return Err(
+            ValidationError::new("after", "is not a report id from an earlier page").into(),
+        );
     }
     let mut found = rows(results.last().expect("the page"))
         .map(|row| view(&row))

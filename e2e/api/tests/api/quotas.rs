@@ -18,7 +18,7 @@ async fn over_quota(response: Reply, quota: &str) {
     let body = error_body(response).await;
     assert_eq!(body.error.code, ErrorCode::RateLimited);
     let details = body.error.details.expect("details");
-    assert_eq!(details["quota"], quota, "{details}");
+    assert_eq!(details["quota"], quota, "{details:?}");
 }
 
 #[tokio::test]
@@ -71,10 +71,21 @@ async fn a_learner_files_at_most_twenty_reports_a_day_and_the_queue_pages() {
         .map(|item| item.question.id.clone())
         .collect();
     let report = |n: usize| {
-        learner.post_json(
-            &format!("/api/v1/questions/{}/reports", questions[n % questions.len()]),
-            json!({"reason": "typo", "details": format!("quota test {n}")}),
-        )
+        let (learner, path) = (
+            learner.clone(),
+            format!(
+                "/api/v1/questions/{}/reports",
+                questions[n % questions.len()]
+            ),
+        );
+        async move {
+            learner
+                .post_json(
+                    &path,
+                    json!({"reason": "typo", "details": format!("quota test {n}")}),
+                )
+                .await
+        }
     };
     for n in 0..20 {
         assert_eq!(report(n).await.status(), 201, "report {n}");
@@ -113,6 +124,9 @@ async fn a_learner_files_at_most_twenty_reports_a_day_and_the_queue_pages() {
     for bad in ["limit=0", "limit=101", "after=no-such-report"] {
         let response = admin.get(&format!("/api/v1/admin/reports?{bad}")).await;
         assert_eq!(response.status(), 400, "{bad}");
-        assert_eq!(error_body(response).await.error.code, ErrorCode::InvalidInput);
+        assert_eq!(
+            error_body(response).await.error.code,
+            ErrorCode::InvalidInput
+        );
     }
 }

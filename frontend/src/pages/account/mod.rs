@@ -48,7 +48,8 @@ pub fn account() -> Html {
         let (message, notice, generation) =
             (message.clone(), notice.clone(), keys_generation.clone());
         Callback::from(move |_| {
-            let (message, notice, generation) = (message.clone(), notice.clone(), generation.clone());
+            let (message, notice, generation) =
+                (message.clone(), notice.clone(), generation.clone());
             spawn_local(async move {
                 match api::revoke_all_api_keys().await {
                     Ok(done) => {
