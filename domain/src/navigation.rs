@@ -12,7 +12,7 @@ impl ReturnPath {
 
     pub fn parse(value: &str) -> Result<Self, ValidationError> {
         let invalid = |reason: &str| ValidationError::new("return_to", reason);
-        if value.len() > Self::MAX_LEN {
+        if value.chars().count() > Self::MAX_LEN {
             return Err(invalid("is too long"));
         }
         if !value.starts_with('/') {

@@ -21,8 +21,8 @@ const SQLD_VERSION: &str = "0.24.32";
 const TRUNK: (&str, &str) = ("~0.21", "0.21"); // 0.22 needs rustc ≥ 1.96.1
 
 pub struct Needs {
-    /// Chromium for the browser tests.
-    pub browser: bool,
+    /// The test suites' own tools: Chromium for the browser tests, schemathesis for the contract.
+    pub test_tools: bool,
 }
 
 /// Everything the builds, the stack and the tests run.
@@ -38,6 +38,8 @@ pub struct Tools {
     pub wrangler: PathBuf,
     pub playwright: PathBuf,
     pub sqld: PathBuf,
+    /// schemathesis' `st`, when the test tools were asked for.
+    pub schemathesis: Option<PathBuf>,
 }
 
 pub fn ensure(needs: Needs) -> Result<Tools> {
@@ -80,11 +82,13 @@ pub fn ensure(needs: Needs) -> Result<Tools> {
     })?;
     steps.run("node packages (npm ci)", || node_packages(&paths, &steps))?;
     let sqld = steps.run(&format!("sqld {SQLD_VERSION}"), || sqld(&paths, &steps))?;
-    if needs.browser {
+    let mut schemathesis = None;
+    if needs.test_tools {
         steps.run("chromium", || {
             let installed = ensure_packages(&["chromium"], &steps)?;
             Ok(((), installed))
         })?;
+        schemathesis = Some(steps.run("schemathesis", || crate::contract::ensure(&paths, &steps))?);
     }
     steps.finish("toolchain ready");
     Ok(Tools {
@@ -97,6 +101,7 @@ pub fn ensure(needs: Needs) -> Result<Tools> {
         wrangler: paths.node_bin("wrangler"),
         playwright: paths.node_bin("playwright"),
         sqld,
+        schemathesis,
         paths,
     })
 }

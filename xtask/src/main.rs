@@ -6,6 +6,7 @@ mod bench;
 mod bootstrap;
 mod build;
 mod cmd;
+mod contract;
 mod control;
 mod cron;
 mod loader;
@@ -131,7 +132,10 @@ fn main() {
             seconds,
         }),
         Command::Cron { schedule, url, at } => cron::trigger(&url, schedule, at.as_deref()),
-        Command::Bootstrap { browser } => bootstrap::ensure(bootstrap::Needs { browser }).map(drop),
+        Command::Bootstrap { browser } => bootstrap::ensure(bootstrap::Needs {
+            test_tools: browser,
+        })
+        .map(drop),
         Command::Build => build_only(),
         Command::Admin {
             action: AdminAction::Grant { email, url, token },
@@ -167,6 +171,6 @@ fn admin_grant(email: &str, url: Option<String>, token: Option<String>) -> Resul
 }
 
 fn build_only() -> Result<()> {
-    let tools = bootstrap::ensure(bootstrap::Needs { browser: false })?;
+    let tools = bootstrap::ensure(bootstrap::Needs { test_tools: false })?;
     build::all(&tools).map(drop)
 }

@@ -299,7 +299,7 @@ pub fn dev() -> Result<()> {
         );
     }
     let state = StackDir::claim(paths.local().join("dev"))?;
-    let tools = bootstrap::ensure(Needs { browser: false })?;
+    let tools = bootstrap::ensure(Needs { test_tools: false })?;
     build::all(&tools)?;
     let secrets = dev_vars(&paths)?;
     let mut stack = Stack::start(

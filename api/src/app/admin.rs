@@ -16,6 +16,7 @@ use crate::store::{jobs, users};
 #[into_params(parameter_in = Query)]
 pub struct Page {
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
     offset: Option<u32>,
 }
@@ -56,6 +57,7 @@ pub async fn list_users<P: Platform>(
 #[into_params(parameter_in = Query)]
 pub struct Days {
     /// How many days back, 1–366, default 30.
+    #[param(minimum = 1, maximum = 366)]
     days: Option<u32>,
 }
 

@@ -61,7 +61,12 @@ fn redirect(location: &str) -> Response {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StartQuery {
-    /// Path on this site to land on after sign-in (default `/`).
+    /// Path on this site to land on after sign-in (default `/`): starts with one `/`, at most
+    /// 512 characters, no spaces, backslashes or control characters.
+    #[param(
+        max_length = 512,
+        pattern = r"^/([^/\\\s\x00-\x1f\x7f-\x9f][^\\\s\x00-\x1f\x7f-\x9f]*)?$"
+    )]
     return_to: Option<String>,
     /// Email address to preselect at Google.
     login_hint: Option<String>,
@@ -125,7 +130,10 @@ pub async fn google_start<P: Platform>(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
+    /// The authorization code Google issued.
     code: Option<String>,
+    /// The sign-in's state, as the start sent it (at most 128 characters).
+    #[param(max_length = 128)]
     state: Option<String>,
     /// Set by Google when the learner declined or something failed there.
     error: Option<String>,

@@ -87,6 +87,7 @@ pub struct QuestionQuery {
     /// Only this domain's questions, e.g. `2.0`.
     domain: Option<String>,
     /// 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
 }
 
@@ -154,6 +155,7 @@ pub async fn list_questions<P: Platform>(
 #[into_params(parameter_in = Query)]
 pub struct LegacyQuery {
     /// 1–100, default 10.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
 }
 

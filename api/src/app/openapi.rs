@@ -86,6 +86,65 @@ impl Modify for CacheClasses {
     }
 }
 
+/// What the edge can answer on every API operation before its handler runs (the health check
+/// excepted: it is neither identified nor limited), documented once instead of per handler.
+struct EdgeResponses;
+
+const EDGE_RESPONSES: [(&str, &str); 3] = [
+    (
+        "401",
+        "Credentials were sent and are not valid: an unknown or revoked API key, or a session that ended",
+    ),
+    (
+        "403",
+        "An API key this operation does not take or whose scopes fall short, or a cookie-authenticated write from another site",
+    ),
+    (
+        "429",
+        "Over a rate limit or a quota; `Retry-After` says when to come back",
+    ),
+];
+
+impl Modify for EdgeResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if operation.operation_id.as_deref() == Some("get_health") {
+                    continue;
+                }
+                for (status, description) in EDGE_RESPONSES {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| {
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                        .build(),
+                                )
+                                .build()
+                                .into()
+                        });
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PingToPass API", description = DESCRIPTION),
@@ -109,6 +168,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(Operations::openapi());
     CacheClasses.modify(&mut doc);
+    EdgeResponses.modify(&mut doc);
     doc
 }
 

@@ -278,7 +278,7 @@ pub fn bench(options: Options) -> Result<()> {
     let scratch = match &options.url {
         Some(_) => None,
         None => {
-            let tools = bootstrap::ensure(Needs { browser: false })?;
+            let tools = bootstrap::ensure(Needs { test_tools: false })?;
             build::all(&tools)?;
             Some(Scratch::start(&tools, "bench")?)
         }
