@@ -145,9 +145,11 @@ pub struct StartSession {
     pub mode: Mode,
     /// Practice: 1–50, default 10. Mock: 1 up to the exam's length (default), time scaled to match.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub count: Option<u32>,
-    /// Practice only: restrict to these domain codes.
+    /// Practice only: restrict to these domain codes (at most 16; no exam has more).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 16))]
     pub domains: Option<Vec<String>>,
     /// Practice only.
     #[serde(default)]
@@ -376,6 +378,7 @@ pub struct ReportQuestion {
     pub reason: ReportReason,
     /// What is wrong, in the learner's words (up to 2,000 characters).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub details: String,
 }
 

