@@ -1,5 +1,7 @@
 //! `ApiJson<T>`: axum's JSON extractor with its rejections mapped to our error body, so malformed
-//! input gets a 4xx `{"error":…}` like every other failure.
+//! input gets a 4xx `{"error":…}` like every other failure. Every request body is a JSON object:
+//! serde would also read a struct from an array of its fields (`[null, null]`), which the
+//! contract does not allow, so anything else is refused first.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -18,8 +20,13 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
+        match axum::Json::<serde_json::Value>::from_request(request, state).await {
+            Ok(axum::Json(value)) if value.is_object() => serde_json::from_value(value)
+                .map(Self)
+                .map_err(|err| ApiError::MalformedJson(err.to_string())),
+            Ok(axum::Json(_)) => Err(ApiError::MalformedJson(
+                "the body must be a JSON object".into(),
+            )),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType),
             Err(JsonRejection::BytesRejection(rejection))
                 if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
@@ -95,7 +102,14 @@ mod tests {
 
     #[test]
     fn broken_or_mistyped_json_is_a_400_with_the_error_body() {
-        for body in [r#"{"choice": "#, r#"{"choice": "two"}"#, "[]", ""] {
+        for body in [
+            r#"{"choice": "#,
+            r#"{"choice": "two"}"#,
+            "[]",
+            "[2]",
+            "2",
+            "",
+        ] {
             let (status, message) = send(Some("application/json"), body);
             assert_eq!(status, 400, "{body:?}");
             assert!(message.contains("not valid JSON"), "{message}");
