@@ -7,6 +7,7 @@ pub mod error;
 pub mod health;
 pub mod learning;
 pub mod metrics;
+pub mod reports;
 
 pub use account::{
     AccountExport, ApiKeyInfo, ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ExportedAnswer,
@@ -18,8 +19,11 @@ pub use health::{CheckStatus, HealthChecks, HealthResponse};
 pub use learning::{
     AnswerOutcome, Attempt, Choice, DailyAccuracy, DomainProgress, DomainReadiness, DomainScore,
     DueExam, DueReviews, ExamDetail, ExamDomain, ExamList, ExamSummary, Filter, Mode, Navigation,
-    Progress, QuestionEdit, QuestionKind, QuestionList, QuestionView, Readiness, ReportList,
-    ReportQuestion, ReportReason, ReportStatus, ReportView, Resolution, ResolveReport, SessionItem,
-    SessionResult, SessionView, SetFlag, Solution, StartSession, SubmitAnswer,
+    Progress, QuestionKind, QuestionList, QuestionView, Readiness, SessionItem, SessionResult,
+    SessionView, SetFlag, Solution, StartSession, SubmitAnswer,
 };
 pub use metrics::{DailyMetric, DailyMetrics};
+pub use reports::{
+    QuestionEdit, ReportList, ReportQuestion, ReportReason, ReportStatus, ReportView, Resolution,
+    ResolveReport,
+};

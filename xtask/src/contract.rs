@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+use crate::bootstrap::Tools;
 use crate::cmd::{command, output, run};
 use crate::paths::Paths;
 use crate::steps::Steps;
+use crate::testrun::Tally;
 
 const SCHEMATHESIS: &str = "4.32.5";
 
@@ -198,6 +200,72 @@ fn cookie(response: &reqwest::blocking::Response, name: &str) -> Option<String> 
 fn session_cookie(response: &reqwest::blocking::Response) -> Option<String> {
     let pair = cookie(response, "__Host-ptp_session")?;
     pair.split_once('=').map(|(_, token)| token.to_string())
+}
+
+/// The whole contract needs at least this many generated cases across the three callers.
+const CONTRACT_CASES: usize = 2_000;
+
+/// schemathesis over the OpenAPI document, anonymously, as a guest and as a member. Each
+/// generated case counts once; the member run leaves out what would end its own session.
+pub fn tests(tally: &mut Tally, tools: &Tools, base: &str, reports: &Path) -> Result<()> {
+    eprintln!("▸ API contract (schemathesis)");
+    let st = tools
+        .schemathesis
+        .as_ref()
+        .context("schemathesis is not installed")?;
+    let ending = [
+        "post_auth_sign_out",
+        "post_auth_sign_out_everywhere",
+        "delete_me",
+    ];
+    let runs = [
+        ("anonymous", Caller::Anonymous { examples: 25 }, &[][..]),
+        (
+            "guest",
+            Caller::Session {
+                token: guest_cookie(base)?,
+                examples: 5,
+            },
+            &ending[..],
+        ),
+        (
+            "member",
+            Caller::Session {
+                token: member_cookie(base, "contract@example.com")?,
+                examples: 5,
+            },
+            &ending[..],
+        ),
+    ];
+    let (mut cases, mut failed) = (0, 0);
+    for (name, caller, exclude) in &runs {
+        let outcome = fuzz(
+            st,
+            &tools.paths.root,
+            base,
+            caller,
+            exclude,
+            &reports.join(name),
+        )?;
+        eprintln!(
+            "  {} {name}: {} cases, {} failures",
+            if outcome.ok { "✓" } else { "✗" },
+            outcome.cases,
+            outcome.failures
+        );
+        cases += outcome.cases;
+        failed += outcome.failures.max(usize::from(!outcome.ok));
+    }
+    if cases < CONTRACT_CASES {
+        eprintln!("  ✗ only {cases} cases generated; the contract needs {CONTRACT_CASES}");
+        failed += 1;
+    }
+    tally.add(
+        "API contract (schemathesis)",
+        cases.saturating_sub(failed),
+        failed,
+    );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod paths;
 mod process;
 mod random;
 mod remote_db;
+mod secrets;
 mod seed;
 mod sqld;
 mod stack;

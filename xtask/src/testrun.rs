@@ -17,12 +17,12 @@ use crate::process::interrupts;
 use crate::stack::Scratch;
 
 #[derive(Default)]
-struct Tally {
+pub(crate) struct Tally {
     parts: Vec<(String, usize, usize)>,
 }
 
 impl Tally {
-    fn add(&mut self, part: &str, passed: usize, failed: usize) {
+    pub(crate) fn add(&mut self, part: &str, passed: usize, failed: usize) {
         eprintln!("  = {part}: {passed} passed, {failed} failed");
         self.parts.push((part.to_string(), passed, failed));
     }
@@ -193,73 +193,6 @@ fn browser_tests(
     Ok(())
 }
 
-/// The whole contract needs at least this many generated cases across the three callers.
-const CONTRACT_CASES: usize = 2_000;
-
-/// schemathesis over the OpenAPI document, anonymously, as a guest and as a member. Each
-/// generated case counts once; the member run leaves out what would end its own session.
-fn contract_tests(tally: &mut Tally, tools: &Tools, base: &str, reports: &Path) -> Result<()> {
-    use crate::contract::{Caller, fuzz, guest_cookie, member_cookie};
-    eprintln!("▸ API contract (schemathesis)");
-    let st = tools
-        .schemathesis
-        .as_ref()
-        .context("schemathesis is not installed")?;
-    let ending = [
-        "post_auth_sign_out",
-        "post_auth_sign_out_everywhere",
-        "delete_me",
-    ];
-    let runs = [
-        ("anonymous", Caller::Anonymous { examples: 25 }, &[][..]),
-        (
-            "guest",
-            Caller::Session {
-                token: guest_cookie(base)?,
-                examples: 5,
-            },
-            &ending[..],
-        ),
-        (
-            "member",
-            Caller::Session {
-                token: member_cookie(base, "contract@example.com")?,
-                examples: 5,
-            },
-            &ending[..],
-        ),
-    ];
-    let (mut cases, mut failed) = (0, 0);
-    for (name, caller, exclude) in &runs {
-        let outcome = fuzz(
-            st,
-            &tools.paths.root,
-            base,
-            caller,
-            exclude,
-            &reports.join(name),
-        )?;
-        eprintln!(
-            "  {} {name}: {} cases, {} failures",
-            if outcome.ok { "✓" } else { "✗" },
-            outcome.cases,
-            outcome.failures
-        );
-        cases += outcome.cases;
-        failed += outcome.failures.max(usize::from(!outcome.ok));
-    }
-    if cases < CONTRACT_CASES {
-        eprintln!("  ✗ only {cases} cases generated; the contract needs {CONTRACT_CASES}");
-        failed += 1;
-    }
-    tally.add(
-        "API contract (schemathesis)",
-        cases.saturating_sub(failed),
-        failed,
-    );
-    Ok(())
-}
-
 /// What the tests may do to a stack this run started, beyond its public URL.
 struct LocalStack<'a> {
     /// The [`ControlServer`].
@@ -377,7 +310,7 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
     let results = scratch.stack.dir().join("playwright.json");
     api_tests(tally, tools, &url, Some(&local))?;
     browser_tests(tally, tools, &url, &results, true)?;
-    contract_tests(
+    crate::contract::tests(
         tally,
         tools,
         &url,

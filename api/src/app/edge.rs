@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::telemetry::Arrival;
 use super::{limits, security};
-use crate::auth::access::{self, Identity, KeyPolicy};
+use crate::auth::access::KeyPolicy;
 use crate::auth::csrf;
+use crate::auth::identity::{self, Identity};
 use crate::error::ApiError;
 use crate::ports::Platform;
 
@@ -46,7 +47,7 @@ async fn guarded<P: Platform>(platform: &P, mut request: Request, next: Next) ->
     let mut response = if !limited || exempt {
         checked(platform, request, next, None).await
     } else {
-        match access::resolve(request.headers(), platform).await {
+        match identity::resolve(request.headers(), platform).await {
             Err(err) => err.into_response(),
             Ok((identity, refreshed)) => {
                 let decision = limits::check(platform, request.headers(), &identity).await;

@@ -11,7 +11,8 @@ use futures_util::future::join_all;
 use ptp_domain::rate_limit::{ClientKind, Decision};
 use ptp_shared::UserKind;
 
-use crate::auth::access::{Credential, Identity};
+use crate::auth::access::Credential;
+use crate::auth::identity::Identity;
 use crate::ports::Platform;
 
 /// The address as limits see it: IPv4 whole, IPv6 by its /64 prefix.

@@ -20,6 +20,7 @@ mod progress;
 mod reports;
 mod security;
 mod sessions;
+mod sign_in;
 pub mod telemetry;
 
 use axum::Router;
@@ -31,7 +32,7 @@ use utoipa::openapi::path::HttpMethod;
 use crate::error::ApiError;
 use crate::ports::Platform;
 
-pub use auth::CALLBACK_PATH;
+pub use sign_in::CALLBACK_PATH;
 
 fn method_filter(method: HttpMethod) -> MethodFilter {
     match method {
@@ -97,8 +98,8 @@ macro_rules! documented {
 
 documented!(
     health::health,
-    auth::google_start,
-    auth::google_callback,
+    sign_in::google_start,
+    sign_in::google_callback,
     auth::current_session,
     auth::start_guest,
     auth::sign_out,

@@ -6,5 +6,6 @@ pub mod access;
 pub mod api_keys;
 pub mod cookies;
 pub mod csrf;
+pub mod identity;
 pub mod oidc;
 pub mod session;

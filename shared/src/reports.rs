@@ -1,0 +1,90 @@
+//! Reports learners file against questions, and the admins' queue and resolutions.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReportReason {
+    WrongKey,
+    Unclear,
+    Typo,
+    Outdated,
+}
+
+/// `POST /api/v1/questions/{id}/reports`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuestion {
+    pub reason: ReportReason,
+    /// What is wrong, in the learner's words (up to 2,000 characters).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub details: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    Open,
+    Resolved,
+    Dismissed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportView {
+    pub id: String,
+    pub question: String,
+    pub question_version: u32,
+    pub reason: ReportReason,
+    pub details: String,
+    pub status: ReportStatus,
+    pub created_at: String,
+    pub resolution_note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportList {
+    pub reports: Vec<ReportView>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next_after: Option<String>,
+}
+
+/// A question's content as an admin edits it; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QuestionEdit {
+    pub stem: Option<String>,
+    /// Choice texts in order (ids a, b, … by position).
+    pub choices: Option<Vec<String>>,
+    pub key: Option<Vec<String>>,
+    pub explanation: Option<String>,
+    pub references: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// Fix the question (bumping its version) and close the report.
+    Resolve,
+    /// Close the report without changing the question.
+    Dismiss,
+}
+
+/// `POST /api/v1/admin/reports/{id}/resolve`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResolveReport {
+    pub resolution: Resolution,
+    pub note: String,
+    /// With `resolve`: the corrected content.
+    #[serde(default)]
+    pub edit: Option<QuestionEdit>,
+}
