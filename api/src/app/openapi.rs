@@ -50,38 +50,44 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// Every operation of the document, whatever its method.
+fn operations_mut(
+    openapi: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    openapi.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+    })
+}
+
 /// Each operation's caching class, as the `Cache-Control` its successful responses carry
 /// (`x-cache-control`), so clients and the tests can see it.
 struct CacheClasses;
 
 impl Modify for CacheClasses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
-            for operation in [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                let Some(class) = operation
-                    .operation_id
-                    .as_deref()
-                    .and_then(super::caching::class_of)
-                else {
-                    continue;
-                };
-                let extension = ExtensionsBuilder::new()
-                    .add("x-cache-control", class.cache_control())
-                    .build();
-                operation
-                    .extensions
-                    .get_or_insert_with(Default::default)
-                    .merge(extension);
-            }
+        for operation in operations_mut(openapi) {
+            let Some(class) = operation
+                .operation_id
+                .as_deref()
+                .and_then(super::caching::class_of)
+            else {
+                continue;
+            };
+            let extension = ExtensionsBuilder::new()
+                .add("x-cache-control", class.cache_control())
+                .build();
+            operation
+                .extensions
+                .get_or_insert_with(Default::default)
+                .merge(extension);
         }
     }
 }
@@ -117,40 +123,29 @@ const BODY_RESPONSES: [(&str, &str); 2] = [
 impl Modify for EdgeResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-        for item in openapi.paths.paths.values_mut() {
-            for operation in [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                if operation.operation_id.as_deref() == Some("get_health") {
-                    continue;
-                }
-                let with_body = operation.request_body.is_some();
-                let body_responses = with_body.then_some(BODY_RESPONSES).into_iter().flatten();
-                for (status, description) in EDGE_RESPONSES.into_iter().chain(body_responses) {
-                    operation
-                        .responses
-                        .responses
-                        .entry(status.to_string())
-                        .or_insert_with(|| {
-                            ResponseBuilder::new()
-                                .description(description)
-                                .content(
-                                    "application/json",
-                                    ContentBuilder::new()
-                                        .schema(Some(Ref::from_schema_name("ErrorBody")))
-                                        .build(),
-                                )
-                                .build()
-                                .into()
-                        });
-                }
+        for operation in operations_mut(openapi) {
+            if operation.operation_id.as_deref() == Some("get_health") {
+                continue;
+            }
+            let with_body = operation.request_body.is_some();
+            let body_responses = with_body.then_some(BODY_RESPONSES).into_iter().flatten();
+            for (status, description) in EDGE_RESPONSES.into_iter().chain(body_responses) {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| {
+                        ResponseBuilder::new()
+                            .description(description)
+                            .content(
+                                "application/json",
+                                ContentBuilder::new()
+                                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                    .build(),
+                            )
+                            .build()
+                            .into()
+                    });
             }
         }
     }
