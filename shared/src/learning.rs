@@ -228,10 +228,14 @@ pub struct SessionView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SubmitAnswer {
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub question: String,
-    /// Choice ids: one (single), `picks` of them (multi), or all in order (ordering).
+    /// Choice ids: one (single), `picks` of them (multi), or all in order (ordering); no
+    /// question has more than six choices.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 6))]
     pub answer: Vec<String>,
     /// Time spent on the question, as measured by the client (0–1 day).
+    #[cfg_attr(feature = "openapi", schema(maximum = 86_400_000))]
     pub elapsed_ms: u64,
 }
 
