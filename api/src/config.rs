@@ -262,7 +262,12 @@ impl Settings {
             environment: lookup("ENVIRONMENT")
                 .ok_or(ConfigError::Missing("ENVIRONMENT"))
                 .and_then(|value| Environment::parse(&value)),
-            log_level: lookup("LOG_LEVEL").map_or(Ok(Level::Info), |value| Level::parse(&value)),
+            log_level: lookup("LOG_LEVEL").map_or(Ok(Level::Info), |value| {
+                Level::parse(&value).ok_or(ConfigError::Invalid {
+                    name: "LOG_LEVEL",
+                    reason: "expected debug, info, warn or error",
+                })
+            }),
             site: lookup("SITE_URL")
                 .ok_or(ConfigError::Missing("SITE_URL"))
                 .and_then(|value| SiteOrigin::parse(&value)),

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::config::ConfigError;
 use crate::db::DbError;
 use crate::ports::KvError;
+use crate::store::{Refusal, StoreError};
 
 /// Why a caller could not be identified. Each gets its own message; none says more than the
 /// caller needs (a wrong key and a tampered token are both just "not valid").
@@ -83,6 +84,14 @@ pub enum ApiError {
     #[error(transparent)]
     Misconfigured(#[from] ConfigError),
 }
+
+/// Why a server error happened, left on the response for the request's log line.
+#[derive(Debug, Clone)]
+pub struct ErrorCause(pub String);
+
+/// Left on a response refusing the session cookie itself: the edge tells the browser to drop it.
+#[derive(Debug, Clone, Copy)]
+pub struct ClearSession;
 
 impl ApiError {
     pub fn unauthorized(failure: AuthFailure) -> Self {
@@ -258,13 +267,39 @@ impl ApiError {
     }
 }
 
+/// The one place a store refusal becomes what the client is told.
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Database(err) => ApiError::Database(err),
+            StoreError::Refused(Refusal::ActiveKeys { max }) => ApiError::Conflict(format!(
+                "You already have {max} active API keys; revoke one before creating another."
+            )),
+            StoreError::Refused(Refusal::EmailInUse) => ApiError::Conflict(
+                "Another PingToPass account already uses this email address.".into(),
+            ),
+            StoreError::Refused(Refusal::UnknownCursor) => ApiError::Invalid(ValidationError::new(
+                "after",
+                "is not a report id from an earlier page",
+            )),
+            StoreError::Corrupt(reason) => ApiError::Internal(reason),
+            StoreError::Refused(Refusal::OpenSessions { retry_after_secs }) => {
+                ApiError::QuotaExceeded {
+                    quota: ptp_domain::rate_limit::OPEN_SESSIONS,
+                    retry_after_secs,
+                }
+            }
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message, details) = self.parts();
         // The full cause goes to the request's log line; the client sees the generic message.
         let cause = status
             .is_server_error()
-            .then(|| crate::app::telemetry::ErrorCause(format!("{code:?}: {self}")));
+            .then(|| ErrorCause(format!("{code:?}: {self}")));
         let body = ErrorBody {
             error: ErrorDetail {
                 code,
@@ -285,25 +320,18 @@ impl IntoResponse for ApiError {
         {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
-        if let ApiError::Unauthorized { clear_cookie, .. } = self {
+        if let ApiError::Unauthorized { .. } = self {
             headers.insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"PingToPass\""),
             );
-            if clear_cookie {
-                headers.append(header::SET_COOKIE, crate::auth::session::clearing_cookie());
-            }
+        }
+        if let ApiError::Unauthorized {
+            clear_cookie: true, ..
+        } = self
+        {
+            response.extensions_mut().insert(ClearSession);
         }
         response
     }
-}
-
-/// An error outside any request's own line (a failed cache write, a failed counter): one JSON
-/// log line of its own.
-pub fn log_error(message: &str) {
-    use crate::observe::{Level, line, write};
-    write(
-        Level::Error,
-        &line(Level::Error, message, serde_json::Map::new()),
-    );
 }

@@ -7,13 +7,12 @@
 //! dead-letter queue, whose consumer records the task as dead and logs an error (`bury`).
 
 use ptp_domain::jobs::Job;
-use serde::{Deserialize, Serialize};
 
 use crate::db::DbError;
-use crate::error::ApiError;
 use crate::observe::{Level, line};
 use crate::ports::Platform;
-use crate::store::jobs as store;
+use crate::store::{StoreError, jobs as store};
+use crate::tasks::{Task, Work};
 use crate::time;
 
 const HOUR_MS: u64 = 3600 * 1000;
@@ -24,36 +23,6 @@ const CLEANUP_MAX_BATCHES: u32 = 50;
 
 /// Guests idle this long are removed by the weekly cleanup (their sessions have expired).
 pub const IDLE_GUEST_DAYS: u64 = 30;
-
-/// What a queued task does.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Work {
-    /// Gather exam trends for the hour starting at `hour` (`YYYY-MM-DDTHH`).
-    GatherTrends { hour: String },
-    /// Roll `day` (`YYYY-MM-DD`) up into `daily_aggregates`.
-    RollupDay { day: String },
-    /// Remove guests idle since `before` (RFC 3339) and older task records.
-    CleanUp { before: String },
-}
-
-/// A message on TASK_QUEUE. (Not flattened: queue messages go through serde-wasm-bindgen,
-/// which turns a flattened struct into a JS Map that does not read back.)
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Task {
-    pub id: String,
-    pub work: Work,
-}
-
-impl Work {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Work::GatherTrends { .. } => "gather_trends",
-            Work::RollupDay { .. } => "rollup_day",
-            Work::CleanUp { .. } => "clean_up",
-        }
-    }
-}
 
 /// The task a job's cron queues when it fires at `scheduled_ms`.
 pub fn task_for(job: Job, scheduled_ms: u64) -> Task {
@@ -92,12 +61,10 @@ pub enum JobError {
     Permanent(String),
 }
 
-impl From<ApiError> for JobError {
-    fn from(err: ApiError) -> Self {
+impl From<StoreError> for JobError {
+    fn from(err: StoreError) -> Self {
         match err {
-            ApiError::Database(DbError::Unavailable(_))
-            | ApiError::Kv(_)
-            | ApiError::Upstream(_) => JobError::Transient(err.to_string()),
+            StoreError::Database(DbError::Unavailable(_)) => JobError::Transient(err.to_string()),
             other => JobError::Permanent(other.to_string()),
         }
     }
@@ -285,9 +252,9 @@ mod tests {
 
     #[test]
     fn an_unavailable_database_is_worth_a_retry_and_a_broken_one_is_not() {
-        let transient: JobError = ApiError::Database(DbError::Unavailable("down".into())).into();
+        let transient: JobError = StoreError::Database(DbError::Unavailable("down".into())).into();
         assert!(matches!(transient, JobError::Transient(_)));
-        let permanent: JobError = ApiError::Internal("bug".into()).into();
+        let permanent: JobError = StoreError::Database(DbError::Protocol("bug".into())).into();
         assert!(matches!(permanent, JobError::Permanent(_)));
         let platform = FakePlatform::healthy().with_database_down();
         let task = task_for(Job::Rollup, MIDNIGHT_NOV_26);

@@ -18,11 +18,14 @@ pub mod jobs;
 pub mod observe;
 pub mod ports;
 pub mod store;
+pub mod tasks;
 pub mod time;
 pub mod timing;
 
 mod platform;
 
+#[cfg(test)]
+mod layers;
 #[cfg(test)]
 mod testing;
 

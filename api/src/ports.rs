@@ -10,8 +10,8 @@ use ptp_domain::rate_limit::{Decision, Limit};
 use crate::config::{ConfigError, Settings};
 use crate::db::Database;
 use crate::http::HttpClient;
-use crate::jobs::Task;
 use crate::observe::{Level, RequestRecord};
+use crate::tasks::Task;
 use crate::timing::Timings;
 
 /// Everything a request handler may touch, cheap to clone (one per request in the Worker).
@@ -37,6 +37,12 @@ pub trait Platform: Clone + Send + Sync + 'static {
     fn timings(&self) -> &Timings;
     /// Writes one log line (JSON) at `level`.
     fn log(&self, level: Level, line: &str);
+    /// An error outside any request's own line (a failed cache write, a failed counter): one
+    /// log line of its own, through [`Platform::log`] like every other.
+    fn log_error(&self, message: &str) {
+        let line = crate::observe::line(Level::Error, message, serde_json::Map::new());
+        self.log(Level::Error, &line);
+    }
     /// One Analytics Engine data point for a finished request.
     fn record_request(&self, record: &RequestRecord);
     /// Puts a task on TASK_QUEUE.

@@ -103,7 +103,7 @@ pub async fn start_guest<P: Platform>(
         }
         Ok(_) => {}
         // Like the rate limit: an outage of the counter does not stop sign-ups.
-        Err(err) => crate::error::log_error(&format!("guest quota not counted: {err}")),
+        Err(err) => platform.log_error(&format!("guest quota not counted: {err}")),
     }
     let auth = platform.settings().auth.clone()?;
     let guest = users::create_guest(platform.database()?).await?;

@@ -13,7 +13,8 @@ use super::{limits, security};
 use crate::auth::access::KeyPolicy;
 use crate::auth::csrf;
 use crate::auth::identity::{self, Identity};
-use crate::error::ApiError;
+use crate::auth::session;
+use crate::error::{ApiError, ClearSession};
 use crate::ports::Platform;
 
 const API: &str = "/api/v1/";
@@ -26,6 +27,11 @@ pub async fn edge<P: Platform>(
 ) -> Response {
     let arrival = Arrival::of(&platform, &request);
     let mut response = guarded(&platform, request, next).await;
+    if response.extensions().get::<ClearSession>().is_some() {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, session::clearing_cookie());
+    }
     arrival.finish(&platform, &mut response);
     security::apply(
         response.headers_mut(),
@@ -121,6 +127,7 @@ async fn checked<P: Platform>(
     // session itself (signing out clears the cookie).
     if let Some(cookie) = refreshed_cookie
         && !response.headers().contains_key(header::SET_COOKIE)
+        && response.extensions().get::<ClearSession>().is_none()
     {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }

@@ -87,7 +87,7 @@ async fn timed<P: Platform>(
             error: None,
         },
         Err(error) => {
-            crate::error::log_error(&format!("health check {name} failed: {error}"));
+            platform.log_error(&format!("health check {name} failed: {error}"));
             CheckStatus {
                 ok: false,
                 latency_ms,

@@ -77,7 +77,7 @@ pub async fn check<P: Platform>(
         match outcome {
             Ok(decision) => decisions.push(decision),
             Err(err) => {
-                crate::error::log_error(&format!("rate limiter failed, not counted: {err}"));
+                platform.log_error(&format!("rate limiter failed, not counted: {err}"));
             }
         }
     }

@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::config::Environment;
+use crate::error::ErrorCause;
 use crate::observe::{RequestRecord, line};
 use crate::ports::Platform;
 
@@ -19,10 +20,6 @@ pub struct RouteTemplate(pub Arc<str>);
 /// The Cloudflare location that ran the request (from `request.cf`), set by the Worker.
 #[derive(Debug, Clone)]
 pub struct Colo(pub String);
-
-/// Why a server error happened, left on the response by `ApiError` for the log line.
-#[derive(Debug, Clone)]
-pub struct ErrorCause(pub String);
 
 /// Route layer: records which route template answered.
 pub async fn mark_route(

@@ -74,7 +74,7 @@ pub async fn resolve<P: Platform>(
             } => {
                 if stale_use && let Err(err) = record_use(db, &key_id).await {
                     // Best effort: the key list shows the last use to the minute at most.
-                    crate::error::log_error(&format!("recording an API key's use failed: {err}"));
+                    platform.log_error(&format!("recording an API key's use failed: {err}"));
                 }
                 let caller = Caller {
                     user_id: user.id.clone(),
@@ -118,7 +118,7 @@ pub async fn resolve<P: Platform>(
             // The weekly cleanup removes guests not seen for 30 days; this one just was.
             // Best effort: a missed mark only matters after a month of them.
             if let Err(err) = users::touch(platform.database()?, &claims.sub).await {
-                crate::error::log_error(&format!("marking a guest as seen failed: {err}"));
+                platform.log_error(&format!("marking a guest as seen failed: {err}"));
             }
         }
         let refreshed = claims.renewed(now);

@@ -6,7 +6,9 @@ use worker::{
 };
 
 use super::{WorkerPlatform, clock};
-use crate::jobs::{self, Disposition, Task};
+use crate::jobs::{self, Disposition};
+use crate::ports::Platform;
+use crate::tasks::Task;
 
 /// Dead-letter queues are named after the queue they serve, with this suffix.
 const DEAD_LETTERS: &str = "-dlq";
@@ -16,7 +18,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let platform = WorkerPlatform::new(env);
     let scheduled_ms = event.schedule() as u64;
     if let Err(err) = jobs::schedule(&platform, &event.cron(), scheduled_ms).await {
-        crate::error::log_error(&format!("cron {:?}: {err}", event.cron()));
+        platform.log_error(&format!("cron {:?}: {err}", event.cron()));
     }
 }
 
@@ -31,10 +33,7 @@ async fn queue(batch: MessageBatch<Task>, env: Env, _ctx: Context) -> worker::Re
             Ok(task) => task,
             Err(err) => {
                 // A body that is not a task can never run: dropped, loudly, alone.
-                crate::error::log_error(&format!(
-                    "unreadable task {} dropped: {err}",
-                    message.id()
-                ));
+                platform.log_error(&format!("unreadable task {} dropped: {err}", message.id()));
                 message.ack();
                 continue;
             }
@@ -51,7 +50,7 @@ async fn queue(batch: MessageBatch<Task>, env: Env, _ctx: Context) -> worker::Re
         match jobs::disposition(outcome, age_secs) {
             Disposition::Ack => message.ack(),
             Disposition::Retry { delay_secs, reason } => {
-                crate::error::log_error(&format!(
+                platform.log_error(&format!(
                     "task {} failed, retrying in {delay_secs} s: {reason}",
                     task.id
                 ));

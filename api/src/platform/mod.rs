@@ -18,9 +18,9 @@ use worker::{AnalyticsEngineDataPointBuilder, Cf, Context, Env, HttpRequest, eve
 use crate::app::telemetry::Colo;
 use crate::config::{ConfigError, DatabaseConfig, Settings};
 use crate::db::Database;
-use crate::jobs::Task;
 use crate::observe::{self, Level, RequestRecord};
 use crate::ports::Platform;
+use crate::tasks::Task;
 use crate::timing::Timings;
 use assets::R2Assets;
 use cache::WorkerCache;
@@ -134,7 +134,7 @@ impl Platform for WorkerPlatform {
             .add_double(f64::from(record.db_calls))
             .write_to(&dataset);
         if let Err(err) = written {
-            crate::error::log_error(&format!("analytics data point lost: {err}"));
+            self.log_error(&format!("analytics data point lost: {err}"));
         }
     }
 

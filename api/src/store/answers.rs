@@ -7,12 +7,12 @@ use ptp_domain::exam::Navigation;
 use ptp_domain::schedule::Card;
 use ptp_domain::session::Mode;
 
+use super::StoreError;
 use super::cards::{card_from, card_upsert};
 use super::catalog::{ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from};
 use super::learning::{ItemRecord, SessionRecord, session_exam_statements, session_from, u32_of};
 use super::sealed::in_running_mock;
 use crate::db::{Database, DbError, int, rows, stmt, text};
-use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::time;
 
@@ -39,7 +39,7 @@ pub async fn context(
     session_id: &str,
     question: &str,
     now_ms: u64,
-) -> Result<Option<AnswerContext>, ApiError> {
+) -> Result<Option<AnswerContext>, StoreError> {
     let session = stmt(
         "SELECT s.id, s.user_id, s.exam_code, s.mode, s.filter, s.navigation, s.minutes, s.started_at, \
          s.deadline_at, s.furthest, s.finished_at, s.revision, \
@@ -139,7 +139,7 @@ pub async fn record(
     db: &Database<impl HttpClient>,
     session: &SessionRecord,
     new: &NewAnswer<'_>,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     let now = time::rfc3339(new.now_ms);
     let mut guard = OPEN.to_string();
     let mut guard_params = vec![text(&session.id), text(&now)];

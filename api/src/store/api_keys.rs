@@ -3,8 +3,8 @@
 use ptp_domain::ApiKeyName;
 use ptp_shared::{ApiKeyInfo, Scope};
 
+use super::{Refusal, StoreError};
 use crate::db::{Database, DbError, Row, int, rows, stmt, text};
-use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::ids::new_id;
 use crate::store::users::UserRecord;
@@ -52,7 +52,7 @@ pub async fn create(
     scopes: &[Scope],
     hint: &str,
     secret_hash: &str,
-) -> Result<ApiKeyInfo, ApiError> {
+) -> Result<ApiKeyInfo, StoreError> {
     // The limit check and the insert are one statement, so two racing requests cannot both pass.
     let sql = format!(
         "INSERT INTO api_keys (id, user_id, name, hint, secret_hash, scopes) \
@@ -72,16 +72,14 @@ pub async fn create(
     let result = db.execute(stmt(&sql, params)).await?;
     match rows(&result).next() {
         Some(row) => Ok(info(&row)?),
-        None => Err(ApiError::Conflict(format!(
-            "You already have {MAX_ACTIVE} active API keys; revoke one before creating another."
-        ))),
+        None => Err(StoreError::Refused(Refusal::ActiveKeys { max: MAX_ACTIVE })),
     }
 }
 
 pub async fn list(
     db: &Database<impl HttpClient>,
     user_id: &str,
-) -> Result<Vec<ApiKeyInfo>, ApiError> {
+) -> Result<Vec<ApiKeyInfo>, StoreError> {
     let sql =
         format!("SELECT {COLUMNS} FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, id");
     let result = db.execute(stmt(&sql, [text(user_id)])).await?;
@@ -95,7 +93,7 @@ pub async fn revoke(
     db: &Database<impl HttpClient>,
     user_id: &str,
     key_id: &str,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     let sql = "UPDATE api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
                WHERE id = ? AND user_id = ? AND revoked_at IS NULL RETURNING id";
     let result = db.execute(stmt(sql, [text(key_id), text(user_id)])).await?;
@@ -120,7 +118,7 @@ pub enum KeyLookup {
 pub async fn authenticate(
     db: &Database<impl HttpClient>,
     secret_hash: &str,
-) -> Result<KeyLookup, ApiError> {
+) -> Result<KeyLookup, StoreError> {
     let find = stmt(
         &format!(
             "SELECT k.id AS key_id, k.scopes AS key_scopes, k.revoked_at AS key_revoked_at, \
@@ -147,7 +145,7 @@ pub async fn authenticate(
 
 /// Records that an active key was used now (at most once a minute per key, so busy keys do not
 /// turn every read into a write).
-pub async fn record_use(db: &Database<impl HttpClient>, key_id: &str) -> Result<(), ApiError> {
+pub async fn record_use(db: &Database<impl HttpClient>, key_id: &str) -> Result<(), StoreError> {
     db.execute(stmt(
         "UPDATE api_keys SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
          WHERE id = ? AND revoked_at IS NULL",
@@ -158,7 +156,7 @@ pub async fn record_use(db: &Database<impl HttpClient>, key_id: &str) -> Result<
 }
 
 /// Revokes every active key of the user; returns how many there were.
-pub async fn revoke_all(db: &Database<impl HttpClient>, user_id: &str) -> Result<u32, ApiError> {
+pub async fn revoke_all(db: &Database<impl HttpClient>, user_id: &str) -> Result<u32, StoreError> {
     let result = db
         .execute(stmt(
             "UPDATE api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \

@@ -5,8 +5,8 @@ use ptp_domain::question::{AnswerKey, QuestionKind};
 use ptp_domain::{ExamCode, ValidationError};
 use ptp_shared as wire;
 
+use super::StoreError;
 use crate::db::{Database, DbError, Row, StmtResult, int, rows, stmt, text};
-use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::store::sealed::in_running_mock;
 use crate::time;
@@ -61,7 +61,7 @@ impl ExamRecord {
     }
 
     /// The rules the domain logic works with.
-    pub fn rules(&self) -> Result<ExamRules, ApiError> {
+    pub fn rules(&self) -> Result<ExamRules, StoreError> {
         let s = &self.summary;
         let rules = ExamRules {
             code: ExamCode::parse(&s.code)?,
@@ -134,7 +134,7 @@ pub fn exam_from(exam: &StmtResult, domains: &StmtResult) -> Result<Option<ExamR
     }))
 }
 
-pub async fn exams(db: &Database<impl HttpClient>) -> Result<Vec<wire::ExamSummary>, ApiError> {
+pub async fn exams(db: &Database<impl HttpClient>) -> Result<Vec<wire::ExamSummary>, StoreError> {
     let sql = format!(
         "SELECT {EXAM_COLUMNS}, (SELECT count(*) FROM questions q WHERE q.exam_code = e.code \
          AND q.status = 'published') AS bank_size FROM exams e WHERE e.retired = 0 ORDER BY e.vendor, e.name"
@@ -151,7 +151,7 @@ pub async fn exams(db: &Database<impl HttpClient>) -> Result<Vec<wire::ExamSumma
 pub async fn exam(
     db: &Database<impl HttpClient>,
     code: &str,
-) -> Result<Option<ExamRecord>, ApiError> {
+) -> Result<Option<ExamRecord>, StoreError> {
     let results = db.execute_all(exam_statements(code).into()).await?;
     Ok(exam_from(&results[0], &results[1])?)
 }
@@ -244,7 +244,7 @@ pub async fn published(
     viewer: Option<&str>,
     limit: u32,
     now_ms: u64,
-) -> Result<Vec<(QuestionRecord, bool)>, ApiError> {
+) -> Result<Vec<(QuestionRecord, bool)>, StoreError> {
     let viewer = viewer.unwrap_or("");
     let mut sql = format!(
         "SELECT {QUESTION_COLUMNS}, ((EXISTS (SELECT 1 FROM responses r WHERE r.question_id = q.id AND r.user_id = ?) \
@@ -278,7 +278,7 @@ pub async fn published(
 pub async fn question(
     db: &Database<impl HttpClient>,
     id: &str,
-) -> Result<Option<QuestionRecord>, ApiError> {
+) -> Result<Option<QuestionRecord>, StoreError> {
     let result = db
         .execute(stmt(
             &format!("SELECT {QUESTION_COLUMNS} FROM questions q WHERE q.id = ?"),

@@ -4,8 +4,8 @@ use ptp_domain::draw::Candidate;
 use ptp_domain::session::Mode;
 use ptp_shared::Filter;
 
+use super::StoreError;
 use crate::db::{Database, DbError, rows, stmt, text};
-use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::store::catalog::{ExamRecord, exam_from, exam_statements};
 use crate::store::sealed::in_running_mock;
@@ -20,7 +20,7 @@ pub async fn candidates(
     filter: Filter,
     domains: Option<&[String]>,
     now_ms: u64,
-) -> Result<Option<(ExamRecord, Vec<Candidate>)>, ApiError> {
+) -> Result<Option<(ExamRecord, Vec<Candidate>)>, StoreError> {
     let mut sql = String::from(
         "SELECT q.id, q.domain_code FROM questions q WHERE q.exam_code = ? AND q.status = 'published'",
     );

@@ -3,13 +3,13 @@
 
 use ptp_shared::DailyMetric;
 
+use super::StoreError;
 use crate::db::{Database, DbError, int, rows, stmt, text};
-use crate::error::ApiError;
 use crate::http::HttpClient;
 
 /// Whether the task `id` has already done its work. (A buried one has not: firing its cron
 /// again, e.g. with `xtask cron --at`, runs it.)
-pub async fn finished(db: &Database<impl HttpClient>, id: &str) -> Result<bool, ApiError> {
+pub async fn finished(db: &Database<impl HttpClient>, id: &str) -> Result<bool, StoreError> {
     let result = db
         .execute(stmt(
             "SELECT 1 FROM task_runs WHERE id = ? AND outcome = 'done'",
@@ -26,7 +26,7 @@ pub async fn record(
     kind: &str,
     outcome: &str,
     detail: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     db.execute(stmt(
         "INSERT INTO task_runs (id, kind, outcome, detail) VALUES (?, ?, ?, ?) \
          ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, detail = excluded.detail, \
@@ -43,7 +43,7 @@ pub async fn roll_up(
     db: &Database<impl HttpClient>,
     day: &str,
     next_day: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     // Timestamps are RFC 3339 UTC text, so a day is the range [day, next day).
     let answered = "r.exam_code = e.code AND r.answered_at >= ?1 AND r.answered_at < ?2";
     let mocks =
@@ -68,7 +68,7 @@ pub async fn roll_up(
 pub async fn daily(
     db: &Database<impl HttpClient>,
     from: &str,
-) -> Result<Vec<DailyMetric>, ApiError> {
+) -> Result<Vec<DailyMetric>, StoreError> {
     let result = db
         .execute(stmt(
             "SELECT day, exam_code, answers, active_learners, mocks_taken, mocks_passed \
@@ -112,7 +112,7 @@ pub async fn remove_idle_guests(
     db: &Database<impl HttpClient>,
     before: &str,
     batch: u32,
-) -> Result<u64, ApiError> {
+) -> Result<u64, StoreError> {
     let statements = super::users::erasure(IDLE_GUESTS);
     let results = db
         .transaction(
@@ -129,7 +129,7 @@ pub async fn remove_idle_guests(
 pub async fn forget_task_runs(
     db: &Database<impl HttpClient>,
     before: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     db.execute(stmt(
         "DELETE FROM task_runs WHERE finished_at < ?",
         [text(before)],

@@ -9,8 +9,8 @@ use ptp_domain::schedule::Card;
 use ptp_domain::session::{Mode, SessionScore, SessionState};
 use ptp_shared::Filter;
 
+use super::{Refusal, StoreError};
 use crate::db::{Database, DbError, Row, Stmt, int, opt_text, rows, stmt, text};
-use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::ids::new_id;
 use crate::store::cards::{card_from, card_upsert};
@@ -166,14 +166,14 @@ pub struct NewSession<'a> {
 }
 
 /// Stores a session and its drawn questions (in order, at their current version); returns its id.
-/// Refused (`QuotaExceeded`) when the learner already has [`OPEN_SESSIONS`]'s limit of
+/// Refused (`Refusal::OpenSessions`) when the learner already has [`OPEN_SESSIONS`]'s limit of
 /// unfinished sessions started in its period: checked inside the insert, so racing starts
 /// cannot both pass.
 pub async fn create(
     db: &Database<impl HttpClient>,
     new: &NewSession<'_>,
     question_ids: &[String],
-) -> Result<String, ApiError> {
+) -> Result<String, StoreError> {
     let id = new_id();
     let since = time::rfc3339(new.now_ms.saturating_sub(OPEN_SESSIONS.period_ms));
     let open = "SELECT count(*) FROM study_sessions WHERE user_id = ? AND finished_at IS NULL AND started_at > ?";
@@ -220,10 +220,9 @@ pub async fn create(
             .next()
             .and_then(|row| millis(&row, "oldest").ok().flatten())
             .unwrap_or(new.now_ms);
-        return Err(ApiError::QuotaExceeded {
-            quota: OPEN_SESSIONS,
+        return Err(StoreError::Refused(Refusal::OpenSessions {
             retry_after_secs: OPEN_SESSIONS.retry_after_secs(oldest_ms, new.now_ms),
-        });
+        }));
     }
     if results[1].affected_row_count as usize != question_ids.len() {
         return Err(DbError::Protocol("not every drawn question was stored".into()).into());
@@ -236,7 +235,7 @@ pub async fn load(
     db: &Database<impl HttpClient>,
     session_id: &str,
     now_ms: u64,
-) -> Result<Option<SessionData>, ApiError> {
+) -> Result<Option<SessionData>, StoreError> {
     let session = stmt(
         "SELECT id, user_id, exam_code, mode, filter, navigation, minutes, started_at, deadline_at, furthest, finished_at, revision \
          FROM study_sessions WHERE id = ?",
@@ -342,7 +341,7 @@ pub async fn finish(
     score: &SessionScore,
     now_ms: u64,
     cards: &[(String, Card)],
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     let session = &data.session;
     let unfinished = "EXISTS (SELECT 1 FROM study_sessions WHERE id = ? AND finished_at IS NULL AND revision = ?)";
     let revision = int(i64::from(session.revision));
@@ -387,7 +386,7 @@ pub async fn set_flag(
     session_id: &str,
     question: &str,
     flagged: bool,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     let result = db
         .execute(stmt(
             "UPDATE session_questions SET flagged = ? WHERE session_id = ? AND question_id = ?",

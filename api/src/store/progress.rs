@@ -6,8 +6,8 @@ use ptp_shared::{
     Attempt, DailyAccuracy, DomainProgress, DueExam, ExportedAnswer, ExportedCard, Mode,
 };
 
+use super::StoreError;
 use crate::db::{Database, DbError, int, rows, stmt, text};
-use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::store::catalog::{ExamRecord, exam_from, exam_statements};
 use crate::store::sealed::SETTLED_RESPONSE;
@@ -34,7 +34,7 @@ pub async fn progress(
     db: &Database<impl HttpClient>,
     user_id: &str,
     now_ms: u64,
-) -> Result<ProgressData, ApiError> {
+) -> Result<ProgressData, StoreError> {
     let now = time::rfc3339(now_ms);
     let week_ago = time::rfc3339(now_ms.saturating_sub(7 * DAY_MS));
     let fortnight_ago = time::rfc3339(now_ms.saturating_sub(14 * DAY_MS));
@@ -166,7 +166,7 @@ pub async fn history(
     db: &Database<impl HttpClient>,
     user_id: &str,
     now_ms: u64,
-) -> Result<(Vec<Attempt>, Vec<ExportedAnswer>, Vec<ExportedCard>), ApiError> {
+) -> Result<(Vec<Attempt>, Vec<ExportedAnswer>, Vec<ExportedCard>), StoreError> {
     let results = db
         .execute_all(vec![
             attempts_statement(user_id, u32::MAX),
@@ -219,7 +219,7 @@ pub async fn readiness_evidence(
     user_id: &str,
     exam: &str,
     now_ms: u64,
-) -> Result<Option<(ExamRecord, Vec<DomainEvidence>)>, ApiError> {
+) -> Result<Option<(ExamRecord, Vec<DomainEvidence>)>, StoreError> {
     let [exam_stmt, domains_stmt] = exam_statements(exam);
     let recent = stmt(
         &format!(
@@ -265,7 +265,7 @@ pub async fn due(
     db: &Database<impl HttpClient>,
     user_id: &str,
     now_ms: u64,
-) -> Result<(Vec<DueExam>, Option<String>), ApiError> {
+) -> Result<(Vec<DueExam>, Option<String>), StoreError> {
     let now = time::rfc3339(now_ms);
     let results = db
         .execute_all(vec![

@@ -1,12 +1,11 @@
 //! `question_reports`: learners flag problems; admins resolve them, editing the question (which
 //! bumps its version) or dismissing the report.
 
-use ptp_domain::ValidationError;
 use ptp_domain::rate_limit::REPORTS;
 use ptp_shared::{ReportReason, ReportStatus, ReportView};
 
+use super::{Refusal, StoreError};
 use crate::db::{Database, DbError, Row, Stmt, int, opt_text, rows, stmt, text};
-use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::ids::new_id;
 use crate::time;
@@ -67,7 +66,7 @@ pub async fn create(
     reason: ReportReason,
     details: &str,
     now_ms: u64,
-) -> Result<Filed, ApiError> {
+) -> Result<Filed, StoreError> {
     let since = time::rfc3339(now_ms.saturating_sub(REPORTS.period_ms));
     let mine = "FROM question_reports WHERE user_id = ? AND created_at > ?";
     let sql = format!(
@@ -117,7 +116,7 @@ pub async fn list(
     status: ReportStatus,
     after: Option<&str>,
     limit: u32,
-) -> Result<(Vec<ReportView>, bool), ApiError> {
+) -> Result<(Vec<ReportView>, bool), StoreError> {
     let status = match status {
         ReportStatus::Open => "open",
         ReportStatus::Resolved => "resolved",
@@ -141,9 +140,7 @@ pub async fn list(
     statements.push(stmt(&sql, params));
     let results = db.execute_all(statements).await?;
     if after.is_some() && rows(&results[0]).next().is_none() {
-        return Err(
-            ValidationError::new("after", "is not a report id from an earlier page").into(),
-        );
+        return Err(StoreError::Refused(Refusal::UnknownCursor));
     }
     let mut found = rows(results.last().expect("the page"))
         .map(|row| view(&row))
@@ -153,7 +150,10 @@ pub async fn list(
     Ok((found, more))
 }
 
-pub async fn get(db: &Database<impl HttpClient>, id: &str) -> Result<Option<ReportView>, ApiError> {
+pub async fn get(
+    db: &Database<impl HttpClient>,
+    id: &str,
+) -> Result<Option<ReportView>, StoreError> {
     let result = db
         .execute(stmt(
             &format!("SELECT {COLUMNS} FROM question_reports WHERE id = ?"),
@@ -182,7 +182,7 @@ pub async fn close(
     admin_id: &str,
     change: Option<&ContentChange>,
     now_ms: u64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     let now = time::rfc3339(now_ms);
     let still_open = "EXISTS (SELECT 1 FROM question_reports WHERE id = ? AND status = 'open')";
     let mut statements: Vec<Stmt> = vec![];

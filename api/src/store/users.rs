@@ -3,8 +3,8 @@
 use ptp_domain::{DailyGoal, DisplayName, ExamCode};
 use ptp_shared::{Me, Role, UserKind, UserSummary};
 
+use super::{Refusal, StoreError};
 use crate::db::{Database, DbError, Row, StmtResult, int, opt_text, rows, stmt, text};
-use crate::error::ApiError;
 use crate::http::HttpClient;
 use crate::ids::new_id;
 
@@ -111,7 +111,10 @@ fn constraint(err: &DbError) -> bool {
     matches!(err, DbError::Statement { code, .. } if code.starts_with("SQLITE_CONSTRAINT"))
 }
 
-pub async fn get(db: &Database<impl HttpClient>, id: &str) -> Result<Option<UserRecord>, ApiError> {
+pub async fn get(
+    db: &Database<impl HttpClient>,
+    id: &str,
+) -> Result<Option<UserRecord>, StoreError> {
     let result = db
         .execute(stmt(
             &format!("SELECT {COLUMNS} FROM users WHERE id = ?"),
@@ -121,7 +124,7 @@ pub async fn get(db: &Database<impl HttpClient>, id: &str) -> Result<Option<User
     Ok(UserRecord::first(&result)?)
 }
 
-pub async fn create_guest(db: &Database<impl HttpClient>) -> Result<UserRecord, ApiError> {
+pub async fn create_guest(db: &Database<impl HttpClient>) -> Result<UserRecord, StoreError> {
     let sql = format!("INSERT INTO users (id, kind) VALUES (?, 'guest') RETURNING {COLUMNS}");
     let result = db.execute(stmt(&sql, [text(new_id())])).await?;
     UserRecord::first(&result)?
@@ -132,7 +135,7 @@ pub async fn create_guest(db: &Database<impl HttpClient>) -> Result<UserRecord, 
 pub async fn upsert_member(
     db: &Database<impl HttpClient>,
     identity: &GoogleIdentity,
-) -> Result<UserRecord, ApiError> {
+) -> Result<UserRecord, StoreError> {
     let sql = format!(
         "INSERT INTO users (id, kind, google_sub, email, google_name, avatar_url) VALUES (?, 'member', ?, ?, ?, ?) \
          ON CONFLICT (google_sub) DO UPDATE SET email = excluded.email, google_name = excluded.google_name, \
@@ -149,9 +152,7 @@ pub async fn upsert_member(
         Ok(result) => UserRecord::first(&result)?
             .ok_or_else(|| DbError::Protocol("upsert returned no row".into()).into()),
         // Another Google account already holds this email (Google reassigned it).
-        Err(err) if constraint(&err) => Err(ApiError::Conflict(
-            "Another PingToPass account already uses this email address.".into(),
-        )),
+        Err(err) if constraint(&err) => Err(StoreError::Refused(Refusal::EmailInUse)),
         Err(err) => Err(err.into()),
     }
 }
@@ -173,7 +174,7 @@ pub async fn merge_guest(
     db: &Database<impl HttpClient>,
     guest_id: &str,
     member_id: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let statements = MERGE
         .iter()
         .map(|sql| stmt(sql, [text(member_id), text(guest_id)]))
@@ -194,7 +195,7 @@ pub async fn update_profile(
     db: &Database<impl HttpClient>,
     id: &str,
     changes: &ProfileChanges,
-) -> Result<Option<UserRecord>, ApiError> {
+) -> Result<Option<UserRecord>, StoreError> {
     let mut sets = vec![];
     let mut params = vec![];
     if let Some(name) = &changes.display_name {
@@ -220,11 +221,9 @@ pub async fn update_profile(
     Ok(UserRecord::first(&db.execute(stmt(&sql, params)).await?)?)
 }
 
-/// Removes the user and everything that is theirs, atomically. Reports they filed stay for the
-/// admins, without their name.
 /// Ends every session of the user at once, on every device: tokens carry the epoch they were
 /// issued in, and every request compares it with this row.
-pub async fn end_all_sessions(db: &Database<impl HttpClient>, id: &str) -> Result<(), ApiError> {
+pub async fn end_all_sessions(db: &Database<impl HttpClient>, id: &str) -> Result<(), StoreError> {
     db.execute(stmt(
         "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?",
         [text(id)],
@@ -234,7 +233,7 @@ pub async fn end_all_sessions(db: &Database<impl HttpClient>, id: &str) -> Resul
 }
 
 /// Notes that user `id` is still around (guests have no sign-in that would say so).
-pub async fn touch(db: &Database<impl HttpClient>, id: &str) -> Result<(), ApiError> {
+pub async fn touch(db: &Database<impl HttpClient>, id: &str) -> Result<(), StoreError> {
     db.execute(stmt(
         &format!("UPDATE users SET last_seen_at = {NOW} WHERE id = ?"),
         [text(id)],
@@ -261,7 +260,9 @@ pub fn erasure(ids: &str) -> [String; 7] {
     ]
 }
 
-pub async fn delete(db: &Database<impl HttpClient>, id: &str) -> Result<(), ApiError> {
+/// Removes the user and everything that is theirs, atomically. Reports they filed stay for the
+/// admins, without their name.
+pub async fn delete(db: &Database<impl HttpClient>, id: &str) -> Result<(), StoreError> {
     db.transaction(
         erasure("?")
             .iter()
@@ -277,7 +278,7 @@ pub async fn list(
     db: &Database<impl HttpClient>,
     limit: u32,
     offset: u32,
-) -> Result<(Vec<UserRecord>, bool), ApiError> {
+) -> Result<(Vec<UserRecord>, bool), StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM users ORDER BY created_at DESC, id LIMIT ? OFFSET ?");
     let result = db
         .execute(stmt(

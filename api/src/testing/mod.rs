@@ -14,7 +14,7 @@ use tower_service::Service;
 use crate::config::{ConfigError, DatabaseConfig, DatabaseUrl, Secret, Settings};
 use crate::db::Database;
 use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
-use crate::jobs::Task;
+use crate::tasks::Task;
 use crate::observe::{Level, RequestRecord};
 use crate::ports::{AssetLookup, AssetMeta, AssetStore, KeyValue, KvError, Platform};
 use crate::ports::{CachedResponse, ResponseCache};

@@ -44,7 +44,7 @@ pub async fn purge_catalog<P: Platform>(platform: &P) {
         .put(CATALOG_VERSION, &version, VERSION_TTL)
         .await
     {
-        crate::error::log_error(&format!("purging the catalogue cache failed: {err}"));
+        platform.log_error(&format!("purging the catalogue cache failed: {err}"));
     }
 }
 
@@ -175,7 +175,7 @@ async fn through_cache<P: Platform>(platform: &P, request: Request, next: Next) 
     };
     let storing = platform.now_millis();
     if let Err(err) = cache.put(&key, &fresh).await {
-        crate::error::log_error(&format!("caching {} failed: {err}", request_path(&target)));
+        platform.log_error(&format!("caching {} failed: {err}", request_path(&target)));
     }
     platform
         .timings()
