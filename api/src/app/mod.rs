@@ -10,6 +10,8 @@ mod auth;
 pub mod caching;
 pub mod catalog;
 mod edge;
+#[cfg(test)]
+mod flows;
 mod health;
 pub mod json;
 mod keys;

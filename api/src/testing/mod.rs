@@ -1,6 +1,9 @@
 //! In-memory ports for native tests of the app.
 
+pub mod bank;
+pub mod flow;
 pub mod idp;
+pub mod sqlite;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,10 +17,10 @@ use tower_service::Service;
 use crate::config::{ConfigError, DatabaseConfig, DatabaseUrl, Secret, Settings};
 use crate::db::Database;
 use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
-use crate::tasks::Task;
 use crate::observe::{Level, RequestRecord};
 use crate::ports::{AssetLookup, AssetMeta, AssetStore, KeyValue, KvError, Platform};
 use crate::ports::{CachedResponse, ResponseCache};
+use crate::tasks::Task;
 use crate::timing::Timings;
 use ptp_domain::rate_limit::{self, Decision, Limit, Window};
 
@@ -70,6 +73,22 @@ impl ScriptedTransport {
 
     pub fn requests(&self) -> Vec<OutboundRequest> {
         self.sent.lock().unwrap().clone()
+    }
+}
+
+/// The fake platform's transport: scripted replies, or a real (in-memory) database.
+#[derive(Clone)]
+pub enum TestTransport {
+    Scripted(ScriptedTransport),
+    Sqlite(sqlite::SqliteTransport),
+}
+
+impl HttpClient for TestTransport {
+    async fn send(&self, request: OutboundRequest) -> Result<HttpReply, TransportError> {
+        match self {
+            TestTransport::Scripted(scripted) => scripted.send(request).await,
+            TestTransport::Sqlite(sqlite) => sqlite.send(request).await,
+        }
     }
 }
 
@@ -196,8 +215,8 @@ impl ResponseCache for FakeCache {
 #[derive(Clone)]
 pub struct FakePlatform {
     settings: Arc<Settings>,
-    database: Result<Arc<Database<ScriptedTransport>>, ConfigError>,
-    http: ScriptedTransport,
+    database: Result<Arc<Database<TestTransport>>, ConfigError>,
+    http: TestTransport,
     assets: FakeAssets,
     kv: FakeKv,
     cache_store: FakeKv,
@@ -210,11 +229,16 @@ pub struct FakePlatform {
     pub queued: Arc<Mutex<Vec<Task>>>,
     /// Each client's window, shared by clones like the Durable Objects are.
     limits: Arc<Mutex<HashMap<String, Window>>>,
+    /// The server's clock (milliseconds), shared by clones; tests move it on.
+    clock: Arc<std::sync::atomic::AtomicU64>,
 }
+
+/// When every fake platform's clock starts: 2026-11-25T12:00:00Z.
+pub const START_MS: u64 = 1_795_608_000_000;
 
 impl FakePlatform {
     pub fn healthy() -> Self {
-        let transport = ScriptedTransport::replying(200, SELECT_ONE_OK);
+        let transport = TestTransport::Scripted(ScriptedTransport::replying(200, SELECT_ONE_OK));
         Self {
             settings: Arc::new(test_settings()),
             database: Ok(Arc::new(Database::new(
@@ -231,18 +255,32 @@ impl FakePlatform {
             points: Arc::default(),
             queued: Arc::default(),
             limits: Arc::default(),
+            clock: Arc::new(START_MS.into()),
         }
     }
 
-    pub fn with_database_down(mut self) -> Self {
+    /// Moves the clock on by `ms`, for every clone of this platform.
+    pub fn advance(&self, ms: u64) {
+        self.clock
+            .fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn with_database_down(self) -> Self {
         let transport =
             ScriptedTransport::failing(TransportError::Network("connection refused".into()));
-        self.database = Ok(Arc::new(Database::new(transport, &test_db_config())));
-        self
+        self.with_database(transport)
     }
 
     /// A database answering every pipeline with `transport`'s reply (see [`hrana`]).
     pub fn with_database(mut self, transport: ScriptedTransport) -> Self {
+        let transport = TestTransport::Scripted(transport);
+        self.database = Ok(Arc::new(Database::new(transport, &test_db_config())));
+        self
+    }
+
+    /// A real database: `sqlite` runs every pipeline (see [`sqlite::SqliteTransport`]).
+    pub fn with_sqlite(mut self, sqlite: &sqlite::SqliteTransport) -> Self {
+        let transport = TestTransport::Sqlite(sqlite.clone());
         self.database = Ok(Arc::new(Database::new(transport, &test_db_config())));
         self
     }
@@ -271,7 +309,7 @@ impl FakePlatform {
 }
 
 impl Platform for FakePlatform {
-    type Http = ScriptedTransport;
+    type Http = TestTransport;
     type Assets = FakeAssets;
     type Kv = FakeKv;
     type Cache = FakeCache;
@@ -280,11 +318,11 @@ impl Platform for FakePlatform {
         &self.settings
     }
 
-    fn database(&self) -> Result<&Database<ScriptedTransport>, ConfigError> {
+    fn database(&self) -> Result<&Database<TestTransport>, ConfigError> {
         self.database.as_deref().map_err(Clone::clone)
     }
 
-    fn http(&self) -> &ScriptedTransport {
+    fn http(&self) -> &TestTransport {
         &self.http
     }
 
@@ -334,7 +372,7 @@ impl Platform for FakePlatform {
     }
 
     fn now_millis(&self) -> u64 {
-        1_795_608_000_000 // 2026-11-25T12:00:00Z
+        self.clock.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 

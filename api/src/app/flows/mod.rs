@@ -1,0 +1,7 @@
+//! Whole flows through the router on the in-memory database (`testing::flow`): every store
+//! module and handler runs its real SQL here, natively.
+
+mod account;
+mod progress;
+mod reports;
+mod sessions;
