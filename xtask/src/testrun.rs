@@ -1,5 +1,6 @@
 //! `cargo xtask test`: every check, in order, ending with `N passed, N failed`.
-//! fmt and clippy count as one check each; every test counts once.
+//! fmt and clippy count as one check each; every test counts once. A test that does not apply
+//! where it ran (a deployment has no control server) is counted as skipped, never as passed.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -18,31 +19,65 @@ use crate::stack::Scratch;
 
 #[derive(Default)]
 pub(crate) struct Tally {
-    parts: Vec<(String, usize, usize)>,
+    parts: Vec<(String, Counts)>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
 }
 
 impl Tally {
     pub(crate) fn add(&mut self, part: &str, passed: usize, failed: usize) {
-        eprintln!("  = {part}: {passed} passed, {failed} failed");
-        self.parts.push((part.to_string(), passed, failed));
+        self.add_counts(
+            part,
+            Counts {
+                passed,
+                failed,
+                skipped: 0,
+            },
+        );
     }
 
-    fn totals(&self) -> (usize, usize) {
+    pub(crate) fn add_counts(&mut self, part: &str, counts: Counts) {
+        let Counts {
+            passed,
+            failed,
+            skipped,
+        } = counts;
+        eprintln!("  = {part}: {passed} passed, {failed} failed, {skipped} skipped");
+        self.parts.push((part.to_string(), counts));
+    }
+
+    fn totals(&self) -> Counts {
         self.parts
             .iter()
-            .fold((0, 0), |(p, f), (_, pp, ff)| (p + pp, f + ff))
+            .fold(Counts::default(), |sum, (_, c)| Counts {
+                passed: sum.passed + c.passed,
+                failed: sum.failed + c.failed,
+                skipped: sum.skipped + c.skipped,
+            })
     }
 
     fn report(&self) -> bool {
         eprintln!("\n▸ summary");
-        for (part, passed, failed) in &self.parts {
+        for (part, c) in &self.parts {
             eprintln!(
-                "  {} {part:<28} {passed:>4} passed {failed:>3} failed",
-                if *failed == 0 { "✓" } else { "✗" }
+                "  {} {part:<28} {:>4} passed {:>3} failed {:>3} skipped",
+                if c.failed == 0 { "✓" } else { "✗" },
+                c.passed,
+                c.failed,
+                c.skipped
             );
         }
-        let (passed, failed) = self.totals();
-        println!("{passed} passed, {failed} failed");
+        let Counts {
+            passed,
+            failed,
+            skipped,
+        } = self.totals();
+        println!("{passed} passed, {failed} failed, {skipped} skipped");
         failed == 0
     }
 }
@@ -149,14 +184,48 @@ fn domain_purity(tally: &mut Tally, tools: &Tools) -> Result<()> {
 /// A cargo test run counted by its own summary lines; a run that fails without any (it did not
 /// compile) counts as one failure.
 fn cargo_tests(tally: &mut Tally, name: &str, command: &mut Command) -> Result<()> {
+    cargo_tests_skipping(tally, name, command, None)
+}
+
+/// As [`cargo_tests`]; the tests named in the file `skips` (one `test\treason` line each, see
+/// `e2e/api/tests/api/support.rs::skip`) returned early and count as skipped, not passed.
+fn cargo_tests_skipping(
+    tally: &mut Tally,
+    name: &str,
+    command: &mut Command,
+    skips: Option<&Path>,
+) -> Result<()> {
     eprintln!("▸ {name}");
+    if let Some(skips) = skips {
+        let _ = fs::remove_file(skips);
+        command.env("PTP_E2E_SKIPS", skips);
+    }
     let (ok, output) = run_capturing(command)?;
     let (passed, mut failed) = libtest_counts(&output);
     if !ok && failed == 0 {
         failed = 1;
     }
-    tally.add(name, passed, failed);
+    let skipped = skips.map_or(0, skipped_tests);
+    tally.add_counts(
+        name,
+        Counts {
+            passed: passed.saturating_sub(skipped),
+            failed,
+            skipped,
+        },
+    );
     Ok(())
+}
+
+/// How many distinct tests the skips file names.
+fn skipped_tests(skips: &Path) -> usize {
+    let text = fs::read_to_string(skips).unwrap_or_default();
+    let tests: std::collections::BTreeSet<&str> = text
+        .lines()
+        .filter_map(|line| line.split('\t').next())
+        .filter(|test| !test.is_empty())
+        .collect();
+    tests.len()
 }
 
 /// `local`: the stack was started by this run, so the local sign-in provider must be there.
@@ -189,7 +258,14 @@ fn browser_tests(
     if !status.success() && failed == 0 {
         failed = 1;
     }
-    tally.add("browser tests", passed, failed);
+    tally.add_counts(
+        "browser tests",
+        Counts {
+            passed,
+            failed,
+            skipped: count("skipped"),
+        },
+    );
     Ok(())
 }
 
@@ -217,7 +293,9 @@ fn api_tests(
             .env("PTP_JWT_SECRET", local.jwt_secret)
             .env("PTP_REQUIRE_LOCAL", "1");
     }
-    cargo_tests(tally, "API integration tests", &mut tests)
+    let skips = tools.paths.local().join("e2e-skips.txt");
+    fs::create_dir_all(tools.paths.local())?;
+    cargo_tests_skipping(tally, "API integration tests", &mut tests, Some(&skips))
 }
 
 pub fn test() -> Result<()> {
@@ -301,7 +379,7 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
         scratch.stack.sqld.clone(),
         scratch.stack.dir().join("wrangler.log"),
     )?;
-    let before = tally.totals().1;
+    let before = tally.totals().failed;
     let local = LocalStack {
         control_url: &control.url,
         jwt_secret: &scratch.jwt_secret,
@@ -317,7 +395,7 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
         &scratch.stack.dir().join("schemathesis"),
     )?;
     control.shutdown();
-    scratch.stop(tally.totals().1 != before);
+    scratch.stop(tally.totals().failed != before);
     Ok(())
 }
 
@@ -348,5 +426,20 @@ mod tests {
                       test result: FAILED. 10 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.2s\n";
         assert_eq!(libtest_counts(output), (13, 2));
         assert_eq!(libtest_counts("error[E0425]: cannot find value"), (0, 0));
+    }
+
+    #[test]
+    fn a_test_that_skipped_twice_counts_once_and_no_file_is_none() {
+        let dir = std::env::temp_dir().join(format!("ptp-skips-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let skips = dir.join("skips.txt");
+        fs::write(
+            &skips,
+            "auth::a\tneeds the local Google stand-in\nauth::a\tneeds it again\njobs::b\tneeds the control server\n",
+        )
+        .unwrap();
+        assert_eq!(skipped_tests(&skips), 2);
+        assert_eq!(skipped_tests(&dir.join("absent.txt")), 0);
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

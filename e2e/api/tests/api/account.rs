@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::support::{
-    Browser, DATABASE, Fetch, Reply, client, control_url, error_body, header,
+    Browser, DATABASE, Fetch, Reply, client, error_body, header, local_control,
     local_sign_in_available, unique_email, url,
 };
 
@@ -171,7 +171,9 @@ async fn admin_routes_refuse_learners_and_serve_admins() {
     assert_eq!(learner.status(), 403);
     assert_eq!(error_body(learner).await.error.code, ErrorCode::Forbidden);
 
-    let Some(control) = control_url() else { return };
+    let Some(control) = local_control("needs the local stack's control server") else {
+        return;
+    };
     let email = me.email.clone().unwrap();
     let granted = client()
         .post(format!("{control}/admin/grant?email={email}"))

@@ -3,7 +3,7 @@
 use ptp_shared::ErrorCode;
 
 use crate::support::{
-    DATABASE, Fetch, client, control_url, error_body, header, next_visitor_ip, url,
+    DATABASE, Fetch, client, error_body, header, local_control, next_visitor_ip, url,
 };
 
 /// A plain client (no default address): the tests below name the address themselves.
@@ -17,10 +17,11 @@ fn visitor() -> reqwest::Client {
 #[tokio::test]
 async fn the_101st_request_in_a_minute_from_one_address_is_the_only_429_and_others_are_unaffected()
 {
-    if control_url().is_none() {
-        eprintln!(
-            "choosing the client's address needs the local stack; Cloudflare sets it when deployed"
-        );
+    if local_control(
+        "choosing the client's address needs the local stack; Cloudflare sets it when deployed",
+    )
+    .is_none()
+    {
         return;
     }
     let _db = DATABASE.read().await;

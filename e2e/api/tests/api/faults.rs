@@ -2,7 +2,7 @@ use std::time::{Duration, Instant};
 
 use ptp_shared::HealthResponse;
 
-use crate::support::{DATABASE, Fetch, client, control_url, url};
+use crate::support::{DATABASE, Fetch, client, local_control, url};
 
 async fn switch(control: &str, action: &str) {
     let response = client()
@@ -26,8 +26,9 @@ async fn health() -> (u16, HealthResponse, Duration) {
 
 #[tokio::test]
 async fn health_reports_503_while_the_database_is_down_and_recovers() {
-    let Some(control) = control_url() else {
-        eprintln!("needs the local stack's database switch; not applicable to a deployed URL");
+    let Some(control) =
+        local_control("needs the local stack's database switch; not applicable to a deployed URL")
+    else {
         return;
     };
     let _exclusive = DATABASE.write().await;

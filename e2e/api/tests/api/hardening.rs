@@ -7,8 +7,8 @@ use serde_json::json;
 
 use crate::learning::{answer, guest, some_answer, start, view};
 use crate::support::{
-    Browser, DATABASE, Fetch, client, control_url, error_body, header, local_sign_in_available,
-    next_visitor_ip, unique_email, url,
+    Browser, DATABASE, Fetch, client, control_url, error_body, header, local_control,
+    local_sign_in_available, next_visitor_ip, unique_email, url,
 };
 
 /// The listing of `domain`'s questions as `browser` sees it.
@@ -181,8 +181,7 @@ async fn forty_thousand_domains_are_a_400_naming_the_field() {
 
 #[tokio::test]
 async fn health_answers_an_address_that_spent_its_budget() {
-    if control_url().is_none() {
-        eprintln!("choosing the client's address needs the local stack");
+    if local_control("choosing the client's address needs the local stack").is_none() {
         return;
     }
     let _db = DATABASE.read().await;

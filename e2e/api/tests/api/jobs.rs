@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::learning::{graded, guest, some_answer, start};
 use crate::support::{
-    Browser, DATABASE, Fetch, base_url, client, control_url, local_sign_in_available,
+    Browser, DATABASE, Fetch, base_url, client, local_control, local_sign_in_available,
     signed_in_admin, worker_log,
 };
 
@@ -85,8 +85,7 @@ async fn today_rows(admin: &Browser) -> Vec<ptp_shared::DailyMetric> {
 #[tokio::test]
 async fn the_daily_rollup_counts_the_day_once_however_often_it_runs() {
     let _db = DATABASE.read().await;
-    let Some(control) = control_url() else {
-        eprintln!("firing crons needs the local stack");
+    let Some(control) = local_control("firing crons needs the local stack") else {
         return;
     };
     if !local_sign_in_available().await {
@@ -143,7 +142,7 @@ async fn the_daily_rollup_counts_the_day_once_however_often_it_runs() {
 #[tokio::test]
 async fn the_hourly_trends_job_is_scheduled_queued_and_logged() {
     let _db = DATABASE.read().await;
-    let Some(control) = control_url() else {
+    let Some(control) = local_control("needs the local stack's control server") else {
         return;
     };
     let at = now_ms();
@@ -160,7 +159,7 @@ async fn the_hourly_trends_job_is_scheduled_queued_and_logged() {
 #[tokio::test]
 async fn the_weekly_cleanup_removes_idle_guests_and_keeps_active_ones() {
     let _db = DATABASE.read().await;
-    let Some(control) = control_url() else {
+    let Some(control) = local_control("needs the local stack's control server") else {
         return;
     };
     let idle = guest().await;
@@ -194,7 +193,7 @@ async fn the_weekly_cleanup_removes_idle_guests_and_keeps_active_ones() {
 
 #[tokio::test]
 async fn an_unknown_cron_is_logged_as_an_error() {
-    let Some(control) = control_url() else {
+    let Some(control) = local_control("needs the local stack's control server") else {
         return;
     };
     let url = format!("{}/cdn-cgi/handler/scheduled?cron=*/7+*+*+*+*", base_url());

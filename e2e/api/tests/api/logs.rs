@@ -4,15 +4,14 @@ use ptp_shared::CreatedApiKey;
 use serde_json::{Value, json};
 
 use crate::support::{
-    Browser, DATABASE, Fetch, SignIn, client, control_url, header, jwt_secret,
+    Browser, DATABASE, Fetch, SignIn, client, header, jwt_secret, local_control,
     local_sign_in_available, unique_email, url, worker_log, worker_log_text,
 };
 
 #[tokio::test]
 async fn requests_are_logged_as_json_lines_without_tokens_cookies_or_keys() {
     let _db = DATABASE.read().await;
-    let Some(control) = control_url() else {
-        eprintln!("reading the Worker's log needs the local stack");
+    let Some(control) = local_control("reading the Worker's log needs the local stack") else {
         return;
     };
     if !local_sign_in_available().await {
@@ -68,8 +67,7 @@ async fn requests_are_logged_as_json_lines_without_tokens_cookies_or_keys() {
 #[tokio::test]
 async fn the_sign_in_urls_code_state_and_login_hint_never_reach_the_log() {
     let _db = DATABASE.read().await;
-    let Some(control) = control_url() else {
-        eprintln!("reading the Worker's log needs the local stack");
+    let Some(control) = local_control("reading the Worker's log needs the local stack") else {
         return;
     };
     if !local_sign_in_available().await {

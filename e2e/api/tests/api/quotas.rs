@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::learning::{guest, whole_domain};
 use crate::support::{
-    DATABASE, Fetch, Reply, client, control_url, error_body, header, next_visitor_ip,
+    DATABASE, Fetch, Reply, client, error_body, header, local_control, next_visitor_ip,
     signed_in_admin, url,
 };
 
@@ -23,8 +23,7 @@ async fn over_quota(response: Reply, quota: &str) {
 
 #[tokio::test]
 async fn one_address_starts_at_most_thirty_guests_an_hour() {
-    if control_url().is_none() {
-        eprintln!("choosing the client's address needs the local stack");
+    if local_control("choosing the client's address needs the local stack").is_none() {
         return;
     }
     let _db = DATABASE.read().await;
@@ -92,7 +91,7 @@ async fn a_learner_files_at_most_twenty_reports_a_day_and_the_queue_pages() {
     }
     over_quota(report(20).await, "reports").await;
 
-    let Some(control) = control_url() else {
+    let Some(control) = local_control("needs the local stack's control server") else {
         return;
     };
     let admin = signed_in_admin(&control, "pager").await;

@@ -31,6 +31,38 @@ pub fn control_url() -> Option<String> {
     url
 }
 
+/// The local stack's control server; without one, the running test is recorded as skipped
+/// because it `needs` it (its caller returns).
+pub fn local_control(needs: &str) -> Option<String> {
+    let url = control_url();
+    if url.is_none() {
+        skip(needs);
+    }
+    url
+}
+
+/// Records the running test as skipped, and why: a line in the file `PTP_E2E_SKIPS` names
+/// (libtest knows only passed and failed; xtask reads the file and counts these as skipped).
+pub fn skip(why: &str) {
+    use std::io::Write;
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("an unnamed test")
+        .to_string();
+    eprintln!("skipped: {why}");
+    let Ok(path) = std::env::var("PTP_E2E_SKIPS") else {
+        return;
+    };
+    // One short append per line: concurrent tests never interleave within a line.
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap_or_else(|err| panic!("opening {path}: {err}"));
+    writeln!(file, "{test}\t{}", why.replace(['\t', '\n'], " "))
+        .unwrap_or_else(|err| panic!("writing {path}: {err}"));
+}
+
 /// A client of its own. On the local stack each one is also a visitor of its own: `wrangler dev`
 /// passes `CF-Connecting-IP` through (Cloudflare sets it in production), so tests never share
 /// one address's budget of 100 requests a minute; the rate-limit tests choose their addresses.
@@ -327,7 +359,7 @@ pub async fn local_sign_in_available() -> bool {
             std::env::var("PTP_REQUIRE_LOCAL").is_err(),
             "the local sign-in provider is not answering"
         );
-        eprintln!("needs the local Google stand-in; not applicable to a deployed URL");
+        skip("needs the local Google stand-in; not applicable to a deployed URL");
     }
     local
 }

@@ -4,7 +4,7 @@ use ptp_shared::{ErrorCode, ExamList, Navigation, QuestionList};
 use serde_json::Value;
 
 use super::{exam, graded, guest, some_answer, whole_domain};
-use crate::support::{Browser, DATABASE, control_url, error_body, signed_in_admin};
+use crate::support::{Browser, DATABASE, error_body, local_control, signed_in_admin};
 
 #[tokio::test]
 async fn the_catalogue_lists_the_exams_with_the_vendors_rules() {
@@ -165,7 +165,9 @@ async fn keys_and_explanations_stay_hidden_until_answered() {
         "and only for the learner who answered it"
     );
 
-    let Some(control) = control_url() else { return };
+    let Some(control) = local_control("needs the local stack's control server") else {
+        return;
+    };
     if !crate::support::local_sign_in_available().await {
         return;
     }

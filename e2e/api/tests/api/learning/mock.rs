@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::{answer, guest, millis, some_answer, start, view};
-use crate::support::{Browser, DATABASE, Fetch, Reply, client, control_url, error_body};
+use crate::support::{Browser, DATABASE, Fetch, Reply, client, error_body, local_control};
 
 async fn flag(browser: &Browser, session: &str, question: &str, flagged: bool) -> Reply {
     browser
@@ -242,8 +242,9 @@ async fn forward_only_exams_close_a_question_once_the_learner_moves_on() {
 #[tokio::test]
 async fn the_server_owns_the_clock() {
     let _db = DATABASE.read().await;
-    let Some(control) = control_url() else {
-        eprintln!("needs the local stack's control server to end a mock's time");
+    let Some(control) =
+        local_control("needs the local stack's control server to end a mock's time")
+    else {
         return;
     };
     let learner = guest().await;
