@@ -10,6 +10,12 @@ pub struct ValidationError {
     pub reason: String,
 }
 
+impl From<ptp_shared::names::UnknownName> for ValidationError {
+    fn from(unknown: ptp_shared::names::UnknownName) -> Self {
+        ValidationError::new(unknown.field, format!("must be {}", unknown.expected))
+    }
+}
+
 impl ValidationError {
     pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
         Self {

@@ -3,33 +3,7 @@
 
 use crate::account::{ExamCode, ValidationError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Navigation {
-    /// Learners may go back, flag and change answers until time runs out (CompTIA, AWS).
-    ReviewAllowed,
-    /// Once a learner moves on, earlier questions are closed (Cisco).
-    ForwardOnly,
-}
-
-impl Navigation {
-    pub fn parse(value: &str) -> Result<Self, ValidationError> {
-        match value {
-            "review_allowed" => Ok(Self::ReviewAllowed),
-            "forward_only" => Ok(Self::ForwardOnly),
-            _ => Err(ValidationError::new(
-                "navigation",
-                "must be review_allowed or forward_only",
-            )),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ReviewAllowed => "review_allowed",
-            Self::ForwardOnly => "forward_only",
-        }
-    }
-}
+pub use ptp_shared::Navigation;
 
 /// A weighted exam domain ("2.0 Threats, Vulnerabilities, and Mitigations", 22 %).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,10 +7,12 @@
 //! `yew`, `libsql` or any HTTP or storage crate.
 
 pub mod account;
+pub mod content;
 pub mod draw;
 pub mod exam;
 pub mod jobs;
 pub mod navigation;
+pub mod plan;
 pub mod question;
 pub mod rate_limit;
 pub mod readiness;

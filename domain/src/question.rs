@@ -16,34 +16,7 @@ use std::fmt;
 
 use crate::account::ValidationError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum QuestionKind {
-    Single,
-    Multi,
-    Ordering,
-}
-
-impl QuestionKind {
-    pub fn parse(value: &str) -> Result<Self, ValidationError> {
-        match value {
-            "single" => Ok(Self::Single),
-            "multi" => Ok(Self::Multi),
-            "ordering" => Ok(Self::Ordering),
-            _ => Err(ValidationError::new(
-                "kind",
-                "must be single, multi or ordering",
-            )),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Single => "single",
-            Self::Multi => "multi",
-            Self::Ordering => "ordering",
-        }
-    }
-}
+pub use ptp_shared::QuestionKind;
 
 /// A choice's label within its question: `a`, `b`, … `f`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

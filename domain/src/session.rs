@@ -4,22 +4,7 @@
 use crate::exam::{Navigation, ScoreScale};
 use crate::question::Credit;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Instant feedback after each answer; no clock.
-    Practice,
-    /// Timed and ruled like the real exam; feedback only at the end.
-    Mock,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Practice => "practice",
-            Mode::Mock => "mock",
-        }
-    }
-}
+pub use ptp_shared::Mode;
 
 /// A session's rules and where it stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

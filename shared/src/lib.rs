@@ -1,12 +1,15 @@
 //! The wire between the SPA, third parties and the API: request and response bodies and the one
-//! error body. Types only — no logic beyond what serde derives. With the `openapi` feature every
+//! error body. Types only — no logic beyond what serde derives and the one
+//! spelling of each enum's values ([`names`]). With the `openapi` feature every
 //! type also derives `utoipa::ToSchema` so the API can publish its contract from these types.
 
 pub mod account;
 pub mod error;
 pub mod health;
 pub mod learning;
+pub mod limits;
 pub mod metrics;
+pub mod names;
 pub mod reports;
 
 pub use account::{

@@ -59,11 +59,17 @@ pub struct ReportList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuestionEdit {
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub stem: Option<String>,
-    /// Choice texts in order (ids a, b, … by position).
+    /// Choice texts in order (ids a, b, … by position), 2 to 6 of them.
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub choices: Option<Vec<String>>,
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub key: Option<Vec<String>>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 6000))]
     pub explanation: Option<String>,
+    /// Vendor documentation, 1 to 10 references.
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub references: Option<Vec<String>>,
 }
 
@@ -83,6 +89,8 @@ pub enum Resolution {
 #[serde(deny_unknown_fields)]
 pub struct ResolveReport {
     pub resolution: Resolution,
+    /// Why, for the reporter and the other admins (up to 2,000 characters).
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: String,
     /// With `resolve`: the corrected content.
     #[serde(default)]

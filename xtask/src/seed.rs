@@ -8,8 +8,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use ptp_domain::ExamCode;
+use ptp_domain::content::{Content, Draft};
 use ptp_domain::exam::{DomainWeight, ExamRules, Navigation, ScoreScale};
-use ptp_domain::question::{AnswerKey, QuestionKind};
+use ptp_domain::question::QuestionKind;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -172,33 +173,20 @@ pub fn check(exam: &ExamSeed, questions: &[QuestionSeed]) -> Result<()> {
         let kind = QuestionKind::parse(&q.kind).with_context(at)?;
         for (index, choice) in q.choices.iter().enumerate() {
             let expected = ((b'a' + index as u8) as char).to_string();
-            if choice.id != expected || choice.text.trim().is_empty() {
-                bail!(
-                    "{}: choice {} must be {expected} with text",
-                    at(),
-                    index + 1
-                );
+            if choice.id != expected {
+                bail!("{}: choice {} must be {expected}", at(), index + 1);
             }
         }
-        let key: Vec<&str> = q.key.iter().map(String::as_str).collect();
-        AnswerKey::new(kind, q.choices.len(), &key).with_context(at)?;
-        if kind != QuestionKind::Ordering {
-            for choice in &q.choices {
-                if !q
-                    .explanation
-                    .contains(&format!("**{}**", choice.id.to_uppercase()))
-                {
-                    bail!(
-                        "{}: the explanation does not discuss **{}**",
-                        at(),
-                        choice.id.to_uppercase()
-                    );
-                }
-            }
-        }
-        if q.stem.trim().is_empty() || q.explanation.trim().is_empty() || q.references.is_empty() {
-            bail!("{}: stem, explanation and references are required", at());
-        }
+        let choices: Vec<String> = q.choices.iter().map(|c| c.text.clone()).collect();
+        Content::parse(Draft {
+            kind,
+            stem: &q.stem,
+            choices: &choices,
+            key: &q.key,
+            explanation: &q.explanation,
+            references: &q.references,
+        })
+        .with_context(at)?;
     }
     Ok(())
 }

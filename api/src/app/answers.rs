@@ -82,7 +82,7 @@ pub async fn answer<P: Platform>(
         let grade = schedule::grade(
             correct,
             submitted.elapsed_ms,
-            data.exam.rules().map_or(60.0, |r| r.seconds_per_question()),
+            data.exam.rules.seconds_per_question(),
         );
         schedule::review(data.card.as_ref(), grade, now)
     });

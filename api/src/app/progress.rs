@@ -79,7 +79,7 @@ pub async fn get_readiness<P: Platform>(
     )
     .await?
     .ok_or_else(|| ApiError::NotFound(format!("The exam {}", code.as_str())))?;
-    let rules = record.rules()?;
+    let rules = &record.rules;
     let estimate = readiness::estimate(&evidence, &rules.scale, rules.question_count);
     Ok(Json(wire::Readiness {
         exam: record.summary.code.clone(),

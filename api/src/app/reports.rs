@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use ptp_domain::ValidationError;
-use ptp_domain::question::AnswerKey;
+use ptp_domain::content::{Content, Draft};
 use ptp_shared as wire;
 use serde::Deserialize;
 
@@ -111,49 +111,35 @@ pub async fn list_reports<P: Platform>(
     }))
 }
 
-fn non_empty(field: &'static str, value: &str) -> Result<String, ValidationError> {
+/// An admin's note on a closed report: 1 to 2,000 characters.
+const MAX_NOTE: usize = 2_000;
+
+fn note(value: &str) -> Result<String, ValidationError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        Err(ValidationError::new(field, "must not be empty"))
+        Err(ValidationError::new("note", "must not be empty"))
+    } else if trimmed.chars().count() > MAX_NOTE {
+        Err(ValidationError::new(
+            "note",
+            format!("must be at most {MAX_NOTE} characters"),
+        ))
     } else {
         Ok(trimmed.to_string())
     }
 }
 
-/// The question after an admin's edit, checked like any question: choices, key and kind agree.
+/// The question after an admin's edit, held to the rules every question keeps.
 fn edited(
     question: &catalog::QuestionRecord,
     edit: &wire::QuestionEdit,
-) -> Result<reports::ContentChange, ValidationError> {
-    let choices: Vec<String> = match &edit.choices {
-        Some(choices) => choices
-            .iter()
-            .map(|c| non_empty("choices", c))
-            .collect::<Result<_, _>>()?,
-        None => question.choices.clone(),
-    };
-    let key = edit.key.clone().unwrap_or_else(|| question.key.clone());
-    let key_refs: Vec<&str> = key.iter().map(String::as_str).collect();
-    AnswerKey::new(question.kind, choices.len(), &key_refs)?;
-    Ok(reports::ContentChange {
-        stem: edit
-            .stem
-            .as_deref()
-            .map(|s| non_empty("stem", s))
-            .transpose()?
-            .unwrap_or_else(|| question.stem.clone()),
-        choices,
-        key,
-        explanation: edit
-            .explanation
-            .as_deref()
-            .map(|s| non_empty("explanation", s))
-            .transpose()?
-            .unwrap_or_else(|| question.explanation.clone()),
-        references: edit
-            .references
-            .clone()
-            .unwrap_or_else(|| question.references.clone()),
+) -> Result<Content, ValidationError> {
+    Content::parse(Draft {
+        kind: question.kind,
+        stem: edit.stem.as_deref().unwrap_or(&question.stem),
+        choices: edit.choices.as_deref().unwrap_or(&question.choices),
+        key: edit.key.as_deref().unwrap_or(&question.key),
+        explanation: edit.explanation.as_deref().unwrap_or(&question.explanation),
+        references: edit.references.as_deref().unwrap_or(&question.references),
     })
 }
 
@@ -188,7 +174,7 @@ pub async fn resolve<P: Platform>(
     if report.status != wire::ReportStatus::Open {
         return Err(ApiError::Conflict("This report is already closed.".into()));
     }
-    let note = non_empty("note", &resolution.note)?;
+    let note = note(&resolution.note)?;
     let (status, change) = match (resolution.resolution, &resolution.edit) {
         (wire::Resolution::Resolve, Some(edit)) => {
             let question = catalog::question(db, &report.question)

@@ -4,6 +4,7 @@ use ptp_domain::exam::{DomainWeight, ExamRules, Navigation, ScoreScale};
 use ptp_domain::question::{AnswerKey, QuestionKind};
 use ptp_domain::{ExamCode, ValidationError};
 use ptp_shared as wire;
+use ptp_shared::names::UnknownName;
 
 use super::StoreError;
 use crate::db::{Database, DbError, Row, StmtResult, int, rows, stmt, text};
@@ -20,24 +21,37 @@ fn json_list(row: &Row, column: &str) -> Result<Vec<String>, DbError> {
         .map_err(|err| DbError::Protocol(format!("{column}: {err}")))
 }
 
+/// A stored name (navigation, kind, mode, filter) read strictly: an unknown one is corrupt data,
+/// never a silent default.
+pub(crate) fn named<T>(
+    row: &Row,
+    column: &str,
+    parse: fn(&str) -> Result<T, UnknownName>,
+) -> Result<T, DbError> {
+    let value = row.text(column)?;
+    parse(&value).map_err(|unknown| {
+        DbError::Protocol(format!(
+            "stored {column} {value:?} is not {}",
+            unknown.expected
+        ))
+    })
+}
+
 fn count(row: &Row, column: &str) -> Result<u32, DbError> {
     u32::try_from(row.int(column)?).map_err(|_| DbError::Protocol(format!("{column} out of range")))
 }
 
-/// An exam row with its domains, as stored.
+/// An exam row with its domains, as stored, and the rules they make (validated once, as read).
 #[derive(Debug, Clone)]
 pub struct ExamRecord {
     pub summary: wire::ExamSummary,
-    pub raw_cut: f64,
     pub domains: Vec<wire::ExamDomain>,
+    pub rules: ExamRules,
 }
 
 impl ExamRecord {
     fn summary_from(row: &Row, bank_size: u32) -> Result<(wire::ExamSummary, f64), DbError> {
-        let navigation = match row.text("navigation")?.as_str() {
-            "forward_only" => wire::Navigation::ForwardOnly,
-            _ => wire::Navigation::ReviewAllowed,
-        };
+        let navigation = named(row, "navigation", Navigation::parse)?;
         let raw_cut = match row.value_f64("raw_cut")? {
             Some(cut) => cut,
             None => return Err(DbError::Protocol("raw_cut is NULL".into())),
@@ -58,30 +72,6 @@ impl ExamRecord {
             },
             raw_cut,
         ))
-    }
-
-    /// The rules the domain logic works with.
-    pub fn rules(&self) -> Result<ExamRules, StoreError> {
-        let s = &self.summary;
-        let rules = ExamRules {
-            code: ExamCode::parse(&s.code)?,
-            question_count: s.question_count,
-            minutes: s.minutes,
-            scale: ScoreScale::new(s.score_min, s.score_max, s.passing_score, self.raw_cut)?,
-            navigation: match s.navigation {
-                wire::Navigation::ReviewAllowed => Navigation::ReviewAllowed,
-                wire::Navigation::ForwardOnly => Navigation::ForwardOnly,
-            },
-            domains: self
-                .domains
-                .iter()
-                .map(|d| DomainWeight {
-                    code: d.code.clone(),
-                    weight: d.weight,
-                })
-                .collect(),
-        };
-        Ok(rules)
     }
 
     pub fn domain_name(&self, code: &str) -> String {
@@ -126,12 +116,36 @@ pub fn exam_from(exam: &StmtResult, domains: &StmtResult) -> Result<Option<ExamR
                 bank_size: count(&row, "bank_size")?,
             })
         })
-        .collect::<Result<_, DbError>>()?;
+        .collect::<Result<Vec<_>, DbError>>()?;
+    let rules = rules_of(&summary, raw_cut, &domains)
+        .map_err(|err| DbError::Protocol(format!("stored exam {}: {err}", summary.code)))?;
     Ok(Some(ExamRecord {
         summary,
-        raw_cut,
         domains,
+        rules,
     }))
+}
+
+/// The rules the domain logic works with, from what the exam's rows hold.
+fn rules_of(
+    s: &wire::ExamSummary,
+    raw_cut: f64,
+    domains: &[wire::ExamDomain],
+) -> Result<ExamRules, ValidationError> {
+    Ok(ExamRules {
+        code: ExamCode::parse(&s.code)?,
+        question_count: s.question_count,
+        minutes: s.minutes,
+        scale: ScoreScale::new(s.score_min, s.score_max, s.passing_score, raw_cut)?,
+        navigation: s.navigation,
+        domains: domains
+            .iter()
+            .map(|d| DomainWeight {
+                code: d.code.clone(),
+                weight: d.weight,
+            })
+            .collect(),
+    })
 }
 
 pub async fn exams(db: &Database<impl HttpClient>) -> Result<Vec<wire::ExamSummary>, StoreError> {
@@ -173,8 +187,7 @@ pub struct QuestionRecord {
 
 impl QuestionRecord {
     pub fn from_row(row: &Row) -> Result<Self, DbError> {
-        let kind = QuestionKind::parse(&row.text("kind")?)
-            .map_err(|err| DbError::Protocol(err.to_string()))?;
+        let kind = named(row, "kind", QuestionKind::parse)?;
         Ok(Self {
             id: row.text("id")?,
             exam: row.text("exam_code")?,

@@ -9,6 +9,7 @@ use ptp_domain::schedule::Card;
 use ptp_domain::session::{Mode, SessionScore, SessionState};
 use ptp_shared::Filter;
 
+use super::catalog::named;
 use super::{Refusal, StoreError};
 use crate::db::{Database, DbError, Row, Stmt, int, opt_text, rows, stmt, text};
 use crate::http::HttpClient;
@@ -96,15 +97,6 @@ impl SessionData {
     }
 }
 
-fn filter_str(filter: Filter) -> &'static str {
-    match filter {
-        Filter::All => "all",
-        Filter::Unseen => "unseen",
-        Filter::Missed => "missed",
-        Filter::Due => "due",
-    }
-}
-
 pub(super) fn u32_of(value: i64, column: &str) -> Result<u32, DbError> {
     u32::try_from(value).map_err(|_| DbError::Protocol(format!("{column} out of range")))
 }
@@ -123,22 +115,9 @@ pub(super) fn session_from(row: &Row) -> Result<SessionRecord, DbError> {
         id: row.text("id")?,
         user_id: row.text("user_id")?,
         exam: row.text("exam_code")?,
-        mode: if row.text("mode")? == "mock" {
-            Mode::Mock
-        } else {
-            Mode::Practice
-        },
-        filter: match row.text("filter")?.as_str() {
-            "unseen" => Filter::Unseen,
-            "missed" => Filter::Missed,
-            "due" => Filter::Due,
-            _ => Filter::All,
-        },
-        navigation: if row.text("navigation")? == "forward_only" {
-            Navigation::ForwardOnly
-        } else {
-            Navigation::ReviewAllowed
-        },
+        mode: named(row, "mode", Mode::parse)?,
+        filter: named(row, "filter", Filter::parse)?,
+        navigation: named(row, "navigation", Navigation::parse)?,
         minutes: row
             .opt_int("minutes")?
             .map(|m| u32_of(m, "minutes"))
@@ -190,7 +169,7 @@ pub async fn create(
             text(new.user_id),
             text(new.exam),
             text(new.mode.as_str()),
-            text(filter_str(new.filter)),
+            text(new.filter.as_str()),
             text(new.navigation.as_str()),
             new.minutes
                 .map_or(crate::db::Value::Null, |m| int(i64::from(m))),

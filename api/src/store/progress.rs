@@ -9,7 +9,7 @@ use ptp_shared::{
 use super::StoreError;
 use crate::db::{Database, DbError, int, rows, stmt, text};
 use crate::http::HttpClient;
-use crate::store::catalog::{ExamRecord, exam_from, exam_statements};
+use crate::store::catalog::{ExamRecord, exam_from, exam_statements, named};
 use crate::store::sealed::SETTLED_RESPONSE;
 use crate::time;
 
@@ -144,11 +144,7 @@ fn attempt_from(row: &crate::db::Row) -> Result<Attempt, DbError> {
     Ok(Attempt {
         session: row.text("id")?,
         exam: row.text("exam_code")?,
-        mode: if row.text("mode")? == "mock" {
-            Mode::Mock
-        } else {
-            Mode::Practice
-        },
+        mode: named(row, "mode", Mode::parse)?,
         started_at: row.text("started_at")?,
         finished_at: row.opt_text("finished_at")?,
         questions: count(row.int("questions")?),

@@ -9,6 +9,7 @@ use crate::db::{Database, DbError, Row, Stmt, int, opt_text, rows, stmt, text};
 use crate::http::HttpClient;
 use crate::ids::new_id;
 use crate::time;
+use ptp_domain::content::Content;
 
 fn reason_str(reason: ReportReason) -> &'static str {
     match reason {
@@ -163,15 +164,6 @@ pub async fn get(
     Ok(rows(&result).next().map(|row| view(&row)).transpose()?)
 }
 
-/// New content for a question, already validated.
-pub struct ContentChange {
-    pub stem: String,
-    pub choices: Vec<String>,
-    pub key: Vec<String>,
-    pub explanation: String,
-    pub references: Vec<String>,
-}
-
 /// Closes an open report, and with `change` rewrites its question as a new version, in one
 /// transaction. `Ok(false)`: the report was not open (any more).
 pub async fn close(
@@ -180,7 +172,7 @@ pub async fn close(
     status: ReportStatus,
     note: &str,
     admin_id: &str,
-    change: Option<&ContentChange>,
+    change: Option<&Content>,
     now_ms: u64,
 ) -> Result<bool, StoreError> {
     let now = time::rfc3339(now_ms);

@@ -98,17 +98,22 @@ pub fn load(db: &SqliteTransport) {
         let choices: Vec<String> = (0..item.choices)
             .map(|i| format!("Choice {} of {}", i + 1, item.id))
             .collect();
+        // Every choice discussed, as `content::Content` demands of a published question.
+        let explanation: String = (0..item.choices)
+            .map(|i| format!("**{}** is choice {}. ", (b'A' + i as u8) as char, i + 1))
+            .collect();
         let sql = format!(
             "INSERT INTO questions (id, exam_code, domain_code, kind, stem, choices, answer_key, \
              explanation, refs, status, source, created_by, updated_by) VALUES \
              ('{id}', '{exam}', '{domain}', '{kind}', 'What does {id} ask?', '{choices}', \
-             '{key}', 'Because {id}.', '[\"Ref {id}\"]', 'published', 'authored', 'seed', 'seed')",
+             '{key}', '{explanation}', '[\"Ref {id}\"]', 'published', 'authored', 'seed', 'seed')",
             id = item.id,
             exam = item.exam,
             domain = item.domain,
             kind = item.kind,
             choices = serde_json::to_string(&choices).unwrap(),
             key = serde_json::to_string(item.key).unwrap(),
+            explanation = explanation.trim(),
         );
         db.run(&sql);
     }

@@ -1,5 +1,6 @@
 //! `/exams/{code}`: the exam's rules and domains, and where sessions start.
 
+use ptp_shared::limits::{PRACTICE_DEFAULT, PRACTICE_MAX};
 use ptp_shared::{ExamDetail, Filter, Mode, StartSession};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -64,7 +65,7 @@ fn exam_body(props: &BodyProps) -> Html {
     let navigator = use_navigator().expect("inside the router");
     let session = use_session();
     let error = use_state(|| None::<String>);
-    let count = use_state(|| "10".to_string());
+    let count = use_state(|| PRACTICE_DEFAULT.to_string());
     let filter = use_state(|| Filter::All);
     let chosen = use_state(|| {
         exam.domains
@@ -107,7 +108,9 @@ fn exam_body(props: &BodyProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let Ok(n) = count.trim().parse::<u32>() else {
-                return error.set(Some("Enter how many questions (1–50).".into()));
+                return error.set(Some(format!(
+                    "Enter how many questions (1–{PRACTICE_MAX})."
+                )));
             };
             if chosen.is_empty() {
                 return error.set(Some("Pick at least one domain.".into()));
@@ -153,7 +156,7 @@ fn exam_body(props: &BodyProps) -> Html {
             let request = StartSession {
                 exam: code.clone(),
                 mode: Mode::Practice,
-                count: Some(due_here.min(50)),
+                count: Some(due_here.min(PRACTICE_MAX)),
                 domains: None,
                 filter: Some(Filter::Due),
             };
@@ -208,7 +211,7 @@ fn exam_body(props: &BodyProps) -> Html {
                 <h2 id="due-heading">{ "Spaced review" }</h2>
                 if due_here > 0 {
                     <p>{ format!("{due_here} question{} due for review now.", if due_here == 1 { " is" } else { "s are" }) }</p>
-                    <button class="button" type="button" onclick={start_due}>{ format!("Review {} due", due_here.min(50)) }</button>
+                    <button class="button" type="button" onclick={start_due}>{ format!("Review {} due", due_here.min(PRACTICE_MAX)) }</button>
                 } else {
                     <p class="muted">
                         { "Nothing is due. Every question you answer comes back here on a spaced-repetition schedule: sooner when you miss it, later when you know it." }
@@ -224,7 +227,7 @@ fn exam_body(props: &BodyProps) -> Html {
                     <p class="muted">{ "Instant feedback and an explanation after every answer." }</p>
                     <label>
                         { "Number of questions" }
-                        <input type="number" min="1" max="50" value={(*count).clone()}
+                        <input type="number" min="1" max={PRACTICE_MAX.to_string()} value={(*count).clone()}
                             oninput={{ let count = count.clone(); Callback::from(move |e: InputEvent| count.set(input_value(&e))) }} />
                     </label>
                     <fieldset>

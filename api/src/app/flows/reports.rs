@@ -92,6 +92,23 @@ fn a_resolved_report_corrects_the_question_bumps_its_version_and_purges_the_cach
         json!({"resolution": "resolve", "note": "Key", "edit": {"key": ["a", "b"]}}),
     );
     assert_eq!(unfit.status, 400, "a single-answer question keeps one key");
+    let unexplained = stack.post(
+        &admin,
+        &format!("/api/v1/admin/reports/{report}/resolve"),
+        json!({"resolution": "resolve", "note": "Shorter", "edit": {"explanation": "It is A."}}),
+    );
+    assert_eq!(
+        unexplained.status, 400,
+        "an edit is held to the loader's rules: every choice explained"
+    );
+    assert_eq!(unexplained.json["error"]["details"]["field"], "explanation");
+    assert_eq!(
+        stack
+            .db
+            .scalar("SELECT version FROM questions WHERE id = 'tiny-1-001'"),
+        Some("1".into()),
+        "a refused edit changes nothing"
+    );
     let resolved = stack.post(
         &admin,
         &format!("/api/v1/admin/reports/{report}/resolve"),

@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use ptp_domain::ValidationError;
 use ptp_domain::draw::{self, Shortfall};
+use ptp_domain::plan;
 use ptp_domain::session::{self, Mode};
 use ptp_shared as wire;
 use serde_json::json;
@@ -23,11 +23,6 @@ mod view;
 
 use scoring::{close, settle};
 use view::view;
-
-const PRACTICE_DEFAULT: u32 = 10;
-const PRACTICE_MAX: u32 = 50;
-/// More domains than any exam has; a longer list cannot be valid.
-const MAX_DOMAINS: usize = 16;
 
 fn seed() -> u64 {
     let bytes = crate::ids::random_bytes::<8>();
@@ -80,74 +75,33 @@ pub async fn start<P: Platform>(
     ApiJson(request): ApiJson<wire::StartSession>,
 ) -> Result<(StatusCode, Json<wire::SessionView>), ApiError> {
     let code = crate::app::catalog::exam_code(&request.exam)?;
+    let asked = plan::Request {
+        mode: request.mode,
+        count: request.count,
+        domains: request.domains.as_deref(),
+        filter: request.filter,
+    };
+    // Before the database: every named domain becomes a parameter of the draw's query.
+    asked.check_shape()?;
     let db = platform.database()?;
     let now = platform.now_millis();
-    let mode = match request.mode {
-        wire::Mode::Practice => Mode::Practice,
-        wire::Mode::Mock => Mode::Mock,
-    };
-    if mode == Mode::Mock && (request.domains.is_some() || request.filter.is_some()) {
-        return Err(ValidationError::new(
-            "mode",
-            "a mock draws from every domain by weight: leave out domains and filter",
-        )
-        .into());
-    }
-    if let Some(domains) = &request.domains
-        && domains.len() > MAX_DOMAINS
-    {
-        // Before the database: every named domain becomes a parameter of the draw's query.
-        return Err(ValidationError::new(
-            "domains",
-            format!("name at most {MAX_DOMAINS} domains (no exam has more)"),
-        )
-        .into());
-    }
-    let filter = request.filter.unwrap_or_default();
     let (exam, candidates) = draws::candidates(
         db,
         code.as_str(),
         &caller.user_id,
-        mode,
-        filter,
-        request.domains.as_deref(),
+        asked.mode,
+        asked.filter.unwrap_or_default(),
+        asked.domains,
         now,
     )
     .await?
     .ok_or_else(|| ApiError::NotFound(format!("The exam {}", code.as_str())))?;
-    if let Some(domains) = &request.domains {
-        if domains.is_empty() {
-            return Err(ValidationError::new(
-                "domains",
-                "name at least one domain, or leave it out",
-            )
-            .into());
-        }
-        if let Some(unknown) = domains
-            .iter()
-            .find(|d| !exam.domains.iter().any(|known| &known.code == *d))
-        {
-            return Err(ValidationError::new(
-                "domains",
-                format!("{unknown:?} is not a domain of {}", code.as_str()),
-            )
-            .into());
-        }
-    }
-    let rules = exam.rules()?;
-    let (questions, minutes) = match mode {
+    let plan = asked.plan(&exam.rules)?;
+    let questions = match plan.mode {
         Mode::Practice => {
-            let count = request.count.unwrap_or(PRACTICE_DEFAULT);
-            if !(1..=PRACTICE_MAX).contains(&count) {
-                return Err(ValidationError::new(
-                    "count",
-                    format!("practice takes 1 to {PRACTICE_MAX} questions"),
-                )
-                .into());
-            }
-            let drawn = draw::draw_practice(&candidates, count, seed());
+            let drawn = draw::draw_practice(&candidates, plan.count, seed());
             if drawn.is_empty() {
-                let why = match filter {
+                let why = match plan.filter {
                     wire::Filter::All => "no published questions match",
                     wire::Filter::Unseen => "you have answered every question that matches",
                     wire::Filter::Missed => "no question you missed matches — well done",
@@ -157,33 +111,18 @@ pub async fn start<P: Platform>(
                     "Cannot start this practice: {why}."
                 )));
             }
-            (drawn, None)
+            drawn
         }
-        Mode::Mock => {
-            let count = request.count.unwrap_or(rules.question_count);
-            if !(1..=rules.question_count).contains(&count) {
-                return Err(ValidationError::new(
-                    "count",
-                    format!("a mock takes 1 to {} questions", rules.question_count),
-                )
-                .into());
-            }
-            let drawn = draw::draw_mock(&candidates, &rules.domains, count, seed())
-                .map_err(|s| shortfall_error(&exam, count, &s))?;
-            (drawn, Some(rules.minutes_for(count)))
-        }
+        Mode::Mock => draw::draw_mock(&candidates, &exam.rules.domains, plan.count, seed())
+            .map_err(|s| shortfall_error(&exam, plan.count, &s))?,
     };
     let new = NewSession {
         user_id: &caller.user_id,
         exam: code.as_str(),
-        mode,
-        filter: if mode == Mode::Mock {
-            wire::Filter::All
-        } else {
-            filter
-        },
-        navigation: rules.navigation,
-        minutes,
+        mode: plan.mode,
+        filter: plan.filter,
+        navigation: exam.rules.navigation,
+        minutes: plan.minutes,
         now_ms: now,
     };
     let id = learning::create(db, &new, &questions).await?;

@@ -66,7 +66,7 @@ pub(super) async fn close<P: Platform>(
 }
 
 pub(super) fn score(data: &SessionData) -> Result<SessionScore, ApiError> {
-    let rules = data.exam.rules()?;
+    let rules = &data.exam.rules;
     let items: Vec<ScoredItem> = data
         .items
         .iter()
@@ -89,7 +89,7 @@ pub(super) fn score(data: &SessionData) -> Result<SessionScore, ApiError> {
 
 /// The review card each answered question of a finished mock moves to.
 fn mock_cards(data: &SessionData, now_ms: u64) -> Result<Vec<(String, Card)>, ApiError> {
-    let per_question = data.exam.rules()?.seconds_per_question();
+    let per_question = data.exam.rules.seconds_per_question();
     Ok(data
         .responses
         .iter()

@@ -67,10 +67,7 @@ pub(super) fn view(
         id: session.id.clone(),
         exam: session.exam.clone(),
         exam_name: data.exam.summary.name.clone(),
-        mode: match session.mode {
-            Mode::Practice => wire::Mode::Practice,
-            Mode::Mock => wire::Mode::Mock,
-        },
+        mode: session.mode,
         filter: session.filter,
         navigation: data.exam.summary.navigation,
         started_at: time::rfc3339(session.started_ms),

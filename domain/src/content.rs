@@ -1,0 +1,226 @@
+//! What every published question must be, in one place: the seed loader, an admin's correction
+//! and whatever comes later (authoring, import, AI drafts) parse a question's content here, so
+//! none of them can publish what another would refuse.
+
+use crate::account::ValidationError;
+use crate::question::{AnswerKey, QuestionKind};
+
+pub const MAX_STEM_CHARS: usize = 4_000;
+pub const MAX_CHOICE_CHARS: usize = 500;
+pub const MAX_EXPLANATION_CHARS: usize = 6_000;
+pub const MAX_REFERENCES: usize = 10;
+pub const MAX_REFERENCE_CHARS: usize = 500;
+
+/// A question's content as submitted: choice texts in order (ids `a`, `b`, … by position).
+#[derive(Debug, Clone, Copy)]
+pub struct Draft<'a> {
+    pub kind: QuestionKind,
+    pub stem: &'a str,
+    pub choices: &'a [String],
+    pub key: &'a [String],
+    pub explanation: &'a str,
+    pub references: &'a [String],
+}
+
+/// Content that keeps every rule; texts trimmed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Content {
+    pub kind: QuestionKind,
+    pub stem: String,
+    pub choices: Vec<String>,
+    pub key: Vec<String>,
+    pub explanation: String,
+    pub references: Vec<String>,
+}
+
+fn text(field: &'static str, value: &str, max: usize) -> Result<String, ValidationError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ValidationError::new(field, "must not be empty"));
+    }
+    let length = trimmed.chars().count();
+    if length > max {
+        return Err(ValidationError::new(
+            field,
+            format!("must be at most {max} characters (got {length})"),
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+impl Content {
+    /// The rules: a stem, 2–6 non-empty choices, none of them "all/none of the above", a key of
+    /// the kind's arity drawn from the choices, an explanation that (except for ordering)
+    /// discusses every choice as `**A**`, `**B**`, …, and 1–10 references; every text bounded.
+    pub fn parse(draft: Draft<'_>) -> Result<Self, ValidationError> {
+        let stem = text("stem", draft.stem, MAX_STEM_CHARS)?;
+        let choices = draft
+            .choices
+            .iter()
+            .map(|choice| text("choices", choice, MAX_CHOICE_CHARS))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(catch_all) = choices.iter().find(|choice| {
+            let lower = choice.to_lowercase();
+            lower.contains("all of the above") || lower.contains("none of the above")
+        }) {
+            return Err(ValidationError::new(
+                "choices",
+                format!("{catch_all:?}: every choice must stand on its own"),
+            ));
+        }
+        let key: Vec<&str> = draft.key.iter().map(|id| id.trim()).collect();
+        AnswerKey::new(draft.kind, choices.len(), &key)?;
+        let explanation = text("explanation", draft.explanation, MAX_EXPLANATION_CHARS)?;
+        if draft.kind != QuestionKind::Ordering {
+            let labels = (b'A'..).take(choices.len()).map(char::from);
+            if let Some(missing) = labels
+                .map(|label| format!("**{label}**"))
+                .find(|label| !explanation.contains(label.as_str()))
+            {
+                return Err(ValidationError::new(
+                    "explanation",
+                    format!("must discuss every choice; {missing} is missing"),
+                ));
+            }
+        }
+        if draft.references.is_empty() || draft.references.len() > MAX_REFERENCES {
+            return Err(ValidationError::new(
+                "references",
+                format!("1 to {MAX_REFERENCES} references to vendor documentation"),
+            ));
+        }
+        let references = draft
+            .references
+            .iter()
+            .map(|reference| text("references", reference, MAX_REFERENCE_CHARS))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            kind: draft.kind,
+            stem,
+            choices,
+            key: key.into_iter().map(str::to_string).collect(),
+            explanation,
+            references,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn parse(
+        kind: QuestionKind,
+        choices: &[&str],
+        key: &[&str],
+        explanation: &str,
+        references: &[&str],
+    ) -> Result<Content, ValidationError> {
+        Content::parse(Draft {
+            kind,
+            stem: "  Which port does HTTPS use?  ",
+            choices: &strings(choices),
+            key: &strings(key),
+            explanation,
+            references: &strings(references),
+        })
+    }
+
+    const EXPLAINED: &str = "**A** is HTTP. **B** is right. **C** is SSH.";
+
+    #[test]
+    fn a_well_formed_question_is_kept_trimmed() {
+        let content = parse(
+            QuestionKind::Single,
+            &["80", " 443 ", "22"],
+            &["b"],
+            EXPLAINED,
+            &["RFC 9110"],
+        )
+        .unwrap();
+        assert_eq!(content.stem, "Which port does HTTPS use?");
+        assert_eq!(content.choices[1], "443");
+        assert_eq!(content.key, vec!["b"]);
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        let field = |result: Result<Content, ValidationError>| result.unwrap_err().field;
+        let single = QuestionKind::Single;
+        assert_eq!(
+            field(parse(
+                single,
+                &["80", "443", "22"],
+                &["d"],
+                EXPLAINED,
+                &["r"]
+            )),
+            "key"
+        );
+        assert_eq!(
+            field(parse(
+                single,
+                &["80", "443", "22"],
+                &["a", "b"],
+                EXPLAINED,
+                &["r"]
+            )),
+            "key"
+        );
+        assert_eq!(
+            field(parse(single, &["80", " ", "22"], &["a"], EXPLAINED, &["r"])),
+            "choices"
+        );
+        assert_eq!(
+            field(parse(
+                single,
+                &["80", "443", "All of the above"],
+                &["a"],
+                EXPLAINED,
+                &["r"]
+            )),
+            "choices"
+        );
+        assert_eq!(
+            field(parse(
+                single,
+                &["80", "443", "22"],
+                &["b"],
+                "**A** and **B** only.",
+                &["r"]
+            )),
+            "explanation"
+        );
+        assert_eq!(
+            field(parse(single, &["80", "443", "22"], &["b"], EXPLAINED, &[])),
+            "references"
+        );
+        let long = "x".repeat(MAX_CHOICE_CHARS + 1);
+        assert_eq!(
+            field(parse(
+                single,
+                &["80", &long, "22"],
+                &["b"],
+                EXPLAINED,
+                &["r"]
+            )),
+            "choices"
+        );
+    }
+
+    #[test]
+    fn an_ordering_question_need_not_discuss_each_step_by_letter() {
+        let content = parse(
+            QuestionKind::Ordering,
+            &["Identify", "Contain", "Eradicate"],
+            &["a", "b", "c"],
+            "Identify first, then contain, then eradicate.",
+            &["NIST SP 800-61r3"],
+        );
+        assert!(content.is_ok(), "{content:?}");
+    }
+}
