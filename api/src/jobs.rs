@@ -7,6 +7,7 @@
 //! dead-letter queue, whose consumer records the task as dead and logs an error (`bury`).
 
 use ptp_domain::jobs::Job;
+use ptp_domain::{DAY_MS, HOUR_MS};
 
 use crate::db::DbError;
 use crate::observe::{Level, line};
@@ -15,8 +16,6 @@ use crate::store::{StoreError, jobs as store};
 use crate::tasks::{Task, Work};
 use crate::time;
 
-const HOUR_MS: u64 = 3600 * 1000;
-const DAY_MS: u64 = 24 * HOUR_MS;
 /// Idle guests removed per transaction, and transactions per run: bounded work, brief locks.
 const CLEANUP_BATCH: u32 = 200;
 const CLEANUP_MAX_BATCHES: u32 = 50;

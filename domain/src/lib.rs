@@ -1,7 +1,6 @@
 //! PingToPass's pure logic: how exams are drawn, scored and scheduled, how readiness is
-//! estimated, and how input is validated — plus the port traits through which the API supplies
-//! data. No I/O, no clock, no randomness of its own: callers pass them in, so every rule here is
-//! deterministic and tested natively.
+//! estimated, and how input is validated. No I/O, no clock, no randomness of its own: callers
+//! pass them in, so every rule here is deterministic and tested natively.
 //!
 //! Invariant (checked by `cargo xtask test`): this crate never depends on `worker`, `axum`,
 //! `yew`, `libsql` or any HTTP or storage crate.
@@ -19,6 +18,11 @@ pub mod readiness;
 pub mod schedule;
 pub mod session;
 pub mod streak;
+
+/// Durations in the milliseconds every clock here counts in.
+pub const MINUTE_MS: u64 = 60_000;
+pub const HOUR_MS: u64 = 60 * MINUTE_MS;
+pub const DAY_MS: u64 = 24 * HOUR_MS;
 
 pub use account::{ApiKeyName, DailyGoal, DisplayName, ExamCode, ValidationError};
 pub use navigation::ReturnPath;

@@ -2,6 +2,8 @@
 //! "N requests in a minute" means exactly that from wherever the client starts counting.
 //! Refused requests are not counted: a client that keeps knocking is let in again on time.
 
+use crate::{DAY_MS, HOUR_MS, MINUTE_MS};
+
 /// How many requests a kind of client may make per period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
@@ -23,10 +25,6 @@ pub enum ClientKind {
     /// A third party's API key.
     ApiKey,
 }
-
-const MINUTE_MS: u64 = 60_000;
-const HOUR_MS: u64 = 60 * MINUTE_MS;
-const DAY_MS: u64 = 24 * HOUR_MS;
 
 /// A quota on what is cheap to ask for and lasting to keep, counted over hours or a day rather
 /// than a minute: new guests, open sessions, reports.

@@ -2,13 +2,13 @@
 //! A wrong answer rates *Again*; a right one *Good*, or *Hard* when it was slow — more than one
 //! and a half times the real exam's time per question.
 
+use crate::DAY_MS;
 use fsrs::{FSRS, MemoryState};
 
 /// Target probability of still knowing an answer when it comes due.
 pub const DESIRED_RETENTION: f32 = 0.9;
 /// A forgotten question comes back within the same study period.
 pub const RELEARN_MINUTES: u64 = 10;
-const DAY_MS: u64 = 24 * 3600 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Grade {

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use ptp_domain::DAY_MS;
 use ptp_domain::ValidationError;
 use ptp_shared::{DailyMetrics, UserList};
 use serde::Deserialize;
@@ -60,8 +61,6 @@ pub struct Days {
     #[param(minimum = 1, maximum = 366)]
     days: Option<u32>,
 }
-
-const DAY_MS: u64 = 24 * 3600 * 1000;
 
 /// The daily rollup: answers, active learners, mocks taken and passed, per day and exam.
 #[utoipa::path(

@@ -1,10 +1,10 @@
 //! The HTTP surface: `/api/…` is JSON, every other `GET`/`HEAD` is the SPA.
 //!
-//! Every API operation is declared once, in [`documented!`]: that list both routes the requests
-//! and makes up the OpenAPI document, so the two cannot drift apart.
+//! Every route is declared once, in [`documented!`]: each API operation with its caching class
+//! (that list routes the requests and makes up the OpenAPI document, so the two cannot drift
+//! apart), then the few routes outside the contract.
 
 mod admin;
-mod answers;
 mod assets;
 mod auth;
 pub mod caching;
@@ -52,16 +52,29 @@ fn method_filter(method: HttpMethod) -> MethodFilter {
 /// Routes each listed handler at the path and method of its `#[utoipa::path]`, behind its
 /// caching class, and lists the same handlers in [`openapi::ApiDoc`].
 macro_rules! documented {
-    ($($module:ident :: $handler:ident),* $(,)?) => {
+    (
+        $($module:ident :: $handler:ident => $class:expr),* $(,)?;
+        undocumented: $($path:literal => $route:expr),* $(,)?
+    ) => {
+        /// Routes outside the contract (the contract itself, its docs page, security.txt):
+        /// they set their own headers.
+        fn meta_routes<P: Platform>(router: Router<P>) -> Router<P> {
+            router$(.route($path, $route))*
+        }
+
         fn documented_routes<P: Platform>(platform: &P) -> Router<P> {
             let mut router = Router::new();
             $(
                 pastey::paste! {
                     let path = <$module::[<__path_ $handler>] as utoipa::Path>::path();
                     let operation = <$module::[<__path_ $handler>] as utoipa::Path>::operation();
-                    // A test proves every operation has a class; `no-store` is the safe default.
-                    let class = caching::class_of(operation.operation_id.as_deref().unwrap_or(""))
-                        .unwrap_or(caching::CacheClass::Live);
+                    let class = {
+                        // Each entry names its class briefly (`Public(Everyone)`); not every
+                        // entry needs every name.
+                        #[allow(unused_imports)]
+                        use caching::{Audience::*, CacheClass::*};
+                        $class
+                    };
                     let template: std::sync::Arc<str> = path.as_str().into();
                     // Read from the operation once per isolate, not on every request.
                     let keys = {
@@ -91,6 +104,21 @@ macro_rules! documented {
             router
         }
 
+        /// Each operation's caching class, by operation id (for the OpenAPI document).
+        pub(crate) fn class_of(operation_id: &str) -> Option<caching::CacheClass> {
+            #[allow(unused_imports)]
+            use caching::{Audience::*, CacheClass::*};
+            $(
+                pastey::paste! {
+                    let operation = <$module::[<__path_ $handler>] as utoipa::Path>::operation();
+                    if operation.operation_id.as_deref() == Some(operation_id) {
+                        return Some($class);
+                    }
+                }
+            )*
+            None
+        }
+
         /// The operations [`documented_routes`] serves, for the OpenAPI document.
         #[derive(utoipa::OpenApi)]
         #[openapi(paths($($module::$handler),*))]
@@ -99,53 +127,51 @@ macro_rules! documented {
 }
 
 documented!(
-    health::health,
-    sign_in::google_start,
-    sign_in::google_callback,
-    auth::current_session,
-    auth::start_guest,
-    auth::sign_out,
-    auth::sign_out_everywhere,
-    me::get_me,
-    me::patch_me,
-    me::export_me,
-    me::delete_me,
-    keys::list_keys,
-    keys::create_key,
-    keys::revoke_key,
-    keys::revoke_all_keys,
-    admin::list_users,
-    admin::daily_metrics,
-    catalog::list_exams,
-    catalog::list_exams_legacy,
-    catalog::get_exam,
-    catalog::list_questions,
-    catalog::list_questions_legacy,
-    sessions::start,
-    sessions::get_session,
-    answers::answer,
-    sessions::flag,
-    sessions::finish,
-    sessions::review,
-    progress::get_progress,
-    progress::get_readiness,
-    progress::get_due,
-    reports::report,
-    reports::list_reports,
-    reports::resolve,
+    health::health => Live,
+    sign_in::google_start => Live,
+    sign_in::google_callback => Live,
+    auth::current_session => Private,
+    auth::start_guest => Live,
+    auth::sign_out => Live,
+    auth::sign_out_everywhere => Live,
+    me::get_me => Private,
+    me::patch_me => Live,
+    me::export_me => Live,
+    me::delete_me => Live,
+    keys::list_keys => Private,
+    keys::create_key => Live,
+    keys::revoke_key => Live,
+    keys::revoke_all_keys => Live,
+    admin::list_users => Private,
+    admin::daily_metrics => Private,
+    catalog::list_exams => Public(Everyone),
+    catalog::list_exams_legacy => Public(Everyone),
+    catalog::get_exam => Public(Everyone),
+    catalog::list_questions => Public(Anonymous),
+    catalog::list_questions_legacy => Public(Everyone),
+    sessions::start => Live,
+    sessions::get_session => Live,
+    sessions::answer => Live,
+    sessions::flag => Live,
+    sessions::finish => Live,
+    sessions::review => Private,
+    progress::get_progress => Private,
+    progress::get_readiness => Private,
+    progress::get_due => Private,
+    reports::report => Live,
+    reports::list_reports => Private,
+    reports::resolve => Live;
+    undocumented:
+    "/api/v1/openapi.json" => get(openapi::serve),
+    "/api/docs" => get(assets::api_docs::<P>),
+    "/api/docs/{*file}" => get(assets::api_docs::<P>),
+    "/.well-known/security.txt" => get(security::security_txt::<P>),
 );
 
 /// Builds the whole router over a platform.
 pub fn router<P: Platform>(platform: P) -> Router {
     let api = Router::new().fallback(api_not_found);
-    documented_routes::<P>(&platform)
-        .route("/api/v1/openapi.json", get(openapi::serve))
-        .route("/api/docs", get(assets::api_docs::<P>))
-        .route("/api/docs/{*file}", get(assets::api_docs::<P>))
-        .route(
-            "/.well-known/security.txt",
-            get(security::security_txt::<P>),
-        )
+    meta_routes(documented_routes::<P>(&platform))
         .nest("/api", api)
         .fallback(assets::serve::<P>)
         .method_not_allowed_fallback(method_not_allowed)

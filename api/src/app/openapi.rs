@@ -74,11 +74,7 @@ struct CacheClasses;
 impl Modify for CacheClasses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for operation in operations_mut(openapi) {
-            let Some(class) = operation
-                .operation_id
-                .as_deref()
-                .and_then(super::caching::class_of)
-            else {
+            let Some(class) = operation.operation_id.as_deref().and_then(super::class_of) else {
                 continue;
             };
             let extension = ExtensionsBuilder::new()
@@ -296,7 +292,7 @@ mod tests {
             let class = operation["x-cache-control"].as_str().unwrap_or_default();
             assert!(
                 [STATIC, PUBLIC, PRIVATE, LIVE].contains(&class),
-                "{method} {path} has no caching class (add its operationId to caching::class_of)"
+                "{method} {path} has no caching class (give it one in documented!)"
             );
             if method != "get" {
                 assert_eq!(class, LIVE, "{method} {path}: writes are never cached");

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use ptp_domain::DAY_MS;
 use ptp_domain::readiness;
 use ptp_domain::streak::streak;
 use ptp_shared as wire;
@@ -11,8 +12,6 @@ use crate::error::ApiError;
 use crate::ports::Platform;
 use crate::store::progress;
 use crate::time;
-
-const DAY_MS: u64 = 24 * 3600 * 1000;
 
 /// Days since the epoch of a `YYYY-MM-DD` day.
 fn day_number(day: &str) -> Option<i64> {

@@ -3,7 +3,7 @@
 use ptp_domain::schedule::Card;
 
 use crate::db::{DbError, Row, Stmt, int, stmt, text};
-use crate::store::learning::{millis, u32_of};
+use crate::store::sessions::{millis, u32_of};
 use crate::time;
 
 pub(crate) fn card_from(row: &Row) -> Result<(String, Card), DbError> {

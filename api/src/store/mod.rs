@@ -6,10 +6,10 @@ pub mod cards;
 pub mod catalog;
 pub mod draws;
 pub mod jobs;
-pub mod learning;
 pub mod progress;
 pub mod reports;
 pub mod sealed;
+pub mod sessions;
 pub mod users;
 
 use crate::db::DbError;

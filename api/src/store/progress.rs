@@ -1,6 +1,7 @@
 //! What the learner has done: totals, streak days, accuracy by day and domain, attempts, due
 //! reviews, and the evidence readiness rests on. Each function is one round trip.
 
+use ptp_domain::DAY_MS;
 use ptp_domain::readiness::{DomainEvidence, RECENT};
 use ptp_shared::{
     Attempt, DailyAccuracy, DomainProgress, DueExam, ExportedAnswer, ExportedCard, Mode,
@@ -12,8 +13,6 @@ use crate::http::HttpClient;
 use crate::store::catalog::{ExamRecord, exam_from, exam_statements, named};
 use crate::store::sealed::SETTLED_RESPONSE;
 use crate::time;
-
-const DAY_MS: u64 = 24 * 3600 * 1000;
 
 pub struct ProgressData {
     pub answered: u32,

@@ -27,7 +27,7 @@ use crate::timing::Part;
 
 mod classes;
 
-pub use classes::{Audience, CacheClass, LIVE, PRIVATE, PUBLIC, STATIC, class_of};
+pub use classes::{Audience, CacheClass, LIVE, PRIVATE, PUBLIC, STATIC};
 
 /// KV `CACHE_STORE` key of the catalogue's version.
 const CATALOG_VERSION: &str = "catalog:version";
@@ -332,13 +332,13 @@ mod tests {
 
     #[test]
     fn user_specific_and_live_operations_say_so() {
-        assert_eq!(class_of("get_me"), Some(CacheClass::Private));
-        assert_eq!(class_of("get_session"), Some(CacheClass::Live));
+        assert_eq!(crate::app::class_of("get_me"), Some(CacheClass::Private));
+        assert_eq!(crate::app::class_of("get_session"), Some(CacheClass::Live));
         assert_eq!(
-            class_of("get_exam_questions"),
+            crate::app::class_of("get_exam_questions"),
             Some(CacheClass::Public(Audience::Anonymous))
         );
-        assert_eq!(class_of("no_such_operation"), None);
+        assert_eq!(crate::app::class_of("no_such_operation"), None);
         assert_eq!(
             canonical_target(&"/api/questions?z=1&limit=5&domain=2.0".parse().unwrap()),
             "/api/questions?domain=2.0&limit=5"

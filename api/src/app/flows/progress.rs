@@ -2,6 +2,7 @@
 //! what a learner's answers add up to, what a running mock keeps sealed, and the daily rollup
 //! and weekly cleanup doing their work once.
 
+use ptp_domain::DAY_MS;
 use serde_json::{Value, json};
 
 use crate::jobs::{self, Ran};
@@ -10,8 +11,6 @@ use crate::tasks::{Task, Work};
 use crate::testing::bank::{key, wrong};
 use crate::testing::block_on;
 use crate::testing::flow::{Caller, Stack};
-
-const DAY_MS: u64 = 24 * 3600 * 1000;
 
 /// A practice session of `count` questions of TINY-1, the first `right` answered correctly and
 /// the rest wrongly.

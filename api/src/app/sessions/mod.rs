@@ -16,11 +16,13 @@ use crate::error::ApiError;
 use crate::ports::Platform;
 use crate::store::catalog::ExamRecord;
 use crate::store::draws;
-use crate::store::learning::{self, NewSession, SessionData};
+use crate::store::sessions::{self as stored, NewSession, SessionData};
 
+mod answers;
 mod scoring;
 mod view;
 
+pub use answers::{__path_answer, answer};
 use scoring::{close, settle};
 use view::view;
 
@@ -125,8 +127,8 @@ pub async fn start<P: Platform>(
         minutes: plan.minutes,
         now_ms: now,
     };
-    let id = learning::create(db, &new, &questions).await?;
-    let data = learning::load(db, &id, now)
+    let id = stored::create(db, &new, &questions).await?;
+    let data = stored::load(db, &id, now)
         .await?
         .ok_or_else(|| ApiError::NotFound("The new session".into()))?;
     Ok((StatusCode::CREATED, Json(view(&data, now, false)?)))
@@ -139,7 +141,7 @@ pub(crate) async fn owned<P: Platform>(
     id: &str,
 ) -> Result<SessionData, ApiError> {
     let db = platform.database()?;
-    let data = learning::load(db, id, platform.now_millis())
+    let data = stored::load(db, id, platform.now_millis())
         .await?
         .filter(|data| data.session.user_id == caller.user_id)
         .ok_or_else(|| ApiError::NotFound("A session of yours with this id".into()))?;
@@ -199,7 +201,7 @@ pub async fn flag<P: Platform>(
         ));
     }
     if data.item(&question).is_none()
-        || !learning::set_flag(platform.database()?, &id, &question, flag.flagged).await?
+        || !stored::set_flag(platform.database()?, &id, &question, flag.flagged).await?
     {
         return Err(ApiError::NotFound("This question in this session".into()));
     }

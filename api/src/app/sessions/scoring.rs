@@ -7,7 +7,7 @@ use ptp_domain::session::{self, Mode, ScoredItem, SessionScore};
 
 use crate::error::ApiError;
 use crate::ports::Platform;
-use crate::store::learning::{self, SessionData};
+use crate::store::sessions::{self as stored, SessionData};
 
 /// Finishes a mock whose deadline has passed, as of its deadline.
 pub(super) async fn settle<P: Platform>(
@@ -44,12 +44,12 @@ pub(super) async fn close<P: Platform>(
         } else {
             vec![]
         };
-        if learning::finish(platform.database()?, data, &score, at_ms, &cards).await? {
+        if stored::finish(platform.database()?, data, &score, at_ms, &cards).await? {
             data.session.finished_ms = Some(at_ms);
             return Ok(());
         }
         // Someone else finished it (show their result), or an answer landed (score again).
-        *data = learning::load(
+        *data = stored::load(
             platform.database()?,
             &data.session.id.clone(),
             platform.now_millis(),

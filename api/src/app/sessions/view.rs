@@ -5,7 +5,7 @@ use ptp_shared as wire;
 
 use super::scoring::score;
 use crate::error::ApiError;
-use crate::store::learning::SessionData;
+use crate::store::sessions::SessionData;
 use crate::time;
 
 fn result(data: &SessionData) -> Result<wire::SessionResult, ApiError> {
