@@ -2,34 +2,48 @@
 
 use gloo::net::http::{Request, RequestBuilder, Response};
 use ptp_shared::{
-    ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ErrorBody, HealthResponse, KeysRevoked, Me,
-    SessionInfo, UpdateMe,
+    ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ErrorBody, ErrorCode, HealthResponse,
+    KeysRevoked, Me, SessionInfo, UpdateMe,
 };
 use serde::de::DeserializeOwned;
 
-/// A failed call: the API's error body when it sent one, otherwise what went wrong on the way.
+/// A failed call: the API's error body when it sent one (its code to branch on, its message to
+/// show, its details), otherwise what went wrong on the way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiFailure {
     pub status: u16,
+    /// The server's error code; `None` when no error body came back.
+    pub code: Option<ErrorCode>,
     pub message: String,
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl ApiFailure {
     fn network(err: gloo::net::Error) -> Self {
+        Self::without_body(0, format!("Could not reach PingToPass ({err})."))
+    }
+
+    fn without_body(status: u16, message: String) -> Self {
         Self {
-            status: 0,
-            message: format!("Could not reach PingToPass ({err})."),
+            status,
+            code: None,
+            message,
+            details: None,
         }
     }
 }
 
 async fn failure(response: Response) -> ApiFailure {
     let status = response.status();
-    let message = match response.json::<ErrorBody>().await {
-        Ok(body) => body.error.message,
-        Err(_) => format!("Unexpected answer (HTTP {status})."),
-    };
-    ApiFailure { status, message }
+    match response.json::<ErrorBody>().await {
+        Ok(body) => ApiFailure {
+            status,
+            code: Some(body.error.code),
+            message: body.error.message,
+            details: body.error.details,
+        },
+        Err(_) => ApiFailure::without_body(status, format!("Unexpected answer (HTTP {status}).")),
+    }
 }
 
 async fn send(request: Result<Request, gloo::net::Error>) -> Result<Response, ApiFailure> {
@@ -49,10 +63,10 @@ async fn json<T: DeserializeOwned>(
     request: Result<Request, gloo::net::Error>,
 ) -> Result<T, ApiFailure> {
     let response = send(request).await?;
-    response.json::<T>().await.map_err(|err| ApiFailure {
-        status: response.status(),
-        message: err.to_string(),
-    })
+    response
+        .json::<T>()
+        .await
+        .map_err(|err| ApiFailure::without_body(response.status(), err.to_string()))
 }
 
 fn body<T: serde::Serialize>(

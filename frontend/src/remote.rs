@@ -14,7 +14,8 @@ pub enum Remote<T> {
     Failed(ApiFailure),
 }
 
-/// Loads with `load(deps)` whenever `deps` change; `reload` runs it again.
+/// Loads with `load(deps)` whenever `deps` change; `reload` runs it again. Only the newest
+/// load lands: a slower, older answer (for inputs since changed) is dropped.
 #[hook]
 pub fn use_remote<T, D, F, Fut>(deps: D, load: F) -> (UseStateHandle<Remote<T>>, Callback<()>)
 where
@@ -24,15 +25,27 @@ where
     Fut: Future<Output = Result<T, ApiFailure>> + 'static,
 {
     let state = use_state(|| Remote::Loading);
+    let latest = use_mut_ref(|| 0u64);
     let load = std::rc::Rc::new(load);
     let run = {
         let state = state.clone();
         let deps = deps.clone();
         let load = load.clone();
+        let latest = latest.clone();
         Callback::from(move |()| {
             let (state, future) = (state.clone(), load(deps.clone()));
+            let generation = {
+                let mut latest = latest.borrow_mut();
+                *latest += 1;
+                *latest
+            };
+            let latest = latest.clone();
             spawn_local(async move {
-                state.set(match future.await {
+                let outcome = future.await;
+                if *latest.borrow() != generation {
+                    return;
+                }
+                state.set(match outcome {
                     Ok(value) => Remote::Ready(value),
                     Err(failure) => Remote::Failed(failure),
                 });

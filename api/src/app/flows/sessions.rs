@@ -102,6 +102,27 @@ fn a_mock_past_its_deadline_refuses_the_answer_and_finishes_as_of_the_deadline()
 }
 
 #[test]
+fn a_shorter_mock_is_drawn_by_weight_and_timed_at_the_real_pace() {
+    let stack = Stack::new();
+    let learner = stack.guest();
+    let session = start(
+        &stack,
+        &learner,
+        json!({"exam": "TINY-1", "mode": "mock", "count": 2}),
+    );
+    let mut domains: Vec<String> = questions(&session)
+        .iter()
+        .map(|q| bank::find(q).domain.to_string())
+        .collect();
+    domains.sort();
+    assert_eq!(domains, ["1", "2"], "60/40 of two questions is one of each");
+    // The real exam: 4 questions in 20 minutes; 2 questions get 10.
+    let started = crate::time::parse(session["started_at"].as_str().unwrap()).unwrap();
+    let deadline = crate::time::parse(session["deadline_at"].as_str().unwrap()).unwrap();
+    assert_eq!(deadline - started, 10 * MINUTE_MS);
+}
+
+#[test]
 fn practice_grades_at_once_schedules_a_review_and_refuses_a_second_answer() {
     let stack = Stack::new();
     let learner = stack.guest();

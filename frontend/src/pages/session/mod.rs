@@ -1,5 +1,6 @@
 //! `/sessions/{id}` (the players and results) and `/sessions/{id}/review`.
 
+mod keys;
 mod mock;
 mod practice;
 mod results;

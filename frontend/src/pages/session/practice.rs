@@ -8,6 +8,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::PlayerProps;
+use super::keys::choice_for_key;
 use crate::components::question::{is_complete, toggle};
 use crate::components::{QuestionCard, ReportButton};
 use crate::dom::{focus_heading, is_page_shortcut, use_keydown};
@@ -32,11 +33,14 @@ enum Action {
         solution: Solution,
     },
     Failed(String),
-    Next,
+    /// On to the next question, shown at this time (ms).
+    Next {
+        at: f64,
+    },
 }
 
 impl State {
-    fn new(view: SessionView) -> Self {
+    fn new(view: SessionView, now: f64) -> Self {
         let index = view
             .items
             .iter()
@@ -46,7 +50,7 @@ impl State {
             view,
             index,
             selection: Vec::new(),
-            shown_at: js_sys::Date::now(),
+            shown_at: now,
             busy: false,
             error: None,
         }
@@ -94,13 +98,13 @@ impl Reducible for State {
                 next.busy = false;
                 next.error = Some(message);
             }
-            Action::Next => {
+            Action::Next { at } => {
                 if !next.answered() || next.index + 1 >= next.view.items.len() {
                     return self;
                 }
                 next.index += 1;
                 next.selection.clear();
-                next.shown_at = js_sys::Date::now();
+                next.shown_at = at;
                 next.error = None;
             }
         }
@@ -110,7 +114,7 @@ impl Reducible for State {
 
 #[component(PracticePlayer)]
 pub fn practice_player(props: &PlayerProps) -> Html {
-    let state = use_reducer(|| State::new(props.view.clone()));
+    let state = use_reducer(|| State::new(props.view.clone(), js_sys::Date::now()));
     let total = state.view.items.len();
     let Some(item) = state.view.items.get(state.index).cloned() else {
         return html! { <p class="empty-state">{ "This session has no questions." }</p> };
@@ -170,7 +174,11 @@ pub fn practice_player(props: &PlayerProps) -> Html {
     };
     let next = {
         let dispatch = state.dispatcher();
-        Callback::from(move |()| dispatch.dispatch(Action::Next))
+        Callback::from(move |()| {
+            dispatch.dispatch(Action::Next {
+                at: js_sys::Date::now(),
+            })
+        })
     };
     {
         let (state, submit, next, item) =
@@ -183,17 +191,10 @@ pub fn practice_player(props: &PlayerProps) -> Html {
             match key.as_str() {
                 "Enter" if !state.answered() => submit.emit(()),
                 "n" | "N" if state.answered() => next.emit(()),
-                digit => {
-                    let Some(choice) = digit
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|d| (1..=9).contains(d))
-                        .and_then(|d| item.question.choices.get(d - 1))
-                    else {
-                        return;
-                    };
-                    state.dispatch(Action::Choose(choice.id.clone()));
-                }
+                key => match choice_for_key(key, &item.question) {
+                    Some(choice) => state.dispatch(Action::Choose(choice)),
+                    None => return,
+                },
             }
             event.prevent_default();
         }));
