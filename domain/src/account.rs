@@ -25,8 +25,12 @@ impl ValidationError {
     }
 }
 
-/// Trimmed text of 1..=max characters with no control characters.
-fn short_text(field: &'static str, value: &str, max: usize) -> Result<String, ValidationError> {
+/// Trimmed text of 1..=max characters.
+pub(crate) fn bounded_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<String, ValidationError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(ValidationError::new(field, "must not be empty"));
@@ -38,13 +42,19 @@ fn short_text(field: &'static str, value: &str, max: usize) -> Result<String, Va
             format!("must be at most {max} characters (got {length})"),
         ));
     }
+    Ok(trimmed.to_string())
+}
+
+/// Trimmed text of 1..=max characters with no control characters (one line).
+fn short_text(field: &'static str, value: &str, max: usize) -> Result<String, ValidationError> {
+    let trimmed = bounded_text(field, value, max)?;
     if trimmed.chars().any(char::is_control) {
         return Err(ValidationError::new(
             field,
             "must not contain control characters",
         ));
     }
-    Ok(trimmed.to_string())
+    Ok(trimmed)
 }
 
 /// The name shown in the app instead of the one from Google.

@@ -2,7 +2,7 @@
 //! and whatever comes later (authoring, import, AI drafts) parse a question's content here, so
 //! none of them can publish what another would refuse.
 
-use crate::account::ValidationError;
+use crate::account::{ValidationError, bounded_text as text};
 use crate::question::{AnswerKey, QuestionKind};
 
 pub const MAX_STEM_CHARS: usize = 4_000;
@@ -31,21 +31,6 @@ pub struct Content {
     pub key: Vec<String>,
     pub explanation: String,
     pub references: Vec<String>,
-}
-
-fn text(field: &'static str, value: &str, max: usize) -> Result<String, ValidationError> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(ValidationError::new(field, "must not be empty"));
-    }
-    let length = trimmed.chars().count();
-    if length > max {
-        return Err(ValidationError::new(
-            field,
-            format!("must be at most {max} characters (got {length})"),
-        ));
-    }
-    Ok(trimmed.to_string())
 }
 
 impl Content {

@@ -12,7 +12,7 @@ use crate::bootstrap::Tools;
 use crate::cmd::{command, output, run};
 use crate::paths::Paths;
 use crate::steps::Steps;
-use crate::testrun::Tally;
+use crate::tally::Tally;
 
 const SCHEMATHESIS: &str = "4.32.5";
 

@@ -22,6 +22,7 @@ mod seed;
 mod sqld;
 mod stack;
 mod steps;
+mod tally;
 mod testrun;
 mod wasm_std;
 mod wrangler;

@@ -3,6 +3,7 @@
 pub mod bank;
 pub mod flow;
 pub mod idp;
+pub mod scripted;
 pub mod sqlite;
 
 use std::collections::HashMap;
@@ -23,6 +24,7 @@ use crate::ports::{CachedResponse, ResponseCache};
 use crate::tasks::Task;
 use crate::timing::Timings;
 use ptp_domain::rate_limit::{self, Decision, Limit, Window};
+pub use scripted::ScriptedTransport;
 
 pub fn block_on<F: Future>(future: F) -> F::Output {
     futures_executor::block_on(future)
@@ -33,46 +35,6 @@ pub fn test_db_config() -> DatabaseConfig {
         url: DatabaseUrl::parse("http://127.0.0.1:9").unwrap(),
         token: Secret::parse("TURSO_AUTH_TOKEN", "test-token").unwrap(),
         timeout: Duration::from_secs(5),
-    }
-}
-
-/// Answers every request with the same reply (or, for a request whose body contains a rule's
-/// text, that rule's reply) and records what was sent.
-#[derive(Clone)]
-pub struct ScriptedTransport {
-    reply: Result<HttpReply, TransportError>,
-    rules: Vec<(String, String)>,
-    sent: Arc<Mutex<Vec<OutboundRequest>>>,
-}
-
-impl ScriptedTransport {
-    pub fn replying(status: u16, body: &str) -> Self {
-        Self {
-            reply: Ok(HttpReply {
-                status,
-                body: body.to_string(),
-            }),
-            rules: vec![],
-            sent: Arc::default(),
-        }
-    }
-
-    pub fn failing(error: TransportError) -> Self {
-        Self {
-            reply: Err(error),
-            rules: vec![],
-            sent: Arc::default(),
-        }
-    }
-
-    /// Answers requests whose body contains `needle` with `body` (status 200) instead.
-    pub fn when(mut self, needle: &str, body: &str) -> Self {
-        self.rules.push((needle.to_string(), body.to_string()));
-        self
-    }
-
-    pub fn requests(&self) -> Vec<OutboundRequest> {
-        self.sent.lock().unwrap().clone()
     }
 }
 
@@ -89,26 +51,6 @@ impl HttpClient for TestTransport {
             TestTransport::Scripted(scripted) => scripted.send(request).await,
             TestTransport::Sqlite(sqlite) => sqlite.send(request).await,
         }
-    }
-}
-
-impl HttpClient for ScriptedTransport {
-    async fn send(&self, request: OutboundRequest) -> Result<HttpReply, TransportError> {
-        let rule = self.rules.iter().find(|(needle, _)| {
-            request
-                .body
-                .as_deref()
-                .is_some_and(|body| body.contains(needle.as_str()))
-        });
-        let reply = match rule {
-            Some((_, body)) => Ok(HttpReply {
-                status: 200,
-                body: body.clone(),
-            }),
-            None => self.reply.clone(),
-        };
-        self.sent.lock().unwrap().push(request);
-        reply
     }
 }
 

@@ -1,0 +1,66 @@
+//! A transport that answers from a script: the same reply to every request, or a rule's reply
+//! to a request whose body contains its text.
+
+use std::sync::{Arc, Mutex};
+
+use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
+
+/// Answers every request with the same reply (or, for a request whose body contains a rule's
+/// text, that rule's reply) and records what was sent.
+#[derive(Clone)]
+pub struct ScriptedTransport {
+    reply: Result<HttpReply, TransportError>,
+    rules: Vec<(String, String)>,
+    sent: Arc<Mutex<Vec<OutboundRequest>>>,
+}
+
+impl ScriptedTransport {
+    pub fn replying(status: u16, body: &str) -> Self {
+        Self {
+            reply: Ok(HttpReply {
+                status,
+                body: body.to_string(),
+            }),
+            rules: vec![],
+            sent: Arc::default(),
+        }
+    }
+
+    pub fn failing(error: TransportError) -> Self {
+        Self {
+            reply: Err(error),
+            rules: vec![],
+            sent: Arc::default(),
+        }
+    }
+
+    /// Answers requests whose body contains `needle` with `body` (status 200) instead.
+    pub fn when(mut self, needle: &str, body: &str) -> Self {
+        self.rules.push((needle.to_string(), body.to_string()));
+        self
+    }
+
+    pub fn requests(&self) -> Vec<OutboundRequest> {
+        self.sent.lock().unwrap().clone()
+    }
+}
+
+impl HttpClient for ScriptedTransport {
+    async fn send(&self, request: OutboundRequest) -> Result<HttpReply, TransportError> {
+        let rule = self.rules.iter().find(|(needle, _)| {
+            request
+                .body
+                .as_deref()
+                .is_some_and(|body| body.contains(needle.as_str()))
+        });
+        let reply = match rule {
+            Some((_, body)) => Ok(HttpReply {
+                status: 200,
+                body: body.clone(),
+            }),
+            None => self.reply.clone(),
+        };
+        self.sent.lock().unwrap().push(request);
+        reply
+    }
+}
