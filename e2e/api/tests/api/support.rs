@@ -53,13 +53,14 @@ pub fn skip(why: &str) {
     let Ok(path) = std::env::var("PTP_E2E_SKIPS") else {
         return;
     };
-    // One short append per line: concurrent tests never interleave within a line.
-    let mut file = std::fs::OpenOptions::new()
+    // The whole line in one append (`writeln!` would issue several writes, which concurrent
+    // tests interleave).
+    let line = format!("{test}\t{}\n", why.replace(['\t', '\n'], " "));
+    std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path)
-        .unwrap_or_else(|err| panic!("opening {path}: {err}"));
-    writeln!(file, "{test}\t{}", why.replace(['\t', '\n'], " "))
+        .and_then(|mut file| file.write_all(line.as_bytes()))
         .unwrap_or_else(|err| panic!("writing {path}: {err}"));
 }
 
@@ -353,7 +354,9 @@ impl Browser {
 /// unless `PTP_REQUIRE_LOCAL` demands them.
 pub async fn local_sign_in_available() -> bool {
     let start = client().get(url("/api/v1/auth/google/start")).fetch().await;
-    let local = start.status() == 302 && location(&start).starts_with("http://127.0.0.1:");
+    // Anything but a redirect is a failure, not a reason to skip (a 429 is not "deployed").
+    assert_eq!(start.status(), 302, "GET /api/v1/auth/google/start");
+    let local = location(&start).starts_with("http://127.0.0.1:");
     if !local {
         assert!(
             std::env::var("PTP_REQUIRE_LOCAL").is_err(),
