@@ -8,6 +8,7 @@ use ptp_shared::{DailyMetrics, UserList};
 use serde::Deserialize;
 
 use crate::app::json::ApiQuery;
+use crate::app::responses;
 use crate::auth::access::Admin;
 use crate::error::ApiError;
 use crate::ports::Platform;
@@ -31,9 +32,9 @@ pub struct Page {
     params(Page),
     responses(
         (status = 200, description = "One page of users", body = UserList),
-        (status = 400, description = "`limit` out of range", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
-        (status = 403, description = "Not an administrator", body = ptp_shared::ErrorBody),
+        responses::LimitOutOfRange,
+        responses::NoValidSession,
+        responses::AdminsOnly,
     ),
     security(("session" = [])),
 )]
@@ -72,8 +73,8 @@ pub struct Days {
     responses(
         (status = 200, description = "Rolled-up days, newest first", body = DailyMetrics),
         (status = 400, description = "`days` out of range", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
-        (status = 403, description = "Not an administrator", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
+        responses::AdminsOnly,
     ),
     security(("session" = [])),
 )]

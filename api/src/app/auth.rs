@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use ptp_domain::rate_limit::NEW_GUESTS;
 use ptp_shared::{Me, SessionInfo, UserKind};
 
+use crate::app::responses;
 use crate::auth::access::{Member, Session};
 use crate::auth::identity::identify;
 use crate::auth::session;
@@ -139,7 +140,7 @@ fn signed_out() -> Response {
     tag = "auth",
     responses(
         (status = 204, description = "Signed out; the cookie is cleared"),
-        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
         (status = 403, description = "Cross-site request, or an API key", body = ptp_shared::ErrorBody),
     ),
     security(("session" = [])),
@@ -163,8 +164,8 @@ pub async fn sign_out<P: Platform>(
     tag = "auth",
     responses(
         (status = 204, description = "Every session ended; the cookie is cleared"),
-        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
-        (status = 403, description = "A guest, an API key or a cross-site request", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
+        responses::MembersOnly,
     ),
     security(("session" = [])),
 )]

@@ -8,6 +8,7 @@ use ptp_shared::{ExamDetail, ExamList, QuestionList};
 use serde::Deserialize;
 
 use crate::app::json::ApiQuery;
+use crate::app::responses;
 use crate::auth::access::{CatalogRead, MaybeScoped};
 use crate::error::ApiError;
 use crate::ports::Platform;
@@ -26,7 +27,7 @@ pub fn exam_code(raw: &str) -> Result<ExamCode, ApiError> {
     tag = "catalogue",
     responses(
         (status = 200, description = "The catalogue", body = ExamList),
-        (status = 503, description = "The database is unavailable", body = ptp_shared::ErrorBody),
+        responses::DatabaseUnavailable,
     ),
     security((), ("api_key" = ["catalog:read"])),
 )]
@@ -46,7 +47,7 @@ pub async fn list_exams<P: Platform>(
     tag = "ops",
     responses(
         (status = 200, description = "The catalogue, as `GET /api/v1/exams`", body = ExamList),
-        (status = 503, description = "The database is unavailable", body = ptp_shared::ErrorBody),
+        responses::DatabaseUnavailable,
     ),
     security(()),
 )]
@@ -63,7 +64,7 @@ pub async fn list_exams_legacy<P: Platform>(state: State<P>) -> Result<Json<Exam
     params(("code" = String, Path, description = "Exam code, e.g. SY0-701")),
     responses(
         (status = 200, description = "The exam", body = ExamDetail),
-        (status = 404, description = "No such exam", body = ptp_shared::ErrorBody),
+        responses::NoSuchExam,
     ),
     security((), ("api_key" = ["catalog:read"])),
 )]
@@ -110,7 +111,7 @@ fn limit(value: Option<u32>, default: u32) -> Result<u32, ApiError> {
     params(("code" = String, Path, description = "Exam code"), QuestionQuery),
     responses(
         (status = 200, description = "Questions", body = QuestionList),
-        (status = 400, description = "`limit` out of range", body = ptp_shared::ErrorBody),
+        responses::LimitOutOfRange,
         (status = 403, description = "The API key lacks `catalog:read`", body = ptp_shared::ErrorBody),
         (status = 404, description = "No such exam or domain", body = ptp_shared::ErrorBody),
     ),
@@ -169,7 +170,7 @@ pub struct LegacyQuery {
     params(LegacyQuery),
     responses(
         (status = 200, description = "Questions", body = QuestionList),
-        (status = 400, description = "`limit` out of range", body = ptp_shared::ErrorBody),
+        responses::LimitOutOfRange,
     ),
     security(()),
 )]

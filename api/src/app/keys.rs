@@ -7,6 +7,7 @@ use ptp_domain::{ApiKeyName, ValidationError};
 use ptp_shared::{ApiKeyList, CreateApiKey, CreatedApiKey};
 
 use crate::app::json::ApiJson;
+use crate::app::responses;
 use crate::auth::access::Member;
 use crate::auth::api_keys;
 use crate::error::ApiError;
@@ -21,7 +22,7 @@ use crate::store::api_keys as store;
     tag = "api keys",
     responses(
         (status = 200, description = "The caller's keys", body = ApiKeyList),
-        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
         (status = 403, description = "A guest or an API key", body = ptp_shared::ErrorBody),
     ),
     security(("session" = [])),
@@ -47,8 +48,8 @@ pub async fn list_keys<P: Platform>(
     responses(
         (status = 201, description = "The key and its secret, shown this once", body = CreatedApiKey),
         (status = 400, description = "Empty name or no scopes", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
-        (status = 403, description = "A guest, an API key or a cross-site request", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
+        responses::MembersOnly,
         (status = 409, description = "Too many active keys", body = ptp_shared::ErrorBody),
     ),
     security(("session" = [])),
@@ -95,8 +96,8 @@ pub async fn create_key<P: Platform>(
     params(("id" = String, Path, description = "The key's id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
-        (status = 403, description = "A guest, an API key or a cross-site request", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
+        responses::MembersOnly,
         (status = 404, description = "No active key of yours has this id", body = ptp_shared::ErrorBody),
     ),
     security(("session" = [])),
@@ -122,8 +123,8 @@ pub async fn revoke_key<P: Platform>(
     tag = "api keys",
     responses(
         (status = 200, description = "Every active key is revoked", body = ptp_shared::KeysRevoked),
-        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
-        (status = 403, description = "A guest, an API key or a cross-site request", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
+        responses::MembersOnly,
     ),
     security(("session" = [])),
 )]

@@ -8,6 +8,7 @@ use ptp_domain::{DailyGoal, DisplayName, ExamCode, ValidationError};
 use ptp_shared::{AccountExport, DeleteMe, Me, UpdateMe};
 
 use crate::app::json::ApiJson;
+use crate::app::responses;
 use crate::auth::access::{Member, ProfileRead, Scoped, Session};
 use crate::auth::session;
 use crate::error::ApiError;
@@ -61,8 +62,8 @@ fn changes(update: &UpdateMe) -> Result<users::ProfileChanges, ValidationError> 
     responses(
         (status = 200, description = "The updated profile", body = Me),
         (status = 400, description = "A value breaks a rule (`details.field` names it)", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
-        (status = 403, description = "An API key, or a cross-site request", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
+        responses::BrowserOnly,
     ),
     security(("session" = [])),
 )]
@@ -86,7 +87,7 @@ pub async fn patch_me<P: Platform>(
     tag = "account",
     responses(
         (status = 200, description = "All of the caller's data", body = AccountExport),
-        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
         (status = 403, description = "An API key", body = ptp_shared::ErrorBody),
     ),
     security(("session" = [])),
@@ -128,8 +129,8 @@ pub async fn export_me<P: Platform>(
     responses(
         (status = 204, description = "The account and its data are gone; the cookie is cleared"),
         (status = 400, description = "The confirmation does not match the account's email", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No valid session", body = ptp_shared::ErrorBody),
-        (status = 403, description = "A guest, an API key or a cross-site request", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
+        responses::MembersOnly,
     ),
     security(("session" = [])),
 )]

@@ -20,6 +20,7 @@ mod me;
 pub mod openapi;
 mod progress;
 mod reports;
+mod responses;
 mod security;
 mod sessions;
 mod sign_in;

@@ -7,6 +7,7 @@ use ptp_domain::readiness;
 use ptp_domain::streak::streak;
 use ptp_shared as wire;
 
+use crate::app::responses;
 use crate::auth::access::{ProgressRead, Scoped};
 use crate::error::ApiError;
 use crate::ports::Platform;
@@ -26,8 +27,8 @@ fn day_number(day: &str) -> Option<i64> {
     tag = "progress",
     responses(
         (status = 200, description = "The caller's progress", body = wire::Progress),
-        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
-        (status = 403, description = "The API key lacks `progress:read`", body = ptp_shared::ErrorBody),
+        responses::NoCredential,
+        responses::ProgressScope,
     ),
     security(("session" = []), ("api_key" = ["progress:read"])),
 )]
@@ -58,9 +59,9 @@ pub async fn get_progress<P: Platform>(
     params(("exam" = String, Path, description = "Exam code")),
     responses(
         (status = 200, description = "Readiness", body = wire::Readiness),
-        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
-        (status = 403, description = "The API key lacks `progress:read`", body = ptp_shared::ErrorBody),
-        (status = 404, description = "No such exam", body = ptp_shared::ErrorBody),
+        responses::NoCredential,
+        responses::ProgressScope,
+        responses::NoSuchExam,
     ),
     security(("session" = []), ("api_key" = ["progress:read"])),
 )]
@@ -119,8 +120,8 @@ pub async fn get_readiness<P: Platform>(
     tag = "progress",
     responses(
         (status = 200, description = "Due reviews", body = wire::DueReviews),
-        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
-        (status = 403, description = "The API key lacks `progress:read`", body = ptp_shared::ErrorBody),
+        responses::NoCredential,
+        responses::ProgressScope,
     ),
     security(("session" = []), ("api_key" = ["progress:read"])),
 )]

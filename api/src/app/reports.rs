@@ -9,6 +9,7 @@ use ptp_shared as wire;
 use serde::Deserialize;
 
 use crate::app::json::{ApiJson, ApiQuery};
+use crate::app::responses;
 use crate::auth::access::{Admin, Session};
 use crate::error::ApiError;
 use crate::ports::Platform;
@@ -28,8 +29,8 @@ const MAX_DETAILS: usize = 2_000;
     responses(
         (status = 201, description = "Filed for the admins", body = wire::ReportView),
         (status = 400, description = "Unknown reason or details too long", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No session", body = ptp_shared::ErrorBody),
-        (status = 403, description = "An API key, or a cross-site request", body = ptp_shared::ErrorBody),
+        responses::NoSession,
+        responses::BrowserOnly,
         (status = 404, description = "No published question has this id", body = ptp_shared::ErrorBody),
         (status = 429, description = "Too many reports from you in the last day", body = ptp_shared::ErrorBody),
     ),
@@ -84,8 +85,8 @@ pub struct ReportFilter {
     responses(
         (status = 200, description = "One page of reports", body = wire::ReportList),
         (status = 400, description = "`limit` out of range, or `after` is not a report id", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No session", body = ptp_shared::ErrorBody),
-        (status = 403, description = "Not an administrator", body = ptp_shared::ErrorBody),
+        responses::NoSession,
+        responses::AdminsOnly,
     ),
     security(("session" = [])),
 )]
@@ -154,8 +155,8 @@ fn edited(
     responses(
         (status = 200, description = "The closed report", body = wire::ReportView),
         (status = 400, description = "The edit breaks the question, or `resolve` without an edit", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No session", body = ptp_shared::ErrorBody),
-        (status = 403, description = "Not an administrator", body = ptp_shared::ErrorBody),
+        responses::NoSession,
+        responses::AdminsOnly,
         (status = 404, description = "No such report", body = ptp_shared::ErrorBody),
         (status = 409, description = "The report is already closed", body = ptp_shared::ErrorBody),
     ),

@@ -9,6 +9,7 @@ use ptp_domain::session::{Mode, Refusal};
 use ptp_shared as wire;
 
 use crate::app::json::ApiJson;
+use crate::app::responses;
 use crate::app::sessions::owned;
 use crate::auth::access::{Scoped, SessionsWrite};
 use crate::error::ApiError;
@@ -30,8 +31,8 @@ const MAX_ELAPSED_MS: u64 = 24 * 3600 * 1000;
     responses(
         (status = 200, description = "Graded (practice) or recorded (mock)", body = wire::AnswerOutcome),
         (status = 400, description = "The question is not in this session, or the answer does not fit it", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
-        (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
+        responses::NoCredential,
+        responses::NoSuchSession,
         (status = 409, description = "Finished, time up, already answered (practice), moved on (forward-only), or (practice) the question is in a mock of yours still running", body = ptp_shared::ErrorBody),
     ),
     security(("session" = []), ("api_key" = ["sessions:write"])),

@@ -22,6 +22,7 @@ mod answers;
 mod scoring;
 mod view;
 
+use crate::app::responses;
 pub use answers::{__path_answer, answer};
 use scoring::{close, settle};
 use view::view;
@@ -63,9 +64,9 @@ fn shortfall_error(exam: &ExamRecord, count: u32, shortfall: &Shortfall) -> ApiE
     responses(
         (status = 201, description = "The new session with its questions", body = wire::SessionView),
         (status = 400, description = "Bad count, domain or option", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
+        responses::NoCredential,
         (status = 403, description = "The API key lacks `sessions:write`", body = ptp_shared::ErrorBody),
-        (status = 404, description = "No such exam", body = ptp_shared::ErrorBody),
+        responses::NoSuchExam,
         (status = 409, description = "No question matches, or the bank is too small for the mock (with the shortfall)", body = ptp_shared::ErrorBody),
         (status = 429, description = "Too many unfinished sessions started in the last day", body = ptp_shared::ErrorBody),
     ),
@@ -157,8 +158,8 @@ pub(crate) async fn owned<P: Platform>(
     params(("id" = String, Path, description = "Session id")),
     responses(
         (status = 200, description = "The session", body = wire::SessionView),
-        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
-        (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
+        responses::NoCredential,
+        responses::NoSuchSession,
     ),
     security(("session" = []), ("api_key" = ["sessions:write"])),
 )]
@@ -182,7 +183,7 @@ pub async fn get_session<P: Platform>(
     responses(
         (status = 204, description = "Saved"),
         (status = 400, description = "Malformed body", body = ptp_shared::ErrorBody),
-        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
+        responses::NoCredential,
         (status = 404, description = "No such session of yours, or the question is not in it", body = ptp_shared::ErrorBody),
         (status = 409, description = "The session is finished", body = ptp_shared::ErrorBody),
     ),
@@ -218,8 +219,8 @@ pub async fn flag<P: Platform>(
     params(("id" = String, Path, description = "Session id")),
     responses(
         (status = 200, description = "The finished session with its result", body = wire::SessionView),
-        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
-        (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
+        responses::NoCredential,
+        responses::NoSuchSession,
         (status = 409, description = "Answers kept arriving while it was being finished; finish it again", body = ptp_shared::ErrorBody),
     ),
     security(("session" = []), ("api_key" = ["sessions:write"])),
@@ -246,8 +247,8 @@ pub async fn finish<P: Platform>(
     params(("id" = String, Path, description = "Session id")),
     responses(
         (status = 200, description = "Every question with its solution and the credit earned", body = wire::SessionView),
-        (status = 401, description = "No session or API key", body = ptp_shared::ErrorBody),
-        (status = 404, description = "No session of yours has this id", body = ptp_shared::ErrorBody),
+        responses::NoCredential,
+        responses::NoSuchSession,
         (status = 409, description = "The session is not finished yet", body = ptp_shared::ErrorBody),
     ),
     security(("session" = []), ("api_key" = ["sessions:write"])),
