@@ -8,11 +8,12 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use crate::exam::DomainWeight;
+use crate::ids::QuestionId;
 
 /// A published question as drawing sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
-    pub id: String,
+    pub id: QuestionId,
     pub domain: String,
 }
 
@@ -71,12 +72,12 @@ pub fn draw_mock(
     weights: &[DomainWeight],
     n: u32,
     seed: u64,
-) -> Result<Vec<String>, Shortfall> {
+) -> Result<Vec<QuestionId>, Shortfall> {
     let needed = allocate(weights, n);
     let mut by_domain: BTreeMap<&str, Vec<&Candidate>> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     for candidate in bank {
-        if seen.insert(candidate.id.as_str()) {
+        if seen.insert(&candidate.id) {
             by_domain
                 .entry(candidate.domain.as_str())
                 .or_default()
@@ -98,7 +99,7 @@ pub fn draw_mock(
         return Err(Shortfall { domains: short });
     }
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut drawn: Vec<String> = vec![];
+    let mut drawn: Vec<QuestionId> = vec![];
     for (domain, need) in &needed {
         let mut pool = by_domain.get(domain.as_str()).cloned().unwrap_or_default();
         pool.shuffle(&mut rng);
@@ -110,19 +111,16 @@ pub fn draw_mock(
 
 /// Draws up to `count` practice questions from those that pass the learner's filter, in random
 /// order, none twice. Fewer come back when fewer match.
-pub fn draw_practice(matching: &[Candidate], count: u32, seed: u64) -> Vec<String> {
-    let mut ids: Vec<&str> = matching
+pub fn draw_practice(matching: &[Candidate], count: u32, seed: u64) -> Vec<QuestionId> {
+    let mut ids: Vec<&QuestionId> = matching
         .iter()
-        .map(|c| c.id.as_str())
+        .map(|c| &c.id)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
     let mut rng = StdRng::seed_from_u64(seed);
     ids.shuffle(&mut rng);
-    ids.into_iter()
-        .take(count as usize)
-        .map(str::to_string)
-        .collect()
+    ids.into_iter().take(count as usize).cloned().collect()
 }
 
 #[cfg(test)]
@@ -144,7 +142,7 @@ mod tests {
             .iter()
             .flat_map(|(domain, n)| {
                 (0..*n).map(move |i| Candidate {
-                    id: format!("{domain}-{i:03}"),
+                    id: QuestionId::trusted(format!("{domain}-{i:03}")),
                     domain: domain.to_string(),
                 })
             })
@@ -240,7 +238,7 @@ mod tests {
             prop_assert_eq!(drawn.len() as u32, n);
             prop_assert_eq!(drawn.iter().collect::<BTreeSet<_>>().len() as u32, n);
             for d in &w {
-                let got = drawn.iter().filter(|id| id.starts_with(&format!("{}-", d.code))).count() as f64;
+                let got = drawn.iter().filter(|id| id.as_str().starts_with(&format!("{}-", d.code))).count() as f64;
                 prop_assert!((got - f64::from(d.weight) * f64::from(n) / 100.0).abs() < 1.0);
             }
         }

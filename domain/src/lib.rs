@@ -9,6 +9,7 @@ pub mod account;
 pub mod content;
 pub mod draw;
 pub mod exam;
+pub mod ids;
 pub mod jobs;
 pub mod navigation;
 pub mod plan;
@@ -25,4 +26,5 @@ pub const HOUR_MS: u64 = 60 * MINUTE_MS;
 pub const DAY_MS: u64 = 24 * HOUR_MS;
 
 pub use account::{ApiKeyName, DailyGoal, DisplayName, ExamCode, ValidationError};
+pub use ids::{KeyId, QuestionId, ReportId, SessionId, UserId};
 pub use navigation::ReturnPath;

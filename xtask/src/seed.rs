@@ -7,10 +7,10 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use ptp_domain::ExamCode;
 use ptp_domain::content::{Content, Draft};
 use ptp_domain::exam::{DomainWeight, ExamRules, Navigation, ScoreScale};
 use ptp_domain::question::QuestionKind;
+use ptp_domain::{ExamCode, QuestionId};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -143,6 +143,7 @@ pub fn check(exam: &ExamSeed, questions: &[QuestionSeed]) -> Result<()> {
     let mut stems = BTreeMap::new();
     for q in questions {
         let at = || format!("question {}", q.id);
+        QuestionId::parse(&q.id).map_err(|err| anyhow::anyhow!("{}: {}", at(), err.reason))?;
         if !ids.insert(q.id.as_str()) {
             bail!("{}: duplicate id", at());
         }

@@ -137,7 +137,7 @@ pub async fn list_questions<P: Platform>(
             code.as_str()
         )));
     }
-    let viewer = caller.as_ref().map(|c| c.user_id.as_str());
+    let viewer = caller.as_ref().map(|c| &c.user_id);
     let found = catalog::published(
         db,
         Some(code.as_str()),

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use ptp_domain::KeyId;
 use ptp_domain::{ApiKeyName, ValidationError};
 use ptp_shared::{ApiKeyList, CreateApiKey, CreatedApiKey};
 
@@ -107,10 +108,13 @@ pub async fn revoke_key<P: Platform>(
     Member(caller): Member,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    let not_found = || ApiError::NotFound("An active API key with this id".into());
+    // An id no key could have names none of the caller's either.
+    let id = KeyId::parse(&id).map_err(|_| not_found())?;
     if store::revoke(platform.database()?, &caller.user_id, &id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::NotFound("An active API key with this id".into()))
+        Err(not_found())
     }
 }
 

@@ -105,6 +105,7 @@ mod tests {
     use crate::error::AuthFailure;
     use crate::testing::hrana::{pipeline, rows};
     use crate::testing::{FakePlatform, ScriptedTransport, block_on, read_error, request};
+    use ptp_domain::{KeyId, UserId};
     use ptp_shared::ErrorCode;
 
     fn get(
@@ -195,7 +196,7 @@ mod tests {
 
     fn caller(kind: UserKind, credential: Credential) -> Identity {
         Identity::Caller(Box::new(Caller {
-            user_id: "user-7".into(),
+            user_id: UserId::trusted("user-7"),
             kind,
             credential,
             user: None,
@@ -207,7 +208,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("cf-connecting-ip", "2001:db8:1:2:3::9".parse().unwrap());
         let session = |kind| Credential::Session {
-            claims: Claims::new("user-7", "sid-1", kind, 0),
+            claims: Claims::new(&UserId::trusted("user-7"), "sid-1", kind, 0),
         };
         assert_eq!(
             buckets(
@@ -228,7 +229,7 @@ mod tests {
             "a guest is free to mint: it keeps the anonymous budget"
         );
         let key = Credential::ApiKey {
-            key_id: "k1".into(),
+            key_id: KeyId::trusted("k1"),
             scopes: vec![],
         };
         assert_eq!(

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use ptp_domain::ValidationError;
 use ptp_domain::content::{Content, Draft};
+use ptp_domain::{QuestionId, ReportId};
 use ptp_shared as wire;
 use serde::Deserialize;
 
@@ -50,11 +51,13 @@ pub async fn report<P: Platform>(
         )
         .into());
     }
+    let no_such_question = || ApiError::NotFound(format!("The question {id:?}"));
+    let question = QuestionId::parse(&id).map_err(|_| no_such_question())?;
     let now = platform.now_millis();
     let db = platform.database()?;
-    match reports::create(db, &id, &caller.user_id, report.reason, details, now).await? {
+    match reports::create(db, &question, &caller.user_id, report.reason, details, now).await? {
         reports::Filed::Report(filed) => Ok((StatusCode::CREATED, Json(filed))),
-        reports::Filed::NoSuchQuestion => Err(ApiError::NotFound(format!("The question {id:?}"))),
+        reports::Filed::NoSuchQuestion => Err(no_such_question()),
         reports::Filed::OverQuota { oldest_ms } => Err(ApiError::QuotaExceeded {
             quota: REPORTS,
             retry_after_secs: REPORTS.retry_after_secs(oldest_ms, now),
@@ -168,17 +171,19 @@ pub async fn resolve<P: Platform>(
     Path(id): Path<String>,
     ApiJson(resolution): ApiJson<wire::ResolveReport>,
 ) -> Result<Json<wire::ReportView>, ApiError> {
+    let no_such_report = || ApiError::NotFound(format!("The report {id:?}"));
+    let report_id = ReportId::parse(&id).map_err(|_| no_such_report())?;
     let db = platform.database()?;
-    let report = reports::get(db, &id)
+    let report = reports::get(db, &report_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("The report {id:?}")))?;
+        .ok_or_else(no_such_report)?;
     if report.status != wire::ReportStatus::Open {
         return Err(ApiError::Conflict("This report is already closed.".into()));
     }
     let note = note(&resolution.note)?;
     let (status, change) = match (resolution.resolution, &resolution.edit) {
         (wire::Resolution::Resolve, Some(edit)) => {
-            let question = catalog::question(db, &report.question)
+            let question = catalog::question(db, &QuestionId::trusted(report.question.clone()))
                 .await?
                 .ok_or_else(|| ApiError::NotFound("The reported question".into()))?;
             (wire::ReportStatus::Resolved, Some(edited(&question, edit)?))
@@ -209,8 +214,8 @@ pub async fn resolve<P: Platform>(
         // The question's published text changed: no cached catalogue read may show the old one.
         crate::app::caching::purge_catalog(&platform).await;
     }
-    let closed = reports::get(db, &id)
+    let closed = reports::get(db, &report_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("The report {id:?}")))?;
+        .ok_or_else(no_such_report)?;
     Ok(Json(closed))
 }

@@ -3,6 +3,7 @@
 //! an API key holding the scope `S`). Each resolves the caller once and answers 401/403 with the
 //! error body when it does not fit.
 
+use ptp_domain::{KeyId, UserId};
 use std::marker::PhantomData;
 
 use axum::extract::FromRequestParts;
@@ -18,12 +19,12 @@ use crate::store::users::{self, UserRecord};
 #[derive(Debug, Clone)]
 pub enum Credential {
     Session { claims: Claims },
-    ApiKey { key_id: String, scopes: Vec<Scope> },
+    ApiKey { key_id: KeyId, scopes: Vec<Scope> },
 }
 
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub user_id: String,
+    pub user_id: UserId,
     pub kind: UserKind,
     pub credential: Credential,
     /// Loaded when the caller was identified.

@@ -3,6 +3,7 @@
 
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
+use ptp_domain::UserId;
 use ptp_shared::UserKind;
 
 use crate::auth::access::{Caller, Credential};
@@ -101,8 +102,10 @@ pub async fn resolve<P: Platform>(
     let live = record
         .as_ref()
         .is_some_and(|record| record.user_id == claims.sub && record.expires_at > now);
+    // The token is ours and signed: its subject is an id we issued.
+    let user_id = UserId::trusted(claims.sub.clone());
     let user = match live {
-        true => users::get(platform.database()?, &claims.sub).await?,
+        true => users::get(platform.database()?, &user_id).await?,
         false => None,
     };
     let (Some(record), Some(user)) = (record, user) else {
@@ -117,7 +120,7 @@ pub async fn resolve<P: Platform>(
         if claims.kind == UserKind::Guest {
             // The weekly cleanup removes guests not seen for 30 days; this one just was.
             // Best effort: a missed mark only matters after a month of them.
-            if let Err(err) = users::touch(platform.database()?, &claims.sub).await {
+            if let Err(err) = users::touch(platform.database()?, &user_id).await {
                 platform.log_error(&format!("marking a guest as seen failed: {err}"));
             }
         }
@@ -126,7 +129,7 @@ pub async fn resolve<P: Platform>(
         refreshed_cookie = Some(session::cookie(&token, refreshed.kind));
     }
     let caller = Caller {
-        user_id: claims.sub.clone(),
+        user_id,
         kind: claims.kind,
         credential: Credential::Session { claims },
         user: Some(user),
@@ -153,6 +156,7 @@ pub fn identify(parts: &Parts) -> Result<Option<Caller>, ApiError> {
 
 #[cfg(test)]
 mod tests {
+    use ptp_domain::UserId;
     use ptp_shared::{SessionInfo, UserKind};
 
     use crate::auth::session;
@@ -172,7 +176,7 @@ mod tests {
         let token = block_on(session::start(
             platform.sessions(),
             secret,
-            "guest-1",
+            &UserId::trusted("guest-1"),
             UserKind::Guest,
             0,
             platform.now_secs(),

@@ -3,6 +3,7 @@
 //! session epoch so that signing out everywhere does too, however many sessions there are.
 //! Tokens slide: one older than [`REFRESH_AFTER`] is reissued with a fresh expiry.
 
+use ptp_domain::UserId;
 use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderValue};
@@ -48,7 +49,7 @@ pub struct Claims {
 }
 
 impl Claims {
-    pub fn new(user_id: &str, sid: &str, kind: UserKind, now: u64) -> Self {
+    pub fn new(user_id: &UserId, sid: &str, kind: UserKind, now: u64) -> Self {
         Self {
             sub: user_id.to_string(),
             sid: sid.to_string(),
@@ -65,7 +66,11 @@ impl Claims {
 
     /// The same session, reissued at `now` with a fresh expiry.
     pub fn renewed(&self, now: u64) -> Self {
-        Self::new(&self.sub, &self.sid, self.kind, now).with_epoch(self.epoch)
+        Self {
+            iat: now,
+            exp: now + token_ttl(self.kind),
+            ..self.clone()
+        }
     }
 
     pub fn needs_refresh(&self, now: u64) -> bool {
@@ -140,7 +145,7 @@ fn ttl_until(expires_at: u64, now: u64) -> Duration {
 pub async fn start(
     kv: &impl KeyValue,
     secret: &Secret,
-    user_id: &str,
+    user_id: &UserId,
     kind: UserKind,
     epoch: u32,
     now: u64,
@@ -215,7 +220,7 @@ mod tests {
     #[test]
     fn a_signed_token_verifies_until_it_expires() {
         let key = secret(&"k".repeat(32));
-        let claims = Claims::new("user-1", "sid-1", UserKind::Member, NOW);
+        let claims = Claims::new(&UserId::trusted("user-1"), "sid-1", UserKind::Member, NOW);
         let token = sign(&key, &claims);
         assert_eq!(verify(&key, &token, NOW + 60).unwrap(), claims);
         assert_eq!(
@@ -227,7 +232,10 @@ mod tests {
     #[test]
     fn tampered_wrong_key_and_foreign_algorithm_tokens_are_refused() {
         let key = secret(&"k".repeat(32));
-        let token = sign(&key, &Claims::new("user-1", "sid-1", UserKind::Member, NOW));
+        let token = sign(
+            &key,
+            &Claims::new(&UserId::trusted("user-1"), "sid-1", UserKind::Member, NOW),
+        );
         assert_eq!(
             verify(&secret(&"x".repeat(32)), &token, NOW),
             Err(AuthFailure::Invalid),
@@ -252,7 +260,7 @@ mod tests {
         );
         let hs512 = jsonwebtoken::encode(
             &Header::new(Algorithm::HS512),
-            &Claims::new("user-1", "sid-1", UserKind::Member, NOW),
+            &Claims::new(&UserId::trusted("user-1"), "sid-1", UserKind::Member, NOW),
             &EncodingKey::from_secret(key.expose().as_bytes()),
         )
         .unwrap();
@@ -266,7 +274,7 @@ mod tests {
 
     #[test]
     fn tokens_are_refreshed_after_ten_minutes() {
-        let claims = Claims::new("u", "s", UserKind::Guest, NOW);
+        let claims = Claims::new(&UserId::trusted("u"), "s", UserKind::Guest, NOW);
         assert!(!claims.needs_refresh(NOW + 599));
         assert!(claims.needs_refresh(NOW + 600));
         assert_eq!(claims.exp, NOW + GUEST_TOKEN_TTL);

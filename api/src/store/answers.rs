@@ -1,6 +1,7 @@
 //! Answering a question: what judging an answer needs (one round trip that reads the answered
 //! question only, not the whole session), and recording it (one guarded transaction).
 
+use ptp_domain::{QuestionId, SessionId};
 use std::collections::BTreeSet;
 
 use ptp_domain::exam::Navigation;
@@ -23,7 +24,7 @@ pub struct AnswerContext {
     /// The question answered, if it is part of the session.
     pub item: Option<ItemRecord>,
     /// The questions answered so far.
-    pub answered: BTreeSet<String>,
+    pub answered: BTreeSet<QuestionId>,
     /// How many questions the session has.
     pub total: u32,
     /// The learner's review card for the question, if any.
@@ -36,8 +37,8 @@ pub struct AnswerContext {
 /// such session.
 pub async fn context(
     db: &Database<impl HttpClient>,
-    session_id: &str,
-    question: &str,
+    session_id: &SessionId,
+    question: &QuestionId,
     now_ms: u64,
 ) -> Result<Option<AnswerContext>, StoreError> {
     let session = stmt(
@@ -91,7 +92,7 @@ pub async fn context(
         .map(|row| ItemRecord::from_row(&row))
         .transpose()?;
     let answered = rows(&results[4])
-        .map(|row| row.text("question_id"))
+        .map(|row| row.text("question_id").map(QuestionId::trusted))
         .collect::<Result<_, DbError>>()?;
     let card = rows(&results[5])
         .next()

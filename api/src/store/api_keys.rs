@@ -1,6 +1,7 @@
 //! `api_keys`: third-party access, stored as HMACs of the secrets.
 
 use ptp_domain::ApiKeyName;
+use ptp_domain::{KeyId, UserId};
 use ptp_shared::{ApiKeyInfo, Scope};
 
 use super::{Refusal, StoreError};
@@ -47,7 +48,7 @@ fn info(row: &Row) -> Result<ApiKeyInfo, DbError> {
 
 pub async fn create(
     db: &Database<impl HttpClient>,
-    user_id: &str,
+    user_id: &UserId,
     name: &ApiKeyName,
     scopes: &[Scope],
     hint: &str,
@@ -78,7 +79,7 @@ pub async fn create(
 
 pub async fn list(
     db: &Database<impl HttpClient>,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<Vec<ApiKeyInfo>, StoreError> {
     let sql =
         format!("SELECT {COLUMNS} FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, id");
@@ -91,8 +92,8 @@ pub async fn list(
 /// `true` when a key of this user was active and is now revoked.
 pub async fn revoke(
     db: &Database<impl HttpClient>,
-    user_id: &str,
-    key_id: &str,
+    user_id: &UserId,
+    key_id: &KeyId,
 ) -> Result<bool, StoreError> {
     let sql = "UPDATE api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
                WHERE id = ? AND user_id = ? AND revoked_at IS NULL RETURNING id";
@@ -103,7 +104,7 @@ pub async fn revoke(
 /// What a presented secret turned out to be.
 pub enum KeyLookup {
     Active {
-        key_id: String,
+        key_id: KeyId,
         scopes: Vec<Scope>,
         user: Box<UserRecord>,
         /// Its last recorded use is over a minute old (see [`record_use`]).
@@ -136,7 +137,7 @@ pub async fn authenticate(
         return Ok(KeyLookup::Revoked);
     }
     Ok(KeyLookup::Active {
-        key_id: row.text("key_id")?,
+        key_id: KeyId::trusted(row.text("key_id")?),
         scopes: scopes_from(&row.text("key_scopes")?)?,
         user: Box::new(UserRecord::from_row(&row)?),
         stale_use: row.int("stale_use")? == 1,
@@ -145,7 +146,7 @@ pub async fn authenticate(
 
 /// Records that an active key was used now (at most once a minute per key, so busy keys do not
 /// turn every read into a write).
-pub async fn record_use(db: &Database<impl HttpClient>, key_id: &str) -> Result<(), StoreError> {
+pub async fn record_use(db: &Database<impl HttpClient>, key_id: &KeyId) -> Result<(), StoreError> {
     db.execute(stmt(
         "UPDATE api_keys SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
          WHERE id = ? AND revoked_at IS NULL",
@@ -156,7 +157,10 @@ pub async fn record_use(db: &Database<impl HttpClient>, key_id: &str) -> Result<
 }
 
 /// Revokes every active key of the user; returns how many there were.
-pub async fn revoke_all(db: &Database<impl HttpClient>, user_id: &str) -> Result<u32, StoreError> {
+pub async fn revoke_all(
+    db: &Database<impl HttpClient>,
+    user_id: &UserId,
+) -> Result<u32, StoreError> {
     let result = db
         .execute(stmt(
             "UPDATE api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \

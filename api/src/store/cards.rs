@@ -1,18 +1,19 @@
 //! `review_cards`: a learner's FSRS state per question, as rows and as guarded upserts.
 
 use ptp_domain::schedule::Card;
+use ptp_domain::{QuestionId, UserId};
 
 use crate::db::{DbError, Row, Stmt, int, stmt, text};
 use crate::store::sessions::{millis, u32_of};
 use crate::time;
 
-pub(crate) fn card_from(row: &Row) -> Result<(String, Card), DbError> {
+pub(crate) fn card_from(row: &Row) -> Result<(QuestionId, Card), DbError> {
     let number = |column: &str| {
         row.value_f64(column)?
             .ok_or_else(|| DbError::Protocol(format!("{column} is NULL")))
     };
     Ok((
-        row.text("question_id")?,
+        QuestionId::trusted(row.text("question_id")?),
         Card {
             stability: number("stability")? as f32,
             difficulty: number("difficulty")? as f32,
@@ -26,9 +27,9 @@ pub(crate) fn card_from(row: &Row) -> Result<(String, Card), DbError> {
 
 /// A review-card upsert that applies only when `guard` (SQL, with `guard_params`) holds.
 pub(crate) fn card_upsert(
-    user_id: &str,
+    user_id: &UserId,
     exam: &str,
-    question: &str,
+    question: &QuestionId,
     card: &Card,
     guard: &str,
     guard_params: Vec<crate::db::Value>,

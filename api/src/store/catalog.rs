@@ -3,6 +3,7 @@
 use ptp_domain::exam::{DomainWeight, ExamRules, Navigation, ScoreScale};
 use ptp_domain::question::{AnswerKey, QuestionKind};
 use ptp_domain::{ExamCode, ValidationError};
+use ptp_domain::{QuestionId, UserId};
 use ptp_shared as wire;
 use ptp_shared::names::UnknownName;
 
@@ -173,7 +174,7 @@ pub async fn exam(
 /// A question with everything, as stored.
 #[derive(Debug, Clone)]
 pub struct QuestionRecord {
-    pub id: String,
+    pub id: QuestionId,
     pub exam: String,
     pub domain: String,
     pub kind: QuestionKind,
@@ -189,7 +190,7 @@ impl QuestionRecord {
     pub fn from_row(row: &Row) -> Result<Self, DbError> {
         let kind = named(row, "kind", QuestionKind::parse)?;
         Ok(Self {
-            id: row.text("id")?,
+            id: QuestionId::trusted(row.text("id")?),
             exam: row.text("exam_code")?,
             domain: row.text("domain_code")?,
             kind,
@@ -218,7 +219,7 @@ impl QuestionRecord {
     /// The question as learners see it; the solution only when `reveal`.
     pub fn view(&self, reveal: bool) -> wire::QuestionView {
         wire::QuestionView {
-            id: self.id.clone(),
+            id: self.id.to_string(),
             exam: self.exam.clone(),
             domain: self.domain.clone(),
             kind: match self.kind {
@@ -254,11 +255,11 @@ pub async fn published(
     db: &Database<impl HttpClient>,
     exam: Option<&str>,
     domain: Option<&str>,
-    viewer: Option<&str>,
+    viewer: Option<&UserId>,
     limit: u32,
     now_ms: u64,
 ) -> Result<Vec<(QuestionRecord, bool)>, StoreError> {
-    let viewer = viewer.unwrap_or("");
+    let viewer = viewer.map_or("", UserId::as_str);
     let mut sql = format!(
         "SELECT {QUESTION_COLUMNS}, ((EXISTS (SELECT 1 FROM responses r WHERE r.question_id = q.id AND r.user_id = ?) \
          OR EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.role = 'admin')) AND NOT {}) AS reveal \
@@ -290,7 +291,7 @@ pub async fn published(
 
 pub async fn question(
     db: &Database<impl HttpClient>,
-    id: &str,
+    id: &QuestionId,
 ) -> Result<Option<QuestionRecord>, StoreError> {
     let result = db
         .execute(stmt(

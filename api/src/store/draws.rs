@@ -2,6 +2,7 @@
 
 use ptp_domain::draw::Candidate;
 use ptp_domain::session::Mode;
+use ptp_domain::{QuestionId, UserId};
 use ptp_shared::Filter;
 
 use super::StoreError;
@@ -15,7 +16,7 @@ use crate::time;
 pub async fn candidates(
     db: &Database<impl HttpClient>,
     exam: &str,
-    user_id: &str,
+    user_id: &UserId,
     mode: Mode,
     filter: Filter,
     domains: Option<&[String]>,
@@ -67,7 +68,7 @@ pub async fn candidates(
     let candidates = rows(&results[2])
         .map(|row| {
             Ok(Candidate {
-                id: row.text("id")?,
+                id: QuestionId::trusted(row.text("id")?),
                 domain: row.text("domain_code")?,
             })
         })

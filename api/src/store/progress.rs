@@ -2,6 +2,7 @@
 //! reviews, and the evidence readiness rests on. Each function is one round trip.
 
 use ptp_domain::DAY_MS;
+use ptp_domain::UserId;
 use ptp_domain::readiness::{DomainEvidence, RECENT};
 use ptp_shared::{
     Attempt, DailyAccuracy, DomainProgress, DueExam, ExportedAnswer, ExportedCard, Mode,
@@ -31,7 +32,7 @@ fn count(value: i64) -> u32 {
 
 pub async fn progress(
     db: &Database<impl HttpClient>,
-    user_id: &str,
+    user_id: &UserId,
     now_ms: u64,
 ) -> Result<ProgressData, StoreError> {
     let now = time::rfc3339(now_ms);
@@ -129,7 +130,7 @@ pub async fn progress(
     })
 }
 
-fn attempts_statement(user_id: &str, limit: u32) -> crate::db::Stmt {
+fn attempts_statement(user_id: &UserId, limit: u32) -> crate::db::Stmt {
     stmt(
         "SELECT s.id, s.exam_code, s.mode, s.started_at, s.finished_at, s.raw_score, s.scaled_score, s.passed, \
          (SELECT count(*) FROM session_questions q WHERE q.session_id = s.id) AS questions, \
@@ -159,7 +160,7 @@ fn attempt_from(row: &crate::db::Row) -> Result<Attempt, DbError> {
 /// appear once it is over.
 pub async fn history(
     db: &Database<impl HttpClient>,
-    user_id: &str,
+    user_id: &UserId,
     now_ms: u64,
 ) -> Result<(Vec<Attempt>, Vec<ExportedAnswer>, Vec<ExportedCard>), StoreError> {
     let results = db
@@ -211,7 +212,7 @@ pub async fn history(
 /// The exam and, per domain, the learner's most recent credits (oldest first).
 pub async fn readiness_evidence(
     db: &Database<impl HttpClient>,
-    user_id: &str,
+    user_id: &UserId,
     exam: &str,
     now_ms: u64,
 ) -> Result<Option<(ExamRecord, Vec<DomainEvidence>)>, StoreError> {
@@ -258,7 +259,7 @@ pub async fn readiness_evidence(
 
 pub async fn due(
     db: &Database<impl HttpClient>,
-    user_id: &str,
+    user_id: &UserId,
     now_ms: u64,
 ) -> Result<(Vec<DueExam>, Option<String>), StoreError> {
     let now = time::rfc3339(now_ms);

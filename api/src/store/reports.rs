@@ -2,6 +2,7 @@
 //! bumps its version) or dismissing the report.
 
 use ptp_domain::rate_limit::REPORTS;
+use ptp_domain::{QuestionId, ReportId, UserId};
 use ptp_shared::{ReportReason, ReportStatus, ReportView};
 
 use super::{Refusal, StoreError};
@@ -62,8 +63,8 @@ pub enum Filed {
 /// [`REPORTS`] (checked inside the insert, so racing reports cannot both pass).
 pub async fn create(
     db: &Database<impl HttpClient>,
-    question: &str,
-    user_id: &str,
+    question: &QuestionId,
+    user_id: &UserId,
     reason: ReportReason,
     details: &str,
     now_ms: u64,
@@ -153,7 +154,7 @@ pub async fn list(
 
 pub async fn get(
     db: &Database<impl HttpClient>,
-    id: &str,
+    id: &ReportId,
 ) -> Result<Option<ReportView>, StoreError> {
     let result = db
         .execute(stmt(
@@ -171,7 +172,7 @@ pub async fn close(
     report: &ReportView,
     status: ReportStatus,
     note: &str,
-    admin_id: &str,
+    admin_id: &UserId,
     change: Option<&Content>,
     now_ms: u64,
 ) -> Result<bool, StoreError> {

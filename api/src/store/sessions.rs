@@ -1,6 +1,7 @@
 //! Practice and mock sessions: the questions drawn, the answers given, the results, and the review
 //! cards answers move. Loading a session is one round trip; each change is one transaction.
 
+use ptp_domain::{QuestionId, SessionId, UserId};
 use std::collections::{BTreeMap, BTreeSet};
 
 use ptp_domain::exam::Navigation;
@@ -23,8 +24,8 @@ use crate::time;
 
 #[derive(Debug, Clone)]
 pub struct SessionRecord {
-    pub id: String,
-    pub user_id: String,
+    pub id: SessionId,
+    pub user_id: UserId,
     pub exam: String,
     pub mode: Mode,
     pub filter: Filter,
@@ -83,17 +84,17 @@ pub struct SessionData {
     pub exam: ExamRecord,
     pub items: Vec<ItemRecord>,
     /// By question id.
-    pub responses: BTreeMap<String, ResponseRecord>,
+    pub responses: BTreeMap<QuestionId, ResponseRecord>,
     /// The learner's review cards for this session's questions, by question id.
-    pub cards: BTreeMap<String, Card>,
+    pub cards: BTreeMap<QuestionId, Card>,
     /// This session's questions that are also in another mock of the learner still running:
     /// their solutions and credit are not shown here until that mock is over.
-    pub withheld: BTreeSet<String>,
+    pub withheld: BTreeSet<QuestionId>,
 }
 
 impl SessionData {
-    pub fn item(&self, question: &str) -> Option<&ItemRecord> {
-        self.items.iter().find(|item| item.question.id == question)
+    pub fn item(&self, question: &QuestionId) -> Option<&ItemRecord> {
+        self.items.iter().find(|item| &item.question.id == question)
     }
 }
 
@@ -112,8 +113,8 @@ pub(super) fn millis(row: &Row, column: &str) -> Result<Option<u64>, DbError> {
 
 pub(super) fn session_from(row: &Row) -> Result<SessionRecord, DbError> {
     Ok(SessionRecord {
-        id: row.text("id")?,
-        user_id: row.text("user_id")?,
+        id: SessionId::trusted(row.text("id")?),
+        user_id: UserId::trusted(row.text("user_id")?),
         exam: row.text("exam_code")?,
         mode: named(row, "mode", Mode::parse)?,
         filter: named(row, "filter", Filter::parse)?,
@@ -135,7 +136,7 @@ pub(super) fn session_from(row: &Row) -> Result<SessionRecord, DbError> {
 }
 
 pub struct NewSession<'a> {
-    pub user_id: &'a str,
+    pub user_id: &'a UserId,
     pub exam: &'a str,
     pub mode: Mode,
     pub filter: Filter,
@@ -151,9 +152,9 @@ pub struct NewSession<'a> {
 pub async fn create(
     db: &Database<impl HttpClient>,
     new: &NewSession<'_>,
-    question_ids: &[String],
-) -> Result<String, StoreError> {
-    let id = new_id();
+    question_ids: &[QuestionId],
+) -> Result<SessionId, StoreError> {
+    let id = SessionId::trusted(new_id());
     let since = time::rfc3339(new.now_ms.saturating_sub(OPEN_SESSIONS.period_ms));
     let open = "SELECT count(*) FROM study_sessions WHERE user_id = ? AND finished_at IS NULL AND started_at > ?";
     let deadline = new
@@ -180,7 +181,8 @@ pub async fn create(
             int(i64::from(OPEN_SESSIONS.limit)),
         ],
     );
-    let ids_json = serde_json::to_string(question_ids).expect("strings serialize");
+    let ids: Vec<&str> = question_ids.iter().map(QuestionId::as_str).collect();
+    let ids_json = serde_json::to_string(&ids).expect("strings serialize");
     let insert_items = stmt(
         "INSERT INTO session_questions (session_id, position, question_id, question_version, domain_code) \
          SELECT ?, CAST(j.key AS INTEGER), q.id, q.version, q.domain_code FROM json_each(?) j JOIN questions q ON q.id = j.value \
@@ -212,7 +214,7 @@ pub async fn create(
 /// Everything about a session as of `now_ms`, in one round trip; `None` when it does not exist.
 pub async fn load(
     db: &Database<impl HttpClient>,
-    session_id: &str,
+    session_id: &SessionId,
     now_ms: u64,
 ) -> Result<Option<SessionData>, StoreError> {
     let session = stmt(
@@ -268,7 +270,7 @@ pub async fn load(
             let answer: Vec<String> = serde_json::from_str(&row.text("answer")?)
                 .map_err(|err| DbError::Protocol(err.to_string()))?;
             Ok((
-                row.text("question_id")?,
+                QuestionId::trusted(row.text("question_id")?),
                 ResponseRecord {
                     answer,
                     credit: row.value_f64("credit")?.unwrap_or_default(),
@@ -282,7 +284,7 @@ pub async fn load(
         .map(|row| card_from(&row))
         .collect::<Result<_, DbError>>()?;
     let withheld = rows(&results[6])
-        .map(|row| row.text("question_id"))
+        .map(|row| row.text("question_id").map(QuestionId::trusted))
         .collect::<Result<_, DbError>>()?;
     Ok(Some(SessionData {
         session,
@@ -297,7 +299,7 @@ pub async fn load(
 /// The statements loading the exam of session `session_id` and its domains. The exam statements
 /// bind the exam code as their only parameter; they are pointed at a subquery instead, so one
 /// pipeline loads a session and its exam without knowing the code first.
-pub(super) fn session_exam_statements(session_id: &str) -> [Stmt; 2] {
+pub(super) fn session_exam_statements(session_id: &SessionId) -> [Stmt; 2] {
     exam_statements("").map(|mut statement| {
         if let Some(sql) = statement.sql.as_mut() {
             *sql = sql.replacen(
@@ -319,7 +321,7 @@ pub async fn finish(
     data: &SessionData,
     score: &SessionScore,
     now_ms: u64,
-    cards: &[(String, Card)],
+    cards: &[(QuestionId, Card)],
 ) -> Result<bool, StoreError> {
     let session = &data.session;
     let unfinished = "EXISTS (SELECT 1 FROM study_sessions WHERE id = ? AND finished_at IS NULL AND revision = ?)";
@@ -362,8 +364,8 @@ pub async fn finish(
 /// Flags or unflags a question of an open session. `Ok(false)`: no such question in the session.
 pub async fn set_flag(
     db: &Database<impl HttpClient>,
-    session_id: &str,
-    question: &str,
+    session_id: &SessionId,
+    question: &QuestionId,
     flagged: bool,
 ) -> Result<bool, StoreError> {
     let result = db

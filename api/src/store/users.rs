@@ -1,6 +1,6 @@
 //! `users`: members (signed in with Google) and guests.
 
-use ptp_domain::{DailyGoal, DisplayName, ExamCode};
+use ptp_domain::{DailyGoal, DisplayName, ExamCode, UserId};
 use ptp_shared::{Me, Role, UserKind, UserSummary};
 
 use super::{Refusal, StoreError};
@@ -16,7 +16,7 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
-    pub id: String,
+    pub id: UserId,
     pub kind: UserKind,
     pub role: Role,
     pub email: Option<String>,
@@ -44,7 +44,7 @@ impl UserRecord {
             other => return Err(DbError::Protocol(format!("unknown role {other}"))),
         };
         Ok(Self {
-            id: row.text("id")?,
+            id: UserId::trusted(row.text("id")?),
             kind,
             role,
             email: row.opt_text("email")?,
@@ -69,7 +69,7 @@ impl UserRecord {
 
     pub fn to_me(&self) -> Me {
         Me {
-            id: self.id.clone(),
+            id: self.id.to_string(),
             kind: self.kind,
             role: self.role,
             email: self.email.clone(),
@@ -84,7 +84,7 @@ impl UserRecord {
 
     pub fn to_summary(&self) -> UserSummary {
         UserSummary {
-            id: self.id.clone(),
+            id: self.id.to_string(),
             kind: self.kind,
             role: self.role,
             email: self.email.clone(),
@@ -113,7 +113,7 @@ fn constraint(err: &DbError) -> bool {
 
 pub async fn get(
     db: &Database<impl HttpClient>,
-    id: &str,
+    id: &UserId,
 ) -> Result<Option<UserRecord>, StoreError> {
     let result = db
         .execute(stmt(
@@ -172,8 +172,8 @@ const MERGE: &[&str] = &[
 /// Moves everything a guest did into the member's account, then removes the guest, atomically.
 pub async fn merge_guest(
     db: &Database<impl HttpClient>,
-    guest_id: &str,
-    member_id: &str,
+    guest_id: &UserId,
+    member_id: &UserId,
 ) -> Result<(), StoreError> {
     let statements = MERGE
         .iter()
@@ -193,7 +193,7 @@ pub struct ProfileChanges {
 
 pub async fn update_profile(
     db: &Database<impl HttpClient>,
-    id: &str,
+    id: &UserId,
     changes: &ProfileChanges,
 ) -> Result<Option<UserRecord>, StoreError> {
     let mut sets = vec![];
@@ -223,7 +223,10 @@ pub async fn update_profile(
 
 /// Ends every session of the user at once, on every device: tokens carry the epoch they were
 /// issued in, and every request compares it with this row.
-pub async fn end_all_sessions(db: &Database<impl HttpClient>, id: &str) -> Result<(), StoreError> {
+pub async fn end_all_sessions(
+    db: &Database<impl HttpClient>,
+    id: &UserId,
+) -> Result<(), StoreError> {
     db.execute(stmt(
         "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?",
         [text(id)],
@@ -233,7 +236,7 @@ pub async fn end_all_sessions(db: &Database<impl HttpClient>, id: &str) -> Resul
 }
 
 /// Notes that user `id` is still around (guests have no sign-in that would say so).
-pub async fn touch(db: &Database<impl HttpClient>, id: &str) -> Result<(), StoreError> {
+pub async fn touch(db: &Database<impl HttpClient>, id: &UserId) -> Result<(), StoreError> {
     db.execute(stmt(
         &format!("UPDATE users SET last_seen_at = {NOW} WHERE id = ?"),
         [text(id)],
@@ -262,7 +265,7 @@ pub fn erasure(ids: &str) -> [String; 7] {
 
 /// Removes the user and everything that is theirs, atomically. Reports they filed stay for the
 /// admins, without their name.
-pub async fn delete(db: &Database<impl HttpClient>, id: &str) -> Result<(), StoreError> {
+pub async fn delete(db: &Database<impl HttpClient>, id: &UserId) -> Result<(), StoreError> {
     db.transaction(
         erasure("?")
             .iter()

@@ -3,6 +3,7 @@
 //! requests that read back status, headers and JSON.
 
 use axum::http::HeaderMap;
+use ptp_domain::UserId;
 use ptp_shared::UserKind;
 use serde_json::Value;
 
@@ -121,7 +122,7 @@ impl Stack {
         let token = block_on(session::start(
             self.platform.sessions(),
             secret,
-            id,
+            &UserId::trusted(id),
             kind,
             epoch,
             self.platform.now_secs(),

@@ -2,6 +2,7 @@
 //! the export, signing out everywhere, deleting an account, and a guest's history merged into
 //! the member who signs in.
 
+use ptp_domain::UserId;
 use serde_json::json;
 
 use crate::ports::Platform;
@@ -207,8 +208,8 @@ fn a_guest_merged_into_a_member_keeps_every_session_and_the_members_own_cards() 
     ));
     block_on(users::merge_guest(
         stack.platform.database().unwrap(),
-        guest.user_id(),
-        member.user_id(),
+        &UserId::trusted(guest.user_id()),
+        &UserId::trusted(member.user_id()),
     ))
     .unwrap();
 

@@ -272,3 +272,41 @@ fn an_answer_that_a_finish_overtakes_is_refused_and_not_kept() {
         "the refused answer moved nothing"
     );
 }
+
+#[test]
+fn ids_no_row_could_have_name_nothing_and_change_nothing() {
+    let stack = Stack::new();
+    let learner = stack.guest();
+    let session = start(
+        &stack,
+        &learner,
+        json!({"exam": "TINY-1", "mode": "practice", "count": 2}),
+    );
+    let sid = id(&session);
+    let qs = questions(&session);
+    let absurd = "x".repeat(65);
+
+    let no_session = answer(&stack, &learner, &absurd, &qs[0], key(&qs[0]));
+    assert_eq!(no_session.status, 404, "{}", no_session.json);
+    assert_eq!(no_session.json["error"]["code"], "not_found");
+    let unknown = stack.get(&learner, "/api/v1/sessions/no%20such%20id");
+    assert_eq!(unknown.status, 404, "{}", unknown.json);
+
+    let no_question = answer(&stack, &learner, &sid, "../../etc", vec!["a".into()]);
+    assert_eq!(no_question.status, 400, "{}", no_question.json);
+    assert_eq!(no_question.json["error"]["details"]["field"], "question");
+    let flag = stack.call(
+        Some(&learner),
+        "PUT",
+        &format!("/api/v1/sessions/{sid}/flags/{absurd}"),
+        Some(json!({"flagged": true})),
+    );
+    assert_eq!(flag.status, 404, "{}", flag.json);
+    assert_eq!(
+        stack.db.count(&format!(
+            "SELECT count(*) FROM responses WHERE session_id = '{sid}'"
+        )),
+        0,
+        "nothing was recorded"
+    );
+}

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use ptp_domain::ValidationError;
 use ptp_domain::schedule;
 use ptp_domain::session::{Mode, Refusal};
+use ptp_domain::{QuestionId, SessionId};
 use ptp_shared as wire;
 
 use crate::app::json::ApiJson;
@@ -43,21 +44,23 @@ pub async fn answer<P: Platform>(
     Path(id): Path<String>,
     ApiJson(submitted): ApiJson<wire::SubmitAnswer>,
 ) -> Result<Json<wire::AnswerOutcome>, ApiError> {
+    let not_found = || ApiError::NotFound("A session of yours with this id".into());
+    let session_id = SessionId::parse(&id).map_err(|_| not_found())?;
+    let not_in_session = || ValidationError::new("question", "is not part of this session");
+    // An id no question could have is in no session.
+    let question = QuestionId::parse(&submitted.question).map_err(|_| not_in_session())?;
     let db = platform.database()?;
     let now = platform.now_millis();
-    let data = answers::context(db, &id, &submitted.question, now)
+    let data = answers::context(db, &session_id, &question, now)
         .await?
         .filter(|data| data.session.user_id == caller.user_id)
-        .ok_or_else(|| ApiError::NotFound("A session of yours with this id".into()))?;
+        .ok_or_else(not_found)?;
     if data.session.state().expired(now) {
         // Time ran out: finish the mock as of its deadline (which needs the whole session).
         owned(&platform, &caller, &id).await?;
         return Err(ApiError::Conflict(Refusal::TimeUp.message().into()));
     }
-    let item = data
-        .item
-        .as_ref()
-        .ok_or_else(|| ValidationError::new("question", "is not part of this session"))?;
+    let item = data.item.as_ref().ok_or_else(not_in_session)?;
     if submitted.elapsed_ms > MAX_ELAPSED_MS {
         return Err(ValidationError::new("elapsed_ms", "must be at most a day").into());
     }
@@ -111,7 +114,7 @@ pub async fn answer<P: Platform>(
             solution: item.question.solution(),
         },
         Mode::Mock => wire::AnswerOutcome::Recorded {
-            question: item.question.id.clone(),
+            question: item.question.id.to_string(),
             answered: (data.answered.len() + usize::from(!already)) as u32,
             total: data.total,
         },

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use ptp_domain::draw::{self, Shortfall};
 use ptp_domain::plan;
 use ptp_domain::session::{self, Mode};
+use ptp_domain::{QuestionId, SessionId};
 use ptp_shared as wire;
 use serde_json::json;
 
@@ -141,11 +142,14 @@ pub(crate) async fn owned<P: Platform>(
     caller: &Caller,
     id: &str,
 ) -> Result<SessionData, ApiError> {
+    let not_found = || ApiError::NotFound("A session of yours with this id".into());
+    // An id no session could have names none of the caller's either.
+    let id = SessionId::parse(id).map_err(|_| not_found())?;
     let db = platform.database()?;
-    let data = stored::load(db, id, platform.now_millis())
+    let data = stored::load(db, &id, platform.now_millis())
         .await?
         .filter(|data| data.session.user_id == caller.user_id)
-        .ok_or_else(|| ApiError::NotFound("A session of yours with this id".into()))?;
+        .ok_or_else(not_found)?;
     settle(platform, data).await
 }
 
@@ -201,10 +205,18 @@ pub async fn flag<P: Platform>(
             session::Refusal::Finished.message().into(),
         ));
     }
+    let not_in_session = || ApiError::NotFound("This question in this session".into());
+    let question = QuestionId::parse(&question).map_err(|_| not_in_session())?;
     if data.item(&question).is_none()
-        || !stored::set_flag(platform.database()?, &id, &question, flag.flagged).await?
+        || !stored::set_flag(
+            platform.database()?,
+            &data.session.id,
+            &question,
+            flag.flagged,
+        )
+        .await?
     {
-        return Err(ApiError::NotFound("This question in this session".into()));
+        return Err(not_in_session());
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,7 @@
 //! Finishing a session: its score, the review cards a mock moves, and storing both so that the
 //! stored score is always the score of the answers kept.
 
+use ptp_domain::QuestionId;
 use ptp_domain::question::Credit;
 use ptp_domain::schedule::{self, Card};
 use ptp_domain::session::{self, Mode, ScoredItem, SessionScore};
@@ -88,7 +89,7 @@ pub(super) fn score(data: &SessionData) -> Result<SessionScore, ApiError> {
 }
 
 /// The review card each answered question of a finished mock moves to.
-fn mock_cards(data: &SessionData, now_ms: u64) -> Result<Vec<(String, Card)>, ApiError> {
+fn mock_cards(data: &SessionData, now_ms: u64) -> Result<Vec<(QuestionId, Card)>, ApiError> {
     let per_question = data.exam.rules.seconds_per_question();
     Ok(data
         .responses

@@ -1,6 +1,7 @@
 //! The session handlers against a scripted database: what they refuse, and that a refusal
 //! writes nothing.
 
+use ptp_domain::UserId;
 use ptp_shared::{ErrorCode, UserKind};
 
 use crate::auth::session;
@@ -54,7 +55,7 @@ fn guest_cookie(platform: &FakePlatform) -> String {
     let token = block_on(session::start(
         platform.sessions(),
         secret,
-        "guest-1",
+        &UserId::trusted("guest-1"),
         UserKind::Guest,
         0,
         platform.now_secs(),

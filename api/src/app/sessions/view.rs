@@ -64,7 +64,7 @@ pub(super) fn view(
         })
         .collect();
     Ok(wire::SessionView {
-        id: session.id.clone(),
+        id: session.id.to_string(),
         exam: session.exam.clone(),
         exam_name: data.exam.summary.name.clone(),
         mode: session.mode,
