@@ -8,7 +8,7 @@ use ptp_shared::{ExamDetail, ExamList, QuestionList};
 use serde::Deserialize;
 
 use crate::app::json::ApiQuery;
-use crate::app::responses;
+use crate::app::{responses, views};
 use crate::auth::access::{CatalogRead, MaybeScoped};
 use crate::error::ApiError;
 use crate::ports::Platform;
@@ -34,8 +34,9 @@ pub fn exam_code(raw: &str) -> Result<ExamCode, ApiError> {
 pub async fn list_exams<P: Platform>(
     State(platform): State<P>,
 ) -> Result<Json<ExamList>, ApiError> {
+    let exams = catalog::exams(platform.database()?).await?;
     Ok(Json(ExamList {
-        exams: catalog::exams(platform.database()?).await?,
+        exams: exams.iter().map(views::exam_summary).collect(),
     }))
 }
 
@@ -76,10 +77,7 @@ pub async fn get_exam<P: Platform>(
     let record = catalog::exam(platform.database()?, code.as_str())
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("The exam {}", code.as_str())))?;
-    Ok(Json(ExamDetail {
-        summary: record.summary,
-        domains: record.domains,
-    }))
+    Ok(Json(views::exam_detail(&record)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -148,7 +146,10 @@ pub async fn list_questions<P: Platform>(
     )
     .await?;
     Ok(Json(QuestionList {
-        questions: found.iter().map(|(q, reveal)| q.view(*reveal)).collect(),
+        questions: found
+            .iter()
+            .map(|(q, reveal)| views::question_view(q, *reveal))
+            .collect(),
     }))
 }
 
@@ -189,6 +190,9 @@ pub async fn list_questions_legacy<P: Platform>(
     )
     .await?;
     Ok(Json(QuestionList {
-        questions: found.iter().map(|(q, _)| q.view(false)).collect(),
+        questions: found
+            .iter()
+            .map(|(q, _)| views::question_view(q, false))
+            .collect(),
     }))
 }

@@ -25,6 +25,7 @@ mod security;
 mod sessions;
 mod sign_in;
 pub mod telemetry;
+mod views;
 
 use axum::Router;
 use axum::extract::OriginalUri;

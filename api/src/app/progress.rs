@@ -82,12 +82,12 @@ pub async fn get_readiness<P: Platform>(
     let rules = &record.rules;
     let estimate = readiness::estimate(&evidence, &rules.scale, rules.question_count);
     Ok(Json(wire::Readiness {
-        exam: record.summary.code.clone(),
+        exam: record.code().to_string(),
         probability: estimate.probability,
         low: estimate.low,
         high: estimate.high,
         expected_score: estimate.expected_score,
-        passing_score: record.summary.passing_score,
+        passing_score: rules.scale.pass,
         domains: estimate
             .domains
             .iter()

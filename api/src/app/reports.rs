@@ -137,13 +137,14 @@ fn edited(
     question: &catalog::QuestionRecord,
     edit: &wire::QuestionEdit,
 ) -> Result<Content, ValidationError> {
+    let stored = &question.content;
     Content::parse(Draft {
-        kind: question.kind,
-        stem: edit.stem.as_deref().unwrap_or(&question.stem),
-        choices: edit.choices.as_deref().unwrap_or(&question.choices),
-        key: edit.key.as_deref().unwrap_or(&question.key),
-        explanation: edit.explanation.as_deref().unwrap_or(&question.explanation),
-        references: edit.references.as_deref().unwrap_or(&question.references),
+        kind: stored.kind,
+        stem: edit.stem.as_deref().unwrap_or(&stored.stem),
+        choices: edit.choices.as_deref().unwrap_or(&stored.choices),
+        key: edit.key.as_deref().unwrap_or(&stored.key),
+        explanation: edit.explanation.as_deref().unwrap_or(&stored.explanation),
+        references: edit.references.as_deref().unwrap_or(&stored.references),
     })
 }
 

@@ -2,9 +2,11 @@
 
 use ptp_domain::exam::{DomainWeight, ExamRules, Navigation, ScoreScale};
 use ptp_domain::question::{AnswerKey, QuestionKind};
+use std::collections::BTreeMap;
+
+use ptp_domain::content::Content;
 use ptp_domain::{ExamCode, ValidationError};
 use ptp_domain::{QuestionId, UserId};
-use ptp_shared as wire;
 use ptp_shared::names::UnknownName;
 
 use super::StoreError;
@@ -42,37 +44,31 @@ fn count(row: &Row, column: &str) -> Result<u32, DbError> {
     u32::try_from(row.int(column)?).map_err(|_| DbError::Protocol(format!("{column} out of range")))
 }
 
-/// An exam row with its domains, as stored, and the rules they make (validated once, as read).
+/// An exam domain as stored, with its published bank size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainRecord {
+    pub code: String,
+    pub name: String,
+    /// Percent of the exam.
+    pub weight: u32,
+    pub bank_size: u32,
+}
+
+/// An exam as stored: what it is called, its rules (validated as read) and its domains.
 #[derive(Debug, Clone)]
 pub struct ExamRecord {
-    pub summary: wire::ExamSummary,
-    pub domains: Vec<wire::ExamDomain>,
+    pub vendor: String,
+    pub name: String,
+    pub version: String,
+    /// Published questions in the bank.
+    pub bank_size: u32,
     pub rules: ExamRules,
+    pub domains: Vec<DomainRecord>,
 }
 
 impl ExamRecord {
-    fn summary_from(row: &Row, bank_size: u32) -> Result<(wire::ExamSummary, f64), DbError> {
-        let navigation = named(row, "navigation", Navigation::parse)?;
-        let raw_cut = match row.value_f64("raw_cut")? {
-            Some(cut) => cut,
-            None => return Err(DbError::Protocol("raw_cut is NULL".into())),
-        };
-        Ok((
-            wire::ExamSummary {
-                code: row.text("code")?,
-                vendor: row.text("vendor")?,
-                name: row.text("name")?,
-                version: row.text("version")?,
-                question_count: count(row, "question_count")?,
-                minutes: count(row, "minutes")?,
-                score_min: count(row, "score_min")?,
-                score_max: count(row, "score_max")?,
-                passing_score: count(row, "passing_score")?,
-                navigation,
-                bank_size,
-            },
-            raw_cut,
-        ))
+    pub fn code(&self) -> &str {
+        self.rules.code.as_str()
     }
 
     pub fn domain_name(&self, code: &str) -> String {
@@ -81,86 +77,113 @@ impl ExamRecord {
             .find(|d| d.code == code)
             .map_or_else(|| code.to_string(), |d| d.name.clone())
     }
+
+    /// An exam row and its domains' rows, checked against the rules exams keep.
+    fn from_rows(row: &Row, domains: Vec<DomainRecord>) -> Result<Self, DbError> {
+        let code = row.text("code")?;
+        let corrupt = |err: ValidationError| {
+            DbError::Protocol(format!("stored exam {code}: {}: {}", err.field, err.reason))
+        };
+        let raw_cut = row
+            .value_f64("raw_cut")?
+            .ok_or_else(|| DbError::Protocol("raw_cut is NULL".into()))?;
+        let scale = ScoreScale::new(
+            count(row, "score_min")?,
+            count(row, "score_max")?,
+            count(row, "passing_score")?,
+            raw_cut,
+        )
+        .map_err(corrupt)?;
+        let rules = ExamRules {
+            code: ExamCode::parse(&code).map_err(corrupt)?,
+            question_count: count(row, "question_count")?,
+            minutes: count(row, "minutes")?,
+            scale,
+            navigation: named(row, "navigation", Navigation::parse)?,
+            domains: domains
+                .iter()
+                .map(|d| DomainWeight {
+                    code: d.code.clone(),
+                    weight: d.weight,
+                })
+                .collect(),
+        };
+        Ok(Self {
+            vendor: row.text("vendor")?,
+            name: row.text("name")?,
+            version: row.text("version")?,
+            bank_size: count(row, "bank_size")?,
+            rules,
+            domains,
+        })
+    }
 }
+
+const EXAM_SELECT: &str = "(SELECT count(*) FROM questions q WHERE q.exam_code = e.code \
+     AND q.status = 'published') AS bank_size FROM exams e WHERE e.retired = 0";
+const DOMAIN_SELECT: &str = "SELECT d.exam_code, d.code, d.name, d.weight, (SELECT count(*) FROM questions q \
+     WHERE q.exam_code = d.exam_code AND q.domain_code = d.code AND q.status = 'published') AS bank_size \
+     FROM exam_domains d";
 
 /// Statements that load one exam and its domains (with published bank sizes); pair with
 /// [`exam_from`] on their two results.
 pub fn exam_statements(code: &str) -> [libsql_hrana::proto::Stmt; 2] {
     [
         stmt(
-            &format!(
-                "SELECT {EXAM_COLUMNS}, (SELECT count(*) FROM questions q WHERE q.exam_code = e.code \
-                 AND q.status = 'published') AS bank_size FROM exams e WHERE e.code = ? AND e.retired = 0"
-            ),
+            &format!("SELECT {EXAM_COLUMNS}, {EXAM_SELECT} AND e.code = ?"),
             [text(code)],
         ),
         stmt(
-            "SELECT d.code, d.name, d.weight, (SELECT count(*) FROM questions q WHERE q.exam_code = d.exam_code \
-             AND q.domain_code = d.code AND q.status = 'published') AS bank_size \
-             FROM exam_domains d WHERE d.exam_code = ? ORDER BY d.position",
+            &format!("{DOMAIN_SELECT} WHERE d.exam_code = ? ORDER BY d.position"),
             [text(code)],
         ),
     ]
 }
 
-pub fn exam_from(exam: &StmtResult, domains: &StmtResult) -> Result<Option<ExamRecord>, DbError> {
-    let Some(row) = rows(exam).next() else {
-        return Ok(None);
-    };
-    let (summary, raw_cut) = ExamRecord::summary_from(&row, count(&row, "bank_size")?)?;
-    let domains = rows(domains)
-        .map(|row| {
-            Ok(wire::ExamDomain {
+/// The exams of `exams` with their domains from `domains` (rows carrying `exam_code`).
+fn exams_from(exams: &StmtResult, domains: &StmtResult) -> Result<Vec<ExamRecord>, DbError> {
+    let mut by_exam: BTreeMap<String, Vec<DomainRecord>> = BTreeMap::new();
+    for row in rows(domains) {
+        by_exam
+            .entry(row.text("exam_code")?)
+            .or_default()
+            .push(DomainRecord {
                 code: row.text("code")?,
                 name: row.text("name")?,
                 weight: count(&row, "weight")?,
                 bank_size: count(&row, "bank_size")?,
-            })
-        })
-        .collect::<Result<Vec<_>, DbError>>()?;
-    let rules = rules_of(&summary, raw_cut, &domains)
-        .map_err(|err| DbError::Protocol(format!("stored exam {}: {err}", summary.code)))?;
-    Ok(Some(ExamRecord {
-        summary,
-        domains,
-        rules,
-    }))
-}
-
-/// The rules the domain logic works with, from what the exam's rows hold.
-fn rules_of(
-    s: &wire::ExamSummary,
-    raw_cut: f64,
-    domains: &[wire::ExamDomain],
-) -> Result<ExamRules, ValidationError> {
-    Ok(ExamRules {
-        code: ExamCode::parse(&s.code)?,
-        question_count: s.question_count,
-        minutes: s.minutes,
-        scale: ScoreScale::new(s.score_min, s.score_max, s.passing_score, raw_cut)?,
-        navigation: s.navigation,
-        domains: domains
-            .iter()
-            .map(|d| DomainWeight {
-                code: d.code.clone(),
-                weight: d.weight,
-            })
-            .collect(),
-    })
-}
-
-pub async fn exams(db: &Database<impl HttpClient>) -> Result<Vec<wire::ExamSummary>, StoreError> {
-    let sql = format!(
-        "SELECT {EXAM_COLUMNS}, (SELECT count(*) FROM questions q WHERE q.exam_code = e.code \
-         AND q.status = 'published') AS bank_size FROM exams e WHERE e.retired = 0 ORDER BY e.vendor, e.name"
-    );
-    let result = db.execute(stmt(&sql, [])).await?;
-    let list = rows(&result)
+            });
+    }
+    rows(exams)
         .map(|row| {
-            ExamRecord::summary_from(&row, count(&row, "bank_size")?).map(|(summary, _)| summary)
+            let domains = by_exam.remove(&row.text("code")?).unwrap_or_default();
+            ExamRecord::from_rows(&row, domains)
         })
-        .collect::<Result<_, DbError>>()?;
-    Ok(list)
+        .collect()
+}
+
+pub fn exam_from(exam: &StmtResult, domains: &StmtResult) -> Result<Option<ExamRecord>, DbError> {
+    Ok(exams_from(exam, domains)?.into_iter().next())
+}
+
+/// Every exam on offer with its domains, in one round trip.
+pub async fn exams(db: &Database<impl HttpClient>) -> Result<Vec<ExamRecord>, StoreError> {
+    let results = db
+        .execute_all(vec![
+            stmt(
+                &format!("SELECT {EXAM_COLUMNS}, {EXAM_SELECT} ORDER BY e.vendor, e.name"),
+                [],
+            ),
+            stmt(
+                &format!(
+                    "{DOMAIN_SELECT} JOIN exams e ON e.code = d.exam_code WHERE e.retired = 0 \
+                     ORDER BY d.exam_code, d.position"
+                ),
+                [],
+            ),
+        ])
+        .await?;
+    Ok(exams_from(&results[0], &results[1])?)
 }
 
 pub async fn exam(
@@ -171,80 +194,40 @@ pub async fn exam(
     Ok(exam_from(&results[0], &results[1])?)
 }
 
-/// A question with everything, as stored.
+/// A question with everything, as stored; its key checked against its choices as read.
 #[derive(Debug, Clone)]
 pub struct QuestionRecord {
     pub id: QuestionId,
     pub exam: String,
     pub domain: String,
-    pub kind: QuestionKind,
-    pub stem: String,
-    pub choices: Vec<String>,
-    pub key: Vec<String>,
-    pub explanation: String,
-    pub references: Vec<String>,
+    /// Stored only after [`Content::parse`] accepted it (seed loader, admin edits).
+    pub content: Content,
+    pub key: AnswerKey,
     pub version: u32,
 }
 
 impl QuestionRecord {
     pub fn from_row(row: &Row) -> Result<Self, DbError> {
-        let kind = named(row, "kind", QuestionKind::parse)?;
-        Ok(Self {
-            id: QuestionId::trusted(row.text("id")?),
-            exam: row.text("exam_code")?,
-            domain: row.text("domain_code")?,
-            kind,
+        let id = QuestionId::trusted(row.text("id")?);
+        let content = Content {
+            kind: named(row, "kind", QuestionKind::parse)?,
             stem: row.text("stem")?,
             choices: json_list(row, "choices")?,
             key: json_list(row, "answer_key")?,
             explanation: row.text("explanation")?,
             references: json_list(row, "refs")?,
+        };
+        let key: Vec<&str> = content.key.iter().map(String::as_str).collect();
+        let key = AnswerKey::new(content.kind, content.choices.len(), &key)
+            .map_err(|err| DbError::Protocol(format!("stored question {id}: {}", err.reason)))?;
+        Ok(Self {
+            id,
+            exam: row.text("exam_code")?,
+            domain: row.text("domain_code")?,
+            content,
+            key,
             version: count(row, "version")?,
         })
-    }
-
-    pub fn answer_key(&self) -> Result<AnswerKey, ValidationError> {
-        let key: Vec<&str> = self.key.iter().map(String::as_str).collect();
-        AnswerKey::new(self.kind, self.choices.len(), &key)
-    }
-
-    pub fn solution(&self) -> wire::Solution {
-        wire::Solution {
-            key: self.key.clone(),
-            explanation: self.explanation.clone(),
-            references: self.references.clone(),
-        }
-    }
-
-    /// The question as learners see it; the solution only when `reveal`.
-    pub fn view(&self, reveal: bool) -> wire::QuestionView {
-        wire::QuestionView {
-            id: self.id.to_string(),
-            exam: self.exam.clone(),
-            domain: self.domain.clone(),
-            kind: match self.kind {
-                QuestionKind::Single => wire::QuestionKind::Single,
-                QuestionKind::Multi => wire::QuestionKind::Multi,
-                QuestionKind::Ordering => wire::QuestionKind::Ordering,
-            },
-            stem: self.stem.clone(),
-            choices: self
-                .choices
-                .iter()
-                .enumerate()
-                .map(|(i, text)| wire::Choice {
-                    id: ((b'a' + i as u8) as char).to_string(),
-                    text: text.clone(),
-                })
-                .collect(),
-            picks: match self.kind {
-                QuestionKind::Single => 1,
-                QuestionKind::Multi => self.key.len() as u32,
-                QuestionKind::Ordering => self.choices.len() as u32,
-            },
-            version: self.version,
-            solution: reveal.then(|| self.solution()),
-        }
     }
 }
 

@@ -109,3 +109,22 @@ pub fn tiny_exam(bank: i64) -> Value {
         ]],
     )
 }
+
+/// The domains of [`tiny_exam`] as the store reads them: `(code, name, weight, bank_size)`.
+pub fn tiny_domains(domains: &[(&str, &str, i64, i64)]) -> Value {
+    rows(
+        &["exam_code", "code", "name", "weight", "bank_size"],
+        domains
+            .iter()
+            .map(|(code, name, weight, bank)| {
+                vec![
+                    text("TINY-1"),
+                    text(code),
+                    text(name),
+                    int(*weight),
+                    int(*bank),
+                ]
+            })
+            .collect(),
+    )
+}

@@ -238,13 +238,14 @@ fn hex16(digest: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::hrana::{pipeline, tiny_exam};
+    use crate::testing::hrana::{pipeline, tiny_domains, tiny_exam};
     use crate::testing::{FakePlatform, ScriptedTransport, block_on, read_text, request};
 
     /// The catalogue as the database answers it: one exam.
     fn catalogue() -> (FakePlatform, ScriptedTransport) {
         let exam = tiny_exam(4);
-        let transport = ScriptedTransport::replying(200, &pipeline(vec![exam]));
+        let domains = tiny_domains(&[("1", "One", 100, 4)]);
+        let transport = ScriptedTransport::replying(200, &pipeline(vec![exam, domains]));
         let platform = FakePlatform::healthy().with_database(transport.clone());
         (platform, transport)
     }

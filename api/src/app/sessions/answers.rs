@@ -12,6 +12,7 @@ use ptp_shared as wire;
 use crate::app::json::ApiJson;
 use crate::app::responses;
 use crate::app::sessions::owned;
+use crate::app::views;
 use crate::auth::access::{Scoped, SessionsWrite};
 use crate::error::ApiError;
 use crate::ports::Platform;
@@ -71,9 +72,7 @@ pub async fn answer<P: Platform>(
                 .into(),
         ));
     }
-    let key = item.question.answer_key().map_err(|err| {
-        ApiError::Internal(format!("stored question {}: {err}", item.question.id))
-    })?;
+    let key = &item.question.key;
     let answer = key.parse_answer(&submitted.answer)?;
     let already = data.answered.contains(&item.question.id);
     data.session
@@ -111,7 +110,7 @@ pub async fn answer<P: Platform>(
         Mode::Practice => wire::AnswerOutcome::Graded {
             correct,
             credit: credit.value(),
-            solution: item.question.solution(),
+            solution: views::solution(&item.question),
         },
         Mode::Mock => wire::AnswerOutcome::Recorded {
             question: item.question.id.to_string(),

@@ -48,7 +48,7 @@ fn shortfall_error(exam: &ExamRecord, count: u32, shortfall: &Shortfall) -> ApiE
         message: format!(
             "The {} bank is {missing} question(s) short of a {count}-question mock weighted like the real exam; \
              choose fewer questions.",
-            exam.summary.code
+            exam.code()
         ),
         details: json!({ "shortfall": missing, "domains": domains }),
     }

@@ -6,20 +6,14 @@ use ptp_shared::{ErrorCode, UserKind};
 
 use crate::auth::session;
 use crate::ports::Platform;
-use crate::testing::hrana::{guest_row, int, pipeline, rows, text, tiny_exam};
+use crate::testing::hrana::{guest_row, pipeline, rows, text, tiny_domains, tiny_exam};
 use crate::testing::{FakePlatform, SITE, ScriptedTransport, block_on, read_error, request};
 
 /// What `draws::candidates` reads for a small exam: two domains weighted 60/40 whose bank
 /// holds three questions of the first and one of the second.
 fn small_bank() -> String {
     let exam = tiny_exam(4);
-    let domains = rows(
-        &["code", "name", "weight", "bank_size"],
-        vec![
-            vec![text("1"), text("One"), int(60), int(3)],
-            vec![text("2"), text("Two"), int(40), int(1)],
-        ],
-    );
+    let domains = tiny_domains(&[("1", "One", 60, 3), ("2", "Two", 40, 1)]);
     let candidates = rows(
         &["id", "domain_code"],
         [("q1", "1"), ("q2", "1"), ("q3", "1"), ("q4", "2")]

@@ -4,19 +4,20 @@ use ptp_domain::session::Mode;
 use ptp_shared as wire;
 
 use super::scoring::score;
+use crate::app::views;
 use crate::error::ApiError;
 use crate::store::sessions::SessionData;
 use crate::time;
 
 fn result(data: &SessionData) -> Result<wire::SessionResult, ApiError> {
     let score = score(data)?;
-    let s = &data.exam.summary;
+    let scale = &data.exam.rules.scale;
     Ok(wire::SessionResult {
         raw: score.raw,
         scaled: score.scaled,
-        score_min: s.score_min,
-        score_max: s.score_max,
-        passing_score: s.passing_score,
+        score_min: scale.min,
+        score_max: scale.max,
+        passing_score: scale.pass,
         passed: (data.session.mode == Mode::Mock).then_some(score.passed),
         correct: score.correct,
         answered: score.answered,
@@ -55,7 +56,7 @@ pub(super) fn view(
             let reveal = (review || practice_answered) && !sealed;
             wire::SessionItem {
                 position: item.position,
-                question: item.question.view(reveal),
+                question: views::question_view(&item.question, reveal),
                 answer: response.map(|r| r.answer.clone()),
                 flagged: item.flagged,
                 credit: (!sealed && (practice_answered || (finished && review)))
@@ -66,10 +67,10 @@ pub(super) fn view(
     Ok(wire::SessionView {
         id: session.id.to_string(),
         exam: session.exam.clone(),
-        exam_name: data.exam.summary.name.clone(),
+        exam_name: data.exam.name.clone(),
         mode: session.mode,
         filter: session.filter,
-        navigation: data.exam.summary.navigation,
+        navigation: data.exam.rules.navigation,
         started_at: time::rfc3339(session.started_ms),
         deadline_at: session.deadline_ms.map(time::rfc3339),
         server_time: time::rfc3339(now_ms),

@@ -1,0 +1,77 @@
+//! The one place where what the store read becomes what the API sends: exams, their domains and
+//! questions as learners see them.
+
+use ptp_domain::question::QuestionKind;
+use ptp_shared as wire;
+
+use crate::store::catalog::{ExamRecord, QuestionRecord};
+
+pub fn exam_summary(exam: &ExamRecord) -> wire::ExamSummary {
+    let rules = &exam.rules;
+    wire::ExamSummary {
+        code: exam.code().to_string(),
+        vendor: exam.vendor.clone(),
+        name: exam.name.clone(),
+        version: exam.version.clone(),
+        question_count: rules.question_count,
+        minutes: rules.minutes,
+        score_min: rules.scale.min,
+        score_max: rules.scale.max,
+        passing_score: rules.scale.pass,
+        navigation: rules.navigation,
+        bank_size: exam.bank_size,
+    }
+}
+
+pub fn exam_detail(exam: &ExamRecord) -> wire::ExamDetail {
+    wire::ExamDetail {
+        summary: exam_summary(exam),
+        domains: exam
+            .domains
+            .iter()
+            .map(|d| wire::ExamDomain {
+                code: d.code.clone(),
+                name: d.name.clone(),
+                weight: d.weight,
+                bank_size: d.bank_size,
+            })
+            .collect(),
+    }
+}
+
+pub fn solution(question: &QuestionRecord) -> wire::Solution {
+    let content = &question.content;
+    wire::Solution {
+        key: content.key.clone(),
+        explanation: content.explanation.clone(),
+        references: content.references.clone(),
+    }
+}
+
+/// The question as learners see it; the solution only when `reveal`.
+pub fn question_view(question: &QuestionRecord, reveal: bool) -> wire::QuestionView {
+    let content = &question.content;
+    wire::QuestionView {
+        id: question.id.to_string(),
+        exam: question.exam.clone(),
+        domain: question.domain.clone(),
+        kind: content.kind,
+        stem: content.stem.clone(),
+        choices: content
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(i, text)| wire::Choice {
+                id: ((b'a' + i as u8) as char).to_string(),
+                text: text.clone(),
+            })
+            .collect(),
+        picks: match content.kind {
+            QuestionKind::Single => 1,
+            QuestionKind::Multi => question.key.picks() as u32,
+            QuestionKind::Ordering => content.choices.len() as u32,
+        },
+        version: question.version,
+        solution: reveal.then(|| solution(question)),
+    }
+}
