@@ -1,7 +1,9 @@
 //! The one spelling of each enum's values: on the wire (serde's `snake_case`), in stored rows
 //! and in the seed files. `parse` of anything else names the field and what it may be.
 
+use crate::account::{Role, UserKind};
 use crate::learning::{Filter, Mode, Navigation, QuestionKind};
+use crate::reports::{ReportReason, ReportStatus};
 
 /// A name that is none of an enum's values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +58,25 @@ names!(Filter, "filter", "all, unseen, missed or due", {
     Missed => "missed",
     Due => "due",
 });
+names!(UserKind, "kind", "guest or member", {
+    Guest => "guest",
+    Member => "member",
+});
+names!(Role, "role", "learner or admin", {
+    Learner => "learner",
+    Admin => "admin",
+});
+names!(ReportReason, "reason", "wrong_key, unclear, typo or outdated", {
+    WrongKey => "wrong_key",
+    Unclear => "unclear",
+    Typo => "typo",
+    Outdated => "outdated",
+});
+names!(ReportStatus, "status", "open, resolved or dismissed", {
+    Open => "open",
+    Resolved => "resolved",
+    Dismissed => "dismissed",
+});
 
 #[cfg(test)]
 mod tests {
@@ -83,6 +104,19 @@ mod tests {
         ]);
         check(&[Mode::Practice, Mode::Mock]);
         check(&[Filter::All, Filter::Unseen, Filter::Missed, Filter::Due]);
+        check(&[UserKind::Guest, UserKind::Member]);
+        check(&[Role::Learner, Role::Admin]);
+        check(&[
+            ReportReason::WrongKey,
+            ReportReason::Unclear,
+            ReportReason::Typo,
+            ReportReason::Outdated,
+        ]);
+        check(&[
+            ReportStatus::Open,
+            ReportStatus::Resolved,
+            ReportStatus::Dismissed,
+        ]);
         assert_eq!(
             Mode::parse("exam"),
             Err(UnknownName {
@@ -105,5 +139,14 @@ mod tests {
             }
         )*};
     }
-    name_of!(Navigation, QuestionKind, Mode, Filter);
+    name_of!(
+        Navigation,
+        QuestionKind,
+        Mode,
+        Filter,
+        UserKind,
+        Role,
+        ReportReason,
+        ReportStatus
+    );
 }

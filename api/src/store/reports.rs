@@ -9,37 +9,19 @@ use super::{Refusal, StoreError};
 use crate::db::{Database, DbError, Row, Stmt, int, opt_text, rows, stmt, text};
 use crate::http::HttpClient;
 use crate::ids::new_id;
+use crate::store::catalog::named;
 use crate::time;
 use ptp_domain::content::Content;
 
-fn reason_str(reason: ReportReason) -> &'static str {
-    match reason {
-        ReportReason::WrongKey => "wrong_key",
-        ReportReason::Unclear => "unclear",
-        ReportReason::Typo => "typo",
-        ReportReason::Outdated => "outdated",
-    }
-}
-
 fn view(row: &Row) -> Result<ReportView, DbError> {
-    let reason = match row.text("reason")?.as_str() {
-        "wrong_key" => ReportReason::WrongKey,
-        "unclear" => ReportReason::Unclear,
-        "typo" => ReportReason::Typo,
-        _ => ReportReason::Outdated,
-    };
-    let status = match row.text("status")?.as_str() {
-        "resolved" => ReportStatus::Resolved,
-        "dismissed" => ReportStatus::Dismissed,
-        _ => ReportStatus::Open,
-    };
     Ok(ReportView {
         id: row.text("id")?,
         question: row.text("question_id")?,
-        question_version: u32::try_from(row.int("question_version")?).unwrap_or_default(),
-        reason,
+        question_version: u32::try_from(row.int("question_version")?)
+            .map_err(|_| DbError::Protocol("question_version out of range".into()))?,
+        reason: named(row, "reason", ReportReason::parse)?,
         details: row.text("details")?,
-        status,
+        status: named(row, "status", ReportStatus::parse)?,
         created_at: row.text("created_at")?,
         resolution_note: row.opt_text("resolution_note")?,
     })
@@ -81,7 +63,7 @@ pub async fn create(
         [
             text(new_id()),
             text(user_id),
-            text(reason_str(reason)),
+            text(reason.as_str()),
             text(details),
             text(time::rfc3339(now_ms)),
             text(question),
@@ -119,11 +101,7 @@ pub async fn list(
     after: Option<&str>,
     limit: u32,
 ) -> Result<(Vec<ReportView>, bool), StoreError> {
-    let status = match status {
-        ReportStatus::Open => "open",
-        ReportStatus::Resolved => "resolved",
-        ReportStatus::Dismissed => "dismissed",
-    };
+    let status = status.as_str();
     let mut sql = format!("SELECT {COLUMNS} FROM question_reports WHERE status = ?");
     let mut params = vec![text(status)];
     let mut statements = vec![];
@@ -199,11 +177,7 @@ pub async fn close(
             ],
         ));
     }
-    let status = if status == ReportStatus::Resolved {
-        "resolved"
-    } else {
-        "dismissed"
-    };
+    let status = status.as_str();
     statements.push(stmt(
         "UPDATE question_reports SET status = ?, resolution_note = ?, resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
         [text(status), opt_text(Some(note)), text(admin_id), text(&now), text(&report.id)],

@@ -7,6 +7,7 @@ use super::{Refusal, StoreError};
 use crate::db::{Database, DbError, Row, StmtResult, int, opt_text, rows, stmt, text};
 use crate::http::HttpClient;
 use crate::ids::new_id;
+use crate::store::catalog::named;
 
 const COLUMNS: &str = "id, kind, role, email, google_name, display_name, avatar_url, target_exam, daily_goal, created_at, last_seen_at, session_epoch";
 /// [`COLUMNS`] of the table aliased `u`, for joins.
@@ -33,16 +34,10 @@ pub struct UserRecord {
 
 impl UserRecord {
     pub(crate) fn from_row(row: &Row) -> Result<Self, DbError> {
-        let kind = match row.text("kind")?.as_str() {
-            "guest" => UserKind::Guest,
-            "member" => UserKind::Member,
-            other => return Err(DbError::Protocol(format!("unknown user kind {other}"))),
-        };
-        let role = match row.text("role")?.as_str() {
-            "learner" => Role::Learner,
-            "admin" => Role::Admin,
-            other => return Err(DbError::Protocol(format!("unknown role {other}"))),
-        };
+        let kind = named(row, "kind", UserKind::parse)?;
+        let role = named(row, "role", Role::parse)?;
+        let daily_goal = u16::try_from(row.int("daily_goal")?)
+            .map_err(|_| DbError::Protocol("daily_goal out of range".into()))?;
         Ok(Self {
             id: UserId::trusted(row.text("id")?),
             kind,
@@ -52,7 +47,7 @@ impl UserRecord {
             display_name: row.opt_text("display_name")?,
             avatar_url: row.opt_text("avatar_url")?,
             target_exam: row.opt_text("target_exam")?,
-            daily_goal: u16::try_from(row.int("daily_goal")?).unwrap_or(DailyGoal::DEFAULT.get()),
+            daily_goal,
             created_at: row.text("created_at")?,
             last_seen_at: row.text("last_seen_at")?,
             session_epoch: u32::try_from(row.int("session_epoch")?)

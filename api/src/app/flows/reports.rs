@@ -157,3 +157,15 @@ fn a_resolved_report_corrects_the_question_bumps_its_version_and_purges_the_cach
         404
     );
 }
+
+#[test]
+fn a_stored_key_that_fits_no_choice_is_an_error_never_served() {
+    let stack = Stack::new();
+    // The schema's CHECKs keep unknown names out of every enum column; a key is JSON they cannot see.
+    stack
+        .db
+        .run("UPDATE questions SET answer_key = '[\"z\"]' WHERE id = 'tiny-1-001'");
+    let listed = stack.call(None, "GET", "/api/v1/exams/TINY-1/questions?limit=20", None);
+    assert_eq!(listed.status, 500, "{}", listed.json);
+    assert_eq!(listed.json["error"]["code"], "internal");
+}
