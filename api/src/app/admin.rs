@@ -8,7 +8,7 @@ use ptp_shared::{DailyMetrics, UserList};
 use serde::Deserialize;
 
 use crate::app::json::ApiQuery;
-use crate::app::responses;
+use crate::app::{responses, views};
 use crate::auth::access::Admin;
 use crate::error::ApiError;
 use crate::ports::Platform;
@@ -50,7 +50,7 @@ pub async fn list_users<P: Platform>(
     let offset = page.offset.unwrap_or(0);
     let (found, more) = users::list(platform.database()?, limit, offset).await?;
     Ok(Json(UserList {
-        users: found.iter().map(users::UserRecord::to_summary).collect(),
+        users: found.iter().map(views::user_summary).collect(),
         next_offset: more.then_some(offset + limit),
     }))
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use ptp_domain::rate_limit::NEW_GUESTS;
 use ptp_shared::{Me, SessionInfo, UserKind};
 
-use crate::app::responses;
+use crate::app::{responses, views};
 use crate::auth::access::{Member, Session};
 use crate::auth::identity::identify;
 use crate::auth::session;
@@ -57,7 +57,7 @@ pub async fn current_session<P: Platform>(
     CurrentSession { caller, stale }: CurrentSession,
 ) -> Result<Response, ApiError> {
     let user = match caller {
-        Some(caller) => Some(caller.user(&platform).await?.to_me()),
+        Some(caller) => Some(views::me(&caller.user(&platform).await?)),
         None => None,
     };
     let mut response = Json(SessionInfo { user }).into_response();
@@ -89,7 +89,7 @@ pub async fn start_guest<P: Platform>(
 ) -> Result<Response, ApiError> {
     if let Some(caller) = caller {
         let user = caller.user(&platform).await?;
-        return Ok((StatusCode::OK, Json(user.to_me())).into_response());
+        return Ok((StatusCode::OK, Json(views::me(&user))).into_response());
     }
     let address = crate::app::limits::address(&headers);
     match platform
@@ -117,7 +117,7 @@ pub async fn start_guest<P: Platform>(
         platform.now_secs(),
     )
     .await?;
-    let mut response = (StatusCode::CREATED, Json(guest.to_me())).into_response();
+    let mut response = (StatusCode::CREATED, Json(views::me(&guest))).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, session::cookie(&token, UserKind::Guest));

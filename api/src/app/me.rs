@@ -8,7 +8,7 @@ use ptp_domain::{DailyGoal, DisplayName, ExamCode, ValidationError};
 use ptp_shared::{AccountExport, DeleteMe, Me, UpdateMe};
 
 use crate::app::json::ApiJson;
-use crate::app::responses;
+use crate::app::{responses, views};
 use crate::auth::access::{Member, ProfileRead, Scoped, Session};
 use crate::auth::session;
 use crate::error::ApiError;
@@ -32,7 +32,7 @@ pub async fn get_me<P: Platform>(
     State(platform): State<P>,
     caller: Scoped<ProfileRead>,
 ) -> Result<Json<Me>, ApiError> {
-    Ok(Json(caller.0.user(&platform).await?.to_me()))
+    Ok(Json(views::me(&caller.0.user(&platform).await?)))
 }
 
 fn changes(update: &UpdateMe) -> Result<users::ProfileChanges, ValidationError> {
@@ -76,7 +76,7 @@ pub async fn patch_me<P: Platform>(
     let user = users::update_profile(platform.database()?, &caller.user_id, &changes)
         .await?
         .ok_or(ApiError::NotFound("Your account".into()))?;
-    Ok(Json(user.to_me()))
+    Ok(Json(views::me(&user)))
 }
 
 /// Everything stored about the caller, as a JSON download.
@@ -104,7 +104,7 @@ pub async fn export_me<P: Platform>(
     let exported_at = crate::time::rfc3339(platform.now_millis());
     let export = AccountExport {
         exported_at,
-        user: user.to_me(),
+        user: views::me(&user),
         api_keys: keys,
         sessions,
         answers,

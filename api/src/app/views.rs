@@ -1,10 +1,11 @@
 //! The one place where what the store read becomes what the API sends: exams, their domains and
-//! questions as learners see them.
+//! questions as learners see them, accounts as their owners and admins see them.
 
 use ptp_domain::question::QuestionKind;
 use ptp_shared as wire;
 
 use crate::store::catalog::{ExamRecord, QuestionRecord};
+use crate::store::users::UserRecord;
 
 pub fn exam_summary(exam: &ExamRecord) -> wire::ExamSummary {
     let rules = &exam.rules;
@@ -73,5 +74,35 @@ pub fn question_view(question: &QuestionRecord, reveal: bool) -> wire::QuestionV
         },
         version: question.version,
         solution: reveal.then(|| solution(question)),
+    }
+}
+
+pub fn me(user: &UserRecord) -> wire::Me {
+    wire::Me {
+        id: user.id.to_string(),
+        kind: user.kind,
+        role: user.role,
+        email: user.email.clone(),
+        name: user.google_name.clone(),
+        display_name: user.display_name.clone(),
+        avatar_url: user.avatar_url.clone(),
+        target_exam: user.target_exam.clone(),
+        daily_goal: user.daily_goal,
+        created_at: user.created_at.clone(),
+    }
+}
+
+pub fn user_summary(user: &UserRecord) -> wire::UserSummary {
+    wire::UserSummary {
+        id: user.id.to_string(),
+        kind: user.kind,
+        role: user.role,
+        email: user.email.clone(),
+        name: user
+            .display_name
+            .clone()
+            .or_else(|| user.google_name.clone()),
+        created_at: user.created_at.clone(),
+        last_seen_at: user.last_seen_at.clone(),
     }
 }

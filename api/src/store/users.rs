@@ -1,7 +1,7 @@
 //! `users`: members (signed in with Google) and guests.
 
 use ptp_domain::{DailyGoal, DisplayName, ExamCode, UserId};
-use ptp_shared::{Me, Role, UserKind, UserSummary};
+use ptp_shared::{Role, UserKind};
 
 use super::{Refusal, StoreError};
 use crate::db::{Database, DbError, Row, StmtResult, int, opt_text, rows, stmt, text};
@@ -60,36 +60,6 @@ impl UserRecord {
             .next()
             .map(|row| Self::from_row(&row))
             .transpose()
-    }
-
-    pub fn to_me(&self) -> Me {
-        Me {
-            id: self.id.to_string(),
-            kind: self.kind,
-            role: self.role,
-            email: self.email.clone(),
-            name: self.google_name.clone(),
-            display_name: self.display_name.clone(),
-            avatar_url: self.avatar_url.clone(),
-            target_exam: self.target_exam.clone(),
-            daily_goal: self.daily_goal,
-            created_at: self.created_at.clone(),
-        }
-    }
-
-    pub fn to_summary(&self) -> UserSummary {
-        UserSummary {
-            id: self.id.to_string(),
-            kind: self.kind,
-            role: self.role,
-            email: self.email.clone(),
-            name: self
-                .display_name
-                .clone()
-                .or_else(|| self.google_name.clone()),
-            created_at: self.created_at.clone(),
-            last_seen_at: self.last_seen_at.clone(),
-        }
     }
 }
 
