@@ -156,13 +156,12 @@ pub fn identify(parts: &Parts) -> Result<Option<Caller>, ApiError> {
 
 #[cfg(test)]
 mod tests {
-    use ptp_domain::UserId;
     use ptp_shared::{SessionInfo, UserKind};
 
-    use crate::auth::session;
-    use crate::ports::Platform;
     use crate::testing::hrana::guest_row_in_epoch;
-    use crate::testing::{FakePlatform, ScriptedTransport, block_on, read_json, request};
+    use crate::testing::{
+        FakePlatform, ScriptedTransport, block_on, read_json, request, session_cookie,
+    };
 
     /// Who `/auth/session` says a guest's epoch-0 token is, when the user row holds
     /// `user_epoch`; and whether the cookie was cleared.
@@ -172,17 +171,7 @@ mod tests {
             &guest_row_in_epoch("guest-1", user_epoch),
         );
         let platform = FakePlatform::healthy().with_database(database);
-        let secret = &platform.settings().auth.as_ref().unwrap().jwt_secret;
-        let token = block_on(session::start(
-            platform.sessions(),
-            secret,
-            &UserId::trusted("guest-1"),
-            UserKind::Guest,
-            0,
-            platform.now_secs(),
-        ))
-        .unwrap();
-        let cookie = format!("{}={token}", session::COOKIE_NAME);
+        let cookie = session_cookie(&platform, "guest-1", UserKind::Guest, 0);
         let response = block_on(request(
             platform,
             "GET",

@@ -3,14 +3,11 @@
 //! requests that read back status, headers and JSON.
 
 use axum::http::HeaderMap;
-use ptp_domain::UserId;
 use ptp_shared::UserKind;
 use serde_json::Value;
 
 use super::sqlite::SqliteTransport;
-use super::{FakePlatform, SITE, bank, block_on, request};
-use crate::auth::session;
-use crate::ports::Platform;
+use super::{FakePlatform, SITE, bank, block_on, request, session_cookie};
 
 pub struct Stack {
     pub platform: FakePlatform,
@@ -118,19 +115,9 @@ impl Stack {
             ))
             .and_then(|epoch| epoch.parse().ok())
             .expect("the user's epoch");
-        let secret = &self.platform.settings().auth.as_ref().unwrap().jwt_secret;
-        let token = block_on(session::start(
-            self.platform.sessions(),
-            secret,
-            &UserId::trusted(id),
-            kind,
-            epoch,
-            self.platform.now_secs(),
-        ))
-        .expect("a session");
         Caller::Cookie {
             user_id: id.to_string(),
-            cookie: format!("__Host-ptp_session={token}"),
+            cookie: session_cookie(&self.platform, id, kind, epoch),
         }
     }
 

@@ -339,6 +339,27 @@ pub async fn get(platform: FakePlatform, path: &str) -> Response {
     request(platform, "GET", path, &[], "").await
 }
 
+/// The `Cookie` header value of a new browser session of user `id` (of `kind`, in `epoch`), as
+/// signing in would issue it.
+pub fn session_cookie(
+    platform: &FakePlatform,
+    id: &str,
+    kind: ptp_shared::UserKind,
+    epoch: u32,
+) -> String {
+    let secret = &platform.settings().auth.as_ref().unwrap().jwt_secret;
+    let token = block_on(crate::auth::session::start(
+        platform.sessions(),
+        secret,
+        &ptp_domain::UserId::trusted(id),
+        kind,
+        epoch,
+        platform.now_secs(),
+    ))
+    .expect("a session");
+    format!("{}={token}", crate::auth::session::COOKIE_NAME)
+}
+
 pub fn read_text(response: Response) -> String {
     let bytes = block_on(axum::body::to_bytes(response.into_body(), usize::MAX)).unwrap();
     String::from_utf8(bytes.to_vec()).unwrap()

@@ -1,13 +1,12 @@
 //! The session handlers against a scripted database: what they refuse, and that a refusal
 //! writes nothing.
 
-use ptp_domain::UserId;
 use ptp_shared::{ErrorCode, UserKind};
 
-use crate::auth::session;
-use crate::ports::Platform;
 use crate::testing::hrana::{guest_row, pipeline, rows, text, tiny_domains, tiny_exam};
-use crate::testing::{FakePlatform, SITE, ScriptedTransport, block_on, read_error, request};
+use crate::testing::{
+    FakePlatform, SITE, ScriptedTransport, block_on, read_error, request, session_cookie,
+};
 
 /// What `draws::candidates` reads for a small exam: two domains weighted 60/40 whose bank
 /// holds three questions of the first and one of the second.
@@ -45,17 +44,7 @@ fn handler_requests(database: &ScriptedTransport) -> usize {
 }
 
 fn guest_cookie(platform: &FakePlatform) -> String {
-    let secret = &platform.settings().auth.as_ref().unwrap().jwt_secret;
-    let token = block_on(session::start(
-        platform.sessions(),
-        secret,
-        &UserId::trusted("guest-1"),
-        UserKind::Guest,
-        0,
-        platform.now_secs(),
-    ))
-    .unwrap();
-    format!("__Host-ptp_session={token}")
+    session_cookie(platform, "guest-1", UserKind::Guest, 0)
 }
 
 fn start(platform: &FakePlatform, body: &str) -> axum::response::Response {
