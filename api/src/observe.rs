@@ -54,6 +54,8 @@ pub struct RequestRecord {
     pub db_calls: u32,
     pub kv_ms: u64,
     pub cache_ms: u64,
+    /// Settlements with the rate limiter's Durable Object (most requests make none).
+    pub limiter_calls: u32,
     pub colo: String,
     pub environment: String,
     /// Why a server error happened.
@@ -63,11 +65,13 @@ pub struct RequestRecord {
 
 impl RequestRecord {
     pub fn timed(mut self, timings: &Timings) -> Self {
-        let (db, kv, cache) = (
+        let (db, kv, cache, limiter) = (
             timings.get(Part::Db),
             timings.get(Part::Kv),
             timings.get(Part::Cache),
+            timings.get(Part::Limiter),
         );
+        self.limiter_calls = limiter.calls;
         self.db_ms = db.ms;
         self.db_calls = db.calls;
         self.kv_ms = kv.ms;
@@ -147,6 +151,7 @@ mod tests {
             db_calls: 0,
             kv_ms: 0,
             cache_ms: 0,
+            limiter_calls: 0,
             colo: "DFW".into(),
             environment: "production".into(),
             cause: None,

@@ -8,6 +8,10 @@ pub enum Part {
     Db,
     Kv,
     Cache,
+    /// Settlements with the rate limiter's Durable Object.
+    Limiter,
+    /// Of those, the ones that wrote the object's storage (quotas longer than a minute).
+    LimiterWrite,
 }
 
 /// Calls made and milliseconds spent on one part.
@@ -18,13 +22,15 @@ pub struct Span {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Timings(Arc<Mutex<[Span; 3]>>);
+pub struct Timings(Arc<Mutex<[Span; 5]>>);
 
 fn index(part: Part) -> usize {
     match part {
         Part::Db => 0,
         Part::Kv => 1,
         Part::Cache => 2,
+        Part::Limiter => 3,
+        Part::LimiterWrite => 4,
     }
 }
 
@@ -55,10 +61,12 @@ impl Timings {
             )
         };
         format!(
-            "{}, {}, {}, total;dur={total_ms}",
+            "{}, {}, {}, {}, {}, total;dur={total_ms}",
             entry("db", Part::Db),
             entry("kv", Part::Kv),
-            entry("cache", Part::Cache)
+            entry("cache", Part::Cache),
+            entry("limiter", Part::Limiter),
+            entry("limiter-writes", Part::LimiterWrite)
         )
     }
 }
@@ -77,7 +85,7 @@ mod tests {
         assert_eq!(timings.get(Part::Db), Span { calls: 2, ms: 15 });
         assert_eq!(
             timings.header(40),
-            "db;dur=15;desc=\"2 calls\", kv;dur=0;desc=\"0 calls\", cache;dur=1;desc=\"1 call\", total;dur=40"
+            "db;dur=15;desc=\"2 calls\", kv;dur=0;desc=\"0 calls\", cache;dur=1;desc=\"1 call\", limiter;dur=0;desc=\"0 calls\", limiter-writes;dur=0;desc=\"0 calls\", total;dur=40"
         );
     }
 }

@@ -11,6 +11,7 @@ pub mod draw;
 pub mod exam;
 pub mod ids;
 pub mod jobs;
+pub mod limiter;
 pub mod navigation;
 pub mod plan;
 pub mod question;

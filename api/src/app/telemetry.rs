@@ -83,6 +83,7 @@ impl Arrival {
             db_calls: 0,
             kv_ms: 0,
             cache_ms: 0,
+            limiter_calls: 0,
             colo: self.colo,
             environment: environment
                 .map_or("unknown", Environment::as_str)

@@ -61,7 +61,9 @@ impl WorkerPlatform {
         });
         let assets = R2Assets::new(env.bucket(ASSETS).map_err(|err| err.to_string()));
         let sessions = WorkerKv::bind(&env, SESSION_STORE, timings.clone());
-        let cache_store = WorkerKv::bind(&env, CACHE_STORE, timings.clone());
+        // The catalogue's version is read on every cached read; admins change it rarely.
+        let cache_store = WorkerKv::bind(&env, CACHE_STORE, timings.clone())
+            .remembering(std::time::Duration::from_secs(5));
         Self {
             env,
             settings,
@@ -158,7 +160,7 @@ impl Platform for WorkerPlatform {
         client: &str,
         limit: Limit,
     ) -> impl Future<Output = Result<Decision, String>> + Send {
-        limiter::check(&self.env, client, limit)
+        limiter::check(&self.env, &self.timings, client, limit)
     }
 
     fn now_millis(&self) -> u64 {

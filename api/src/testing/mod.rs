@@ -23,7 +23,8 @@ use crate::ports::{AssetLookup, AssetMeta, AssetStore, KeyValue, KvError, Platfo
 use crate::ports::{CachedResponse, ResponseCache};
 use crate::tasks::Task;
 use crate::timing::Timings;
-use ptp_domain::rate_limit::{self, Decision, Limit, Window};
+use ptp_domain::limiter::{self, Isolate, Step, Tally};
+use ptp_domain::rate_limit::{Decision, Limit};
 pub use scripted::ScriptedTransport;
 
 pub fn block_on<F: Future>(future: F) -> F::Output {
@@ -170,7 +171,8 @@ pub struct FakePlatform {
     /// Tasks put on the queue.
     pub queued: Arc<Mutex<Vec<Task>>>,
     /// Each client's window, shared by clones like the Durable Objects are.
-    limits: Arc<Mutex<HashMap<String, Window>>>,
+    /// One isolate and the counters it settles with, as in the Worker (`ptp_domain::limiter`).
+    limits: Arc<Mutex<(Isolate, HashMap<String, Tally>)>>,
     /// The server's clock (milliseconds), shared by clones; tests move it on.
     clock: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -196,7 +198,7 @@ impl FakePlatform {
             logs: Arc::default(),
             points: Arc::default(),
             queued: Arc::default(),
-            limits: Arc::default(),
+            limits: Arc::new(Mutex::new((Isolate::new("test"), HashMap::new()))),
             clock: Arc::new(START_MS.into()),
         }
     }
@@ -306,11 +308,18 @@ impl Platform for FakePlatform {
     }
 
     async fn rate_limit(&self, client: &str, limit: Limit) -> Result<Decision, String> {
-        let mut windows = self.limits.lock().expect("not poisoned");
-        let (window, decision) =
-            rate_limit::hit(windows.get(client).copied(), limit, self.now_millis());
-        windows.insert(client.to_string(), window);
-        Ok(decision)
+        let now = self.now_millis();
+        let mut guard = self.limits.lock().expect("not poisoned");
+        let (isolate, counters) = &mut *guard;
+        Ok(match isolate.step(client, limit, now) {
+            Step::Decided(decision) => decision,
+            Step::Settle(report) => {
+                let (tally, verdict) =
+                    limiter::settle(counters.remove(client), &report, limit, now);
+                counters.insert(client.to_string(), tally);
+                isolate.settled(client, limit, verdict, now)
+            }
+        })
     }
 
     fn now_millis(&self) -> u64 {

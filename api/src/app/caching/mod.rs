@@ -5,7 +5,7 @@
 //!   location's cache with an `ETag` (a hit costs no database round trip; `If-None-Match` gets
 //!   304). Cache keys carry the catalogue's version from KV `CACHE_STORE`, which admins' edits
 //!   bump: every cached copy is bypassed at once (KV takes up to a minute to reach every
-//!   location);
+//!   location, and an isolate remembers the version it read for 5 s);
 //! - private: anything user-specific — `private, no-cache, must-revalidate`;
 //! - live: sessions in progress, sign-in steps, health — `no-store`.
 //!
