@@ -40,6 +40,32 @@ fn wrangler(tools: &Tools) -> std::process::Command {
     node_tool(tools, &tools.wrangler)
 }
 
+/// `wrangler dev` of another Worker's config (the benchmark's baseline), offline and quiet.
+pub fn dev_of(
+    tools: &Tools,
+    config: &Path,
+    port: u16,
+    persist: &Path,
+) -> Result<std::process::Command> {
+    let mut dev = wrangler(tools);
+    dev.arg("dev")
+        .arg("--config")
+        .arg(config)
+        .args(["--ip", "127.0.0.1", "--port", &port.to_string()])
+        .args([
+            "--inspector-port",
+            &crate::process::free_port()?.to_string(),
+        ])
+        .arg("--persist-to")
+        .arg(persist)
+        .args([
+            "--show-interactive-dev-session=false",
+            "--log-level",
+            "warn",
+        ]);
+    Ok(dev)
+}
+
 pub struct DevOptions<'a> {
     pub port: u16,
     pub inspector_port: u16,

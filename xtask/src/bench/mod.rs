@@ -2,9 +2,12 @@
 //!
 //! Against a fresh local stack (or `--url`), for each client count: every client is a separate
 //! connection pool; for `--seconds` they send requests back to back and the latency of each
-//! successful one is kept. `GET /api/v1/exams` is read by anonymous clients; each answering
-//! client is a guest working through 50-question practice sessions (a new session when one runs
-//! out; starting sessions is not timed). Figures are printed and written to
+//! successful one is kept. `GET /api/v1/exams` is read by anonymous visitors (each client a new
+//! address every 90 requests, under the 100-a-minute limit); each answering client is a guest
+//! working through 50-question practice sessions (a new session when one runs out; starting
+//! sessions is not timed). Locally the same reads go to a JavaScript baseline on the same
+//! workerd (`baseline.rs`): the same design, the design before, and a floor that only returns the
+//! JSON; the report gives each as a ratio. Figures are printed and written to
 //! `target/bench/results.json`.
 
 use std::time::{Duration, Instant};
@@ -17,9 +20,11 @@ use crate::build;
 use crate::process::interrupts;
 use crate::stack::Scratch;
 
+mod baseline;
 mod figures;
 
-use figures::{Row, Sample, report, row, save};
+use baseline::Baseline;
+use figures::{Row, Sample, ratios, report, row, save};
 
 pub struct Options {
     pub url: Option<String>,
@@ -27,15 +32,22 @@ pub struct Options {
     pub seconds: u64,
 }
 
-/// A client of its own, from an address of its own: wrangler dev passes `CF-Connecting-IP`
-/// through, so each simulated visitor has its own rate limit (100 requests a minute per address)
-/// as real visitors do. Cloudflare replaces the header when benchmarking a deployment.
-fn client() -> Result<reqwest::Client> {
+/// A visitor's address of its own: wrangler dev passes `CF-Connecting-IP` through, so each
+/// simulated visitor has its own rate limit (100 requests a minute per address) as real visitors
+/// do. Cloudflare replaces the header when benchmarking a deployment.
+fn next_address() -> String {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let address = std::net::Ipv4Addr::from(0x0a00_0000 | (n & 0x00ff_ffff));
+    std::net::Ipv4Addr::from(0x0a00_0000 | (n & 0x00ff_ffff)).to_string()
+}
+
+/// Reads a visitor makes from one address: under the anonymous limit, so none is refused.
+const PER_ADDRESS: usize = 90;
+
+/// A client of its own (its own connections), from an address of its own.
+fn client() -> Result<reqwest::Client> {
     let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("cf-connecting-ip", address.to_string().parse()?);
+    headers.insert("cf-connecting-ip", next_address().parse()?);
     Ok(reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())
@@ -62,6 +74,13 @@ async fn timed(request: reqwest::RequestBuilder, sample: &mut Sample) -> Option<
         }
     };
     let status = response.status();
+    if let Some(timing) = response
+        .headers()
+        .get("server-timing")
+        .and_then(|v| v.to_str().ok())
+    {
+        sample.count_calls(timing);
+    }
     let Ok(body) = response.bytes().await else {
         sample.failed("body".into());
         return None;
@@ -89,21 +108,50 @@ async fn timed(request: reqwest::RequestBuilder, sample: &mut Sample) -> Option<
     ))
 }
 
-async fn read_exams(base: String, until: Instant) -> Sample {
+/// Reads `url` back to back until `until`, moving to a new address every [`PER_ADDRESS`] reads.
+async fn read(url: String, until: Instant) -> Sample {
     let mut sample = Sample::default();
     let Ok(http) = client() else {
         sample.failed("client".into());
         return sample;
     };
+    let mut address = next_address();
+    let mut sent = 0;
     while Instant::now() < until {
-        if let Some((_, latency)) =
-            timed(http.get(format!("{base}/api/v1/exams")), &mut sample).await
-        {
+        if sent == PER_ADDRESS {
+            (address, sent) = (next_address(), 0);
+        }
+        sent += 1;
+        let request = http.get(&url).header("cf-connecting-ip", &address);
+        if let Some((_, latency)) = timed(request, &mut sample).await {
             sample.latencies.push(latency);
         }
     }
     sample
 }
+
+/// `clients` readers of `url` for `window`, as one row.
+async fn readers(endpoint: &str, url: &str, clients: usize, window: Duration) -> Result<Row> {
+    eprintln!("  {endpoint}, {clients} clients, {}s", window.as_secs());
+    let until = Instant::now() + window;
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| tokio::spawn(read(url.to_string(), until)))
+        .collect();
+    let mut sample = Sample::default();
+    for task in tasks {
+        sample.merge(task.await?);
+    }
+    Ok(row(endpoint, clients, sample, started.elapsed()))
+}
+
+/// The endpoints of a run, and the baselines the catalogue read is compared with.
+const CATALOGUE: &str = "GET /api/v1/exams (cached)";
+const SAME: &str = "JS baseline, same design";
+const BEFORE: &str = "JS baseline, design before";
+const FLOOR: &str = "JS floor (JSON only)";
+const ANSWERS: &str = "POST /api/v1/sessions/{id}/answers";
+pub const RATIOS: [(&str, &str); 3] = [(CATALOGUE, SAME), (CATALOGUE, FLOOR), (CATALOGUE, BEFORE)];
 
 /// A guest's browser: its own connections and session cookie.
 struct Learner {
@@ -212,35 +260,29 @@ async fn answer_questions(learner: Learner, client_index: usize, until: Instant)
     sample
 }
 
-async fn run(base: &str, options: &Options) -> Result<Vec<Row>> {
+async fn run(base: &str, baseline: Option<&str>, options: &Options) -> Result<Vec<Row>> {
     let window = Duration::from_secs(options.seconds);
-    // Warm up: the Worker's first requests compile and instantiate it.
-    let warm = Instant::now() + Duration::from_secs(3);
-    read_exams(base.to_string(), warm).await;
+    // Warm up: the Workers' first requests compile and instantiate them.
+    let warm = Duration::from_secs(3);
+    readers("warm-up", &format!("{base}/api/v1/exams"), 4, warm).await?;
+    if let Some(js) = baseline {
+        for path in ["/same", "/per-request", "/floor"] {
+            readers("warm-up", &format!("{js}{path}"), 4, warm).await?;
+        }
+    }
     let learner = Learner::new(base).await?;
     answer_questions(learner, 0, Instant::now() + Duration::from_secs(2)).await;
 
     let mut rows = vec![];
     for &clients in &options.clients {
-        eprintln!(
-            "  GET /api/v1/exams, {clients} clients, {}s",
-            options.seconds
-        );
-        let until = Instant::now() + window;
-        let started = Instant::now();
-        let tasks: Vec<_> = (0..clients)
-            .map(|_| tokio::spawn(read_exams(base.to_string(), until)))
-            .collect();
-        let mut sample = Sample::default();
-        for task in tasks {
-            sample.merge(task.await?);
+        rows.push(readers(CATALOGUE, &format!("{base}/api/v1/exams"), clients, window).await?);
+        if let Some(js) = baseline {
+            rows.push(readers(SAME, &format!("{js}/same"), clients, window).await?);
+            rows.push(readers(BEFORE, &format!("{js}/per-request"), clients, window).await?);
+            rows.push(readers(FLOOR, &format!("{js}/floor"), clients, window).await?);
         }
-        rows.push(row("GET /api/v1/exams", clients, sample, started.elapsed()));
 
-        eprintln!(
-            "  POST /api/v1/sessions/{{id}}/answers, {clients} guests, {}s",
-            options.seconds
-        );
+        eprintln!("  {ANSWERS}, {clients} guests, {}s", options.seconds);
         let mut learners = Vec::with_capacity(clients);
         for _ in 0..clients {
             learners.push(Learner::new(base).await?);
@@ -256,14 +298,19 @@ async fn run(base: &str, options: &Options) -> Result<Vec<Row>> {
         for task in tasks {
             sample.merge(task.await?);
         }
-        rows.push(row(
-            "POST /api/v1/sessions/{id}/answers",
-            clients,
-            sample,
-            started.elapsed(),
-        ));
+        rows.push(row(ANSWERS, clients, sample, started.elapsed()));
     }
     Ok(rows)
+}
+
+/// The catalogue the Rust Worker answers, for the baseline to serve the same bytes.
+fn catalogue(base: &str) -> Result<Vec<u8>> {
+    let response = reqwest::blocking::Client::new()
+        .get(format!("{base}/api/v1/exams"))
+        .header("cf-connecting-ip", next_address())
+        .send()?
+        .error_for_status()?;
+    Ok(response.bytes()?.to_vec())
 }
 
 pub fn bench(options: Options) -> Result<()> {
@@ -275,12 +322,22 @@ pub fn bench(options: Options) -> Result<()> {
     }
     interrupts();
     let paths = crate::paths::Paths::discover();
-    let scratch = match &options.url {
-        Some(_) => None,
+    let (scratch, baseline) = match &options.url {
+        Some(_) => (None, None),
         None => {
             let tools = bootstrap::ensure(Needs { test_tools: false })?;
             build::all(&tools)?;
-            Some(Scratch::start(&tools, "bench")?)
+            let scratch = Scratch::start(&tools, "bench")?;
+            let dir = paths.root.join("target/bench/baseline");
+            let baseline = catalogue(&scratch.stack.url)
+                .and_then(|catalog| Baseline::start(&tools, &catalog, &dir));
+            match baseline {
+                Ok(baseline) => (Some(scratch), Some(baseline)),
+                Err(err) => {
+                    scratch.stop(true);
+                    return Err(err);
+                }
+            }
         }
     };
     let (base, target) = match (&options.url, &scratch) {
@@ -295,18 +352,23 @@ pub fn bench(options: Options) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let outcome = runtime.block_on(run(&base, &options));
+    let js = baseline.as_ref().map(|b| b.url.clone());
+    let outcome = runtime.block_on(run(&base, js.as_deref(), &options));
+    // Keep the logs when anything failed, to find out why.
+    let failed = outcome
+        .as_ref()
+        .map_or(true, |rows| rows.iter().any(|r| r.errors > 0));
+    if let Some(baseline) = baseline {
+        baseline.stop(failed);
+    }
     if let Some(scratch) = scratch {
-        // Keep the logs when anything failed, to find out why.
-        let failed = outcome
-            .as_ref()
-            .map_or(true, |rows| rows.iter().any(|r| r.errors > 0));
         scratch.stop(failed);
     }
     let rows = outcome?;
+    let ratios = ratios(&rows, &RATIOS);
     let results = paths.root.join("target/bench/results.json");
-    save(&rows, &target, &options, &results)?;
-    println!("{}", report(&rows, &target));
+    save(&rows, &ratios, &target, &options, &results)?;
+    println!("{}", report(&rows, &ratios, &target));
     println!("  (also in {})", results.display());
     Ok(())
 }
