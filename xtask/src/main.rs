@@ -9,6 +9,7 @@ mod cmd;
 mod contract;
 mod control;
 mod cron;
+mod load;
 mod loader;
 mod migrate;
 mod node;
@@ -60,6 +61,15 @@ enum Command {
         /// How long each run sends requests.
         #[arg(long, default_value_t = 15)]
         seconds: u64,
+    },
+    /// The deployment document's k6 load test, on a fresh local stack or a deployment.
+    Load {
+        /// Load this deployment instead of a local stack.
+        #[arg(long)]
+        url: Option<String>,
+        /// The same stages twelve times shorter (80 s).
+        #[arg(long)]
+        quick: bool,
     },
     /// Fire a cron on the running local stack, as if its time had come.
     Cron {
@@ -133,6 +143,7 @@ fn main() {
             clients,
             seconds,
         }),
+        Command::Load { url, quick } => load::load(load::Options { url, quick }),
         Command::Cron { schedule, url, at } => cron::trigger(&url, schedule, at.as_deref()),
         Command::Bootstrap { browser } => bootstrap::ensure(bootstrap::Needs {
             test_tools: browser,
