@@ -68,8 +68,6 @@ macro_rules! documented {
             let mut router = Router::new();
             $(
                 pastey::paste! {
-                    let path = <$module::[<__path_ $handler>] as utoipa::Path>::path();
-                    let operation = <$module::[<__path_ $handler>] as utoipa::Path>::operation();
                     let class = {
                         // Each entry names its class briefly (`Public(Everyone)`); not every
                         // entry needs every name.
@@ -77,16 +75,29 @@ macro_rules! documented {
                         use caching::{Audience::*, CacheClass::*};
                         $class
                     };
-                    let template: std::sync::Arc<str> = path.as_str().into();
-                    // Read from the operation once per isolate, not on every request.
-                    let keys = {
-                        static KEYS: std::sync::OnceLock<std::sync::Arc<crate::auth::access::KeyPolicy>> =
-                            std::sync::OnceLock::new();
-                        KEYS.get_or_init(|| std::sync::Arc::new(crate::auth::access::KeyPolicy::of(&operation)))
-                            .clone()
+                    // What the operation's annotation says is read once per isolate: building
+                    // it (responses, parameters, schemas) on every request cost more CPU than
+                    // answering a cached read.
+                    let (path, methods, keys, template) = {
+                        static ROUTE: std::sync::OnceLock<(
+                            String,
+                            Vec<utoipa::openapi::HttpMethod>,
+                            std::sync::Arc<crate::auth::access::KeyPolicy>,
+                            std::sync::Arc<str>,
+                        )> = std::sync::OnceLock::new();
+                        ROUTE.get_or_init(|| {
+                            let path = <$module::[<__path_ $handler>] as utoipa::Path>::path();
+                            let operation = <$module::[<__path_ $handler>] as utoipa::Path>::operation();
+                            (
+                                path.clone(),
+                                <$module::[<__path_ $handler>] as utoipa::Path>::methods(),
+                                std::sync::Arc::new(crate::auth::access::KeyPolicy::of(&operation)),
+                                path.as_str().into(),
+                            )
+                        })
                     };
-                    for method in <$module::[<__path_ $handler>] as utoipa::Path>::methods() {
-                        let route = on(method_filter(method), $module::$handler::<P>)
+                    for method in methods {
+                        let route = on(method_filter(method.clone()), $module::$handler::<P>)
                             .layer(axum::middleware::from_fn_with_state(
                                 (platform.clone(), class),
                                 caching::apply::<P>,
@@ -99,7 +110,7 @@ macro_rules! documented {
                                 template.clone(),
                                 telemetry::mark_route,
                             ));
-                        router = router.route(&path, route);
+                        router = router.route(path, route);
                     }
                 }
             )*
