@@ -283,9 +283,14 @@ async fn run(base: &str, baseline: Option<&str>, options: &Options) -> Result<Ve
         }
 
         eprintln!("  {ANSWERS}, {clients} guests, {}s", options.seconds);
+        // A guest that cannot be created is an error of this row, not the end of the run.
+        let mut sample = Sample::default();
         let mut learners = Vec::with_capacity(clients);
         for _ in 0..clients {
-            learners.push(Learner::new(base).await?);
+            match Learner::new(base).await {
+                Ok(learner) => learners.push(learner),
+                Err(err) => sample.failed(format!("creating a guest: {err:#}")),
+            }
         }
         let until = Instant::now() + window;
         let started = Instant::now();
@@ -294,7 +299,6 @@ async fn run(base: &str, baseline: Option<&str>, options: &Options) -> Result<Ve
             .enumerate()
             .map(|(i, learner)| tokio::spawn(answer_questions(learner, i, until)))
             .collect();
-        let mut sample = Sample::default();
         for task in tasks {
             sample.merge(task.await?);
         }
