@@ -121,8 +121,14 @@ pub fn settle(
         OTHERS
     };
     let entry = tally.by_isolate.entry(key.to_string()).or_insert(0);
-    // A count of an older window says nothing about this one.
-    if report.started_ms == Some(tally.started_ms) && key != OTHERS {
+    // An isolate's window that opened within this one counted only requests made in this one
+    // (an isolate opens its own window at a key's first request); an older one's count says
+    // nothing about this window.
+    if report
+        .started_ms
+        .is_some_and(|started| started >= tally.started_ms)
+        && key != OTHERS
+    {
         *entry = (*entry).max(report.mine);
     }
     let before = tally.total();
@@ -203,7 +209,18 @@ impl Isolate {
             .get(key)
             .filter(|k| limit.current(k.started_ms, now_ms))
         else {
-            return Step::Settle(report(None));
+            if limit.settle_every() == 1 {
+                return Step::Settle(report(None));
+            }
+            // A new window opens here; the counter hears of it at the settlement, and adopts it.
+            let opened = Known {
+                started_ms: now_ms,
+                mine: 1,
+                settled_mine: 0,
+                total: 0,
+            };
+            self.remember(key, opened, limit, now_ms);
+            return Step::Decided(Self::decision(limit, true, 1, now_ms, now_ms));
         };
         if known.count() >= limit.requests {
             return Step::Decided(Self::decision(
@@ -230,15 +247,20 @@ impl Isolate {
     }
 
     /// Takes the counter's verdict on `report` for `key`; the decision for the request.
-    pub fn settled(&mut self, key: &str, limit: Limit, verdict: Verdict, now_ms: u64) -> Decision {
+    /// Keeps `known` for `key`, forgetting windows that are over when the memory is full.
+    fn remember(&mut self, key: &str, known: Known, limit: Limit, now_ms: u64) {
         if !self.known.contains_key(key) && self.known.len() >= MAX_LOCAL_KEYS {
             self.known
                 .retain(|_, k| limit.current(k.started_ms, now_ms));
             if self.known.len() >= MAX_LOCAL_KEYS {
-                // Forgetting only costs settlements: the counter still holds every count.
+                // Forgetting costs at most what was not settled yet: the counter holds the rest.
                 self.known.clear();
             }
         }
+        self.known.insert(key.to_string(), known);
+    }
+
+    pub fn settled(&mut self, key: &str, limit: Limit, verdict: Verdict, now_ms: u64) -> Decision {
         let fresh = Known {
             started_ms: verdict.started_ms,
             mine: verdict.mine,
@@ -254,7 +276,7 @@ impl Isolate {
             Some(k) if k.started_ms == verdict.started_ms && k.settled_mine > verdict.mine => *k,
             _ => fresh,
         };
-        self.known.insert(key.to_string(), known);
+        self.remember(key, known, limit, now_ms);
         Self::decision(
             limit,
             verdict.allowed,
@@ -324,7 +346,7 @@ mod tests {
         assert_eq!(decisions[100].reset_secs, 10);
         assert_eq!(
             world.settlements, 4,
-            "requests 1, 26, 51 and 76; the refusal is local"
+            "requests 25, 50, 75 and 100; the refusal is local"
         );
     }
 
@@ -355,6 +377,22 @@ mod tests {
             assert!(
                 (LIMIT.requests..=bound).contains(&allowed),
                 "{k} isolates allowed {allowed}"
+            );
+        }
+    }
+
+    #[test]
+    fn across_windows_several_isolates_stay_within_the_bound_of_each_window() {
+        for k in 2..=4usize {
+            let mut world = World::new(k);
+            // Three minutes of a request every 50 ms, spread round robin.
+            let allowed = (0..3_600u64)
+                .filter(|&i| world.request(i as usize % k, "k", LIMIT, i * 50).allowed)
+                .count() as u32;
+            let per_window = LIMIT.requests + (k as u32 - 1) * (SETTLE_EVERY - 1);
+            assert!(
+                (3 * LIMIT.requests..=3 * per_window).contains(&allowed),
+                "{k} isolates allowed {allowed} in three windows"
             );
         }
     }

@@ -4,7 +4,7 @@
 //
 //   /floor        the catalogue's JSON, nothing else (not even a log line);
 //   /same         what the Rust Worker does per cached read: the rate limit counted in the
-//                 isolate and settled with a Durable Object every 25th request per client, the
+//                 isolate and settled with a Durable Object every 25th request of a client, the
 //                 catalogue version from KV remembered for 5 s, a Cache API match, a JSON log line;
 //   /per-request  the design before: a Durable Object call with a storage read and write, a KV
 //                 read and a Cache API match on every request.
@@ -48,7 +48,7 @@ export class Limiter extends DurableObject {
       this.tally = { started: started >= 0 && now - started < PERIOD_MS ? started : now, by: {} };
     }
     const isolate = url.searchParams.get("isolate");
-    if (started === this.tally.started) this.tally.by[isolate] = Math.max(this.tally.by[isolate] || 0, mine);
+    if (started >= this.tally.started) this.tally.by[isolate] = Math.max(this.tally.by[isolate] || 0, mine);
     const total = Object.values(this.tally.by).reduce((a, b) => a + b, 0);
     const allowed = total < LIMIT;
     if (allowed) this.tally.by[isolate] = (this.tally.by[isolate] || 0) + 1;
@@ -73,11 +73,13 @@ async function limitedLocally(env, client) {
       return true;
     }
   } else {
-    k = null;
+    // A new window opens here; the counter hears of it at the 25th request.
+    known.set(client, { started: now, mine: 1, settled: 0, total: 0 });
+    return true;
   }
   const stub = env.LIMITER.get(env.LIMITER.idFromName(client));
   isolate ??= crypto.randomUUID();
-  const query = `isolate=${isolate}&mine=${k ? k.mine : 0}&started=${k ? k.started : -1}`;
+  const query = `isolate=${isolate}&mine=${k.mine}&started=${k.started}`;
   const verdict = await (await stub.fetch(`https://limiter/same?${query}`)).json();
   known.set(client, { started: verdict.started, mine: verdict.mine, settled: verdict.mine, total: verdict.total });
   return verdict.allowed;
