@@ -1,7 +1,7 @@
 //! The one place where what the store read becomes what the API sends: exams, their domains and
 //! questions as learners see them, accounts as their owners and admins see them.
 
-use ptp_domain::question::QuestionKind;
+use ptp_domain::question::{ChoiceId, QuestionKind};
 use ptp_shared as wire;
 
 use crate::store::catalog::{ExamRecord, QuestionRecord};
@@ -58,12 +58,12 @@ pub fn question_view(question: &QuestionRecord, reveal: bool) -> wire::QuestionV
         domain: question.domain.clone(),
         kind: content.kind,
         stem: content.stem.clone(),
-        choices: content
-            .choices
-            .iter()
-            .enumerate()
-            .map(|(i, text)| wire::Choice {
-                id: ((b'a' + i as u8) as char).to_string(),
+        // The key was checked against the choices as read, so every choice has an id.
+        choices: (0..)
+            .map_while(ChoiceId::nth)
+            .zip(&content.choices)
+            .map(|(id, text)| wire::Choice {
+                id: id.to_string(),
                 text: text.clone(),
             })
             .collect(),
