@@ -42,6 +42,8 @@ test('a visitor signs in with Google, uses an API key from outside the browser, 
   const second = `${keyName} 2`;
   await page.getByLabel('Key name').fill(second);
   await page.getByRole('button', { name: 'Create key' }).click();
+  // The first key's secret stays on screen until the second one is stored and shown.
+  await expect(page.getByTestId('api-key-secret')).not.toHaveText(secret);
   const other = (await page.getByTestId('api-key-secret').textContent()).trim();
   await page.getByRole('button', { name: 'Revoke all API keys' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'API key(s) revoked' })).toHaveText('1 API key(s) revoked.');
