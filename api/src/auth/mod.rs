@@ -7,5 +7,6 @@ pub mod api_keys;
 pub mod cookies;
 pub mod csrf;
 pub mod identity;
+pub mod jwt;
 pub mod oidc;
 pub mod session;

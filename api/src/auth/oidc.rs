@@ -262,7 +262,7 @@ pub async fn verify_id_token(
         .into_iter()
         .map(String::from)
         .collect();
-    let claims = jsonwebtoken::decode::<IdClaims>(id_token, &key, &validation)
+    let claims = crate::auth::jwt::decode::<IdClaims>(id_token, &key, &validation)
         .map_err(|err| refused(&format!("{:?}", err.kind())))?
         .claims;
     if claims.exp + LEEWAY_SECS <= now_ms / 1000 {

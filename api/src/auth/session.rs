@@ -79,7 +79,7 @@ impl Claims {
 }
 
 pub fn sign(secret: &Secret, claims: &Claims) -> String {
-    jsonwebtoken::encode(
+    crate::auth::jwt::encode(
         &Header::new(Algorithm::HS256),
         claims,
         &EncodingKey::from_secret(secret.expose().as_bytes()),
@@ -96,7 +96,7 @@ pub fn verify(secret: &Secret, token: &str, now: u64) -> Result<Claims, AuthFail
     validation.validate_exp = false;
     validation.required_spec_claims.clear();
     let key = DecodingKey::from_secret(secret.expose().as_bytes());
-    let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)
+    let claims = crate::auth::jwt::decode::<Claims>(token, &key, &validation)
         .map_err(|_| AuthFailure::Invalid)?
         .claims;
     if claims.exp <= now {
@@ -258,7 +258,7 @@ mod tests {
             Err(AuthFailure::Invalid),
             "alg none"
         );
-        let hs512 = jsonwebtoken::encode(
+        let hs512 = crate::auth::jwt::encode(
             &Header::new(Algorithm::HS512),
             &Claims::new(&UserId::trusted("user-1"), "sid-1", UserKind::Member, NOW),
             &EncodingKey::from_secret(key.expose().as_bytes()),

@@ -18,7 +18,7 @@ pub fn sign(claims: &Value, kid: &str) -> String {
     let mut header = Header::new(Algorithm::RS256);
     header.kid = Some(kid.to_string());
     let key = EncodingKey::from_rsa_pem(PRIVATE_PEM.as_bytes()).expect("test key parses");
-    jsonwebtoken::encode(&header, claims, &key).expect("signs")
+    crate::auth::jwt::encode(&header, claims, &key).expect("signs")
 }
 
 #[derive(Clone)]

@@ -103,7 +103,7 @@ fn a_tampered_or_unsigned_token_is_refused() {
     let forged = sign(&idp.claims("mallory@example.com", "nonce-1", NOW), KID);
     let forged_payload = forged.split('.').nth(1).unwrap();
     assert!(verify(&idp, &format!("{head}.{forged_payload}.{signature}")).is_err());
-    let hs256 = jsonwebtoken::encode(
+    let hs256 = crate::auth::jwt::encode(
         &jsonwebtoken::Header::new(Algorithm::HS256),
         &idp.claims("ada@example.com", "nonce-1", NOW),
         &jsonwebtoken::EncodingKey::from_secret(b"guessable"),
