@@ -75,9 +75,9 @@ macro_rules! documented {
                         use caching::{Audience::*, CacheClass::*};
                         $class
                     };
-                    // What the operation's annotation says is read once per isolate: building
-                    // it (responses, parameters, schemas) on every request cost more CPU than
-                    // answering a cached read.
+                    // Path, methods and key policy are read once per isolate, the policy from
+                    // the committed contract: building the annotation's whole operation
+                    // (responses, parameters, schemas) cost more CPU than a cached read.
                     let (path, methods, keys, template) = {
                         static ROUTE: std::sync::OnceLock<(
                             String,
@@ -87,11 +87,16 @@ macro_rules! documented {
                         )> = std::sync::OnceLock::new();
                         ROUTE.get_or_init(|| {
                             let path = <$module::[<__path_ $handler>] as utoipa::Path>::path();
-                            let operation = <$module::[<__path_ $handler>] as utoipa::Path>::operation();
+                            let methods = <$module::[<__path_ $handler>] as utoipa::Path>::methods();
+                            // One operation per handler, so its methods share one `security`.
+                            let security = methods
+                                .first()
+                                .and_then(|method| openapi::committed_security(&path, method))
+                                .unwrap_or_default();
                             (
                                 path.clone(),
-                                <$module::[<__path_ $handler>] as utoipa::Path>::methods(),
-                                std::sync::Arc::new(crate::auth::access::KeyPolicy::of(&operation)),
+                                methods,
+                                std::sync::Arc::new(crate::auth::access::KeyPolicy::of(&security)),
                                 path.as_str().into(),
                             )
                         })

@@ -2,8 +2,13 @@
 //! the shared types. The Worker serves the committed `api/openapi.json`; a test regenerates it
 //! and fails on any difference, so the file is always the contract of the code beside it.
 
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::openapi::HttpMethod;
 use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -176,6 +181,49 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 const COMMITTED: &str = include_str!("../../openapi.json");
 
+/// An operation's `security` requirements: scheme name → scopes.
+pub type Security = Vec<BTreeMap<String, Vec<String>>>;
+
+/// The `security` the committed document gives the operation at `path` and `method` (`None`:
+/// none, or no such operation). The Worker reads its routes' key policies here rather than from
+/// each annotation's `utoipa::Path::operation()`, which builds the operation's whole schema tree
+/// and linked that code, a fifth of the Worker, into every request's isolate. The drift test
+/// keeps this document equal to the annotations.
+pub fn committed_security(path: &str, method: &HttpMethod) -> Option<Security> {
+    #[derive(Deserialize)]
+    struct Document {
+        paths: BTreeMap<String, PathItem>,
+    }
+    #[derive(Deserialize)]
+    struct PathItem {
+        get: Option<Operation>,
+        put: Option<Operation>,
+        post: Option<Operation>,
+        delete: Option<Operation>,
+        patch: Option<Operation>,
+    }
+    #[derive(Deserialize)]
+    struct Operation {
+        security: Option<Security>,
+    }
+    static PATHS: OnceLock<BTreeMap<String, PathItem>> = OnceLock::new();
+    let paths = PATHS.get_or_init(|| {
+        serde_json::from_str::<Document>(COMMITTED)
+            .map(|document| document.paths)
+            .unwrap_or_default()
+    });
+    let item = paths.get(path)?;
+    let operation = match method {
+        HttpMethod::Get => &item.get,
+        HttpMethod::Put => &item.put,
+        HttpMethod::Post => &item.post,
+        HttpMethod::Delete => &item.delete,
+        HttpMethod::Patch => &item.patch,
+        _ => &None,
+    };
+    operation.as_ref()?.security.clone()
+}
+
 /// `GET /api/v1/openapi.json`.
 pub async fn serve() -> Response {
     let mut response = COMMITTED.into_response();
@@ -224,6 +272,29 @@ mod tests {
             }
         }
         found
+    }
+
+    #[test]
+    fn the_worker_reads_each_operations_security_as_the_annotations_declare_it() {
+        let mut with_keys = 0;
+        for (method, path, operation) in operations() {
+            let method = match method.as_str() {
+                "get" => HttpMethod::Get,
+                "put" => HttpMethod::Put,
+                "post" => HttpMethod::Post,
+                "delete" => HttpMethod::Delete,
+                "patch" => HttpMethod::Patch,
+                other => panic!("{other} {path}: a method the Worker does not route"),
+            };
+            let declared: Option<Security> =
+                serde_json::from_value(operation["security"].clone()).unwrap();
+            let read = committed_security(&path, &method);
+            assert_eq!(read, declared, "{path}");
+            with_keys +=
+                usize::from(read.is_some_and(|s| s.iter().any(|r| r.contains_key("api_key"))));
+        }
+        // Not vacuous: several operations take API keys.
+        assert!(with_keys >= 5, "{with_keys} operations take API keys");
     }
 
     #[test]

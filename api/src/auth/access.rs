@@ -4,6 +4,7 @@
 //! error body when it does not fit.
 
 use ptp_domain::{KeyId, UserId};
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use axum::extract::FromRequestParts;
@@ -60,23 +61,17 @@ impl Caller {
 pub struct KeyPolicy(pub Option<Vec<Scope>>);
 
 impl KeyPolicy {
-    pub fn of(operation: &utoipa::openapi::path::Operation) -> Self {
-        let requirements = serde_json::to_value(&operation.security).unwrap_or_default();
-        let scopes = requirements.as_array().and_then(|list| {
-            list.iter().find_map(|requirement| {
-                requirement
-                    .get("api_key")
-                    .and_then(|names| names.as_array())
-                    .map(|names| {
-                        names
-                            .iter()
-                            .filter_map(|name| {
-                                Scope::ALL
-                                    .into_iter()
-                                    .find(|scope| Some(scope.as_str()) == name.as_str())
-                            })
-                            .collect()
+    pub fn of(security: &[BTreeMap<String, Vec<String>>]) -> Self {
+        let scopes = security.iter().find_map(|requirement| {
+            requirement.get("api_key").map(|names| {
+                names
+                    .iter()
+                    .filter_map(|name| {
+                        Scope::ALL
+                            .into_iter()
+                            .find(|scope| scope.as_str() == name.as_str())
                     })
+                    .collect()
             })
         });
         Self(scopes)
