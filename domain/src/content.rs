@@ -3,6 +3,7 @@
 //! none of them can publish what another would refuse.
 
 use crate::account::{ValidationError, bounded_text as text};
+use crate::markdown;
 use crate::question::{AnswerKey, QuestionKind};
 
 pub const MAX_STEM_CHARS: usize = 4_000;
@@ -33,7 +34,34 @@ pub struct Content {
     pub references: Vec<String>,
 }
 
+/// A question's Markdown rendered to the HTML learners see (see [`crate::markdown`]): made once,
+/// when the content is stored, and stored beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub stem: String,
+    pub choices: Vec<String>,
+    pub explanation: String,
+    pub references: Vec<String>,
+}
+
 impl Content {
+    pub fn render(&self) -> Rendered {
+        Rendered {
+            stem: markdown::to_html(&self.stem),
+            choices: self
+                .choices
+                .iter()
+                .map(|c| markdown::to_inline_html(c))
+                .collect(),
+            explanation: markdown::to_html(&self.explanation),
+            references: self
+                .references
+                .iter()
+                .map(|r| markdown::to_inline_html(r))
+                .collect(),
+        }
+    }
+
     /// The rules: a stem, 2–6 non-empty choices, none of them "all/none of the above", a key of
     /// the kind's arity drawn from the choices, an explanation that (except for ordering)
     /// discusses every choice as `**A**`, `**B**`, …, and 1–10 references; every text bounded.

@@ -12,6 +12,7 @@ pub mod exam;
 pub mod ids;
 pub mod jobs;
 pub mod limiter;
+pub mod markdown;
 pub mod navigation;
 pub mod plan;
 pub mod question;

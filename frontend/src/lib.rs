@@ -4,9 +4,9 @@ mod api;
 mod components;
 mod dom;
 mod health;
-mod markdown;
 mod pages;
 mod remote;
+mod rendered;
 mod session;
 
 use yew::prelude::*;

@@ -73,6 +73,9 @@ pub struct Choice {
     pub id: String,
     /// Markdown (inline).
     pub text: String,
+    /// `text` rendered to HTML (inline): raw HTML in the Markdown is escaped, links keep only
+    /// http(s) and mailto, images only this site's paths.
+    pub html: String,
 }
 
 /// What is revealed about a question once it has been answered (or to admins).
@@ -83,7 +86,11 @@ pub struct Solution {
     pub key: Vec<String>,
     /// Markdown: why the key is right and each other choice wrong.
     pub explanation: String,
+    /// `explanation` rendered to HTML, sanitized as [`Choice::html`].
+    pub explanation_html: String,
     pub references: Vec<String>,
+    /// Each reference rendered to HTML (inline), in the same order.
+    pub references_html: Vec<String>,
 }
 
 /// A question as learners see it: never its key unless `solution` is present.
@@ -96,6 +103,8 @@ pub struct QuestionView {
     pub kind: QuestionKind,
     /// Markdown.
     pub stem: String,
+    /// `stem` rendered to HTML, sanitized as [`Choice::html`].
+    pub stem_html: String,
     pub choices: Vec<Choice>,
     /// How many choices to pick (multi), or how many items to order.
     pub picks: u32,

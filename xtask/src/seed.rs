@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use ptp_domain::content::{Content, Draft};
+use ptp_domain::content::{Content, Draft, Rendered};
 use ptp_domain::exam::{DomainWeight, ExamRules, Navigation, ScoreScale};
 use ptp_domain::question::QuestionKind;
 use ptp_domain::{ExamCode, QuestionId};
@@ -66,7 +66,10 @@ struct QuestionFile {
 
 pub struct Bank {
     pub exams: Vec<(ExamSeed, Vec<QuestionSeed>)>,
-    /// SHA-256 of every seed file, to skip re-seeding an unchanged bank.
+    /// Each question's content rendered to HTML, by question id: stored beside its Markdown.
+    pub rendered: BTreeMap<String, Rendered>,
+    /// SHA-256 of every seed file and of what they render to, to skip re-seeding an unchanged
+    /// bank (a changed renderer re-applies it).
     pub checksum: String,
 }
 
@@ -84,6 +87,7 @@ fn sorted_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
 pub fn load(root: &Path) -> Result<Bank> {
     let mut hasher = Sha256::new();
     let mut exams = vec![];
+    let mut rendered = BTreeMap::new();
     for file in sorted_files(&root.join("exams"))? {
         let text = fs::read_to_string(&file)?;
         hasher.update(&text);
@@ -100,11 +104,24 @@ pub fn load(root: &Path) -> Result<Bank> {
                 questions.extend(parsed.questions);
             }
         }
-        check(&exam, &questions).with_context(|| format!("checking the {} bank", exam.code))?;
+        let contents =
+            check(&exam, &questions).with_context(|| format!("checking the {} bank", exam.code))?;
+        for (q, content) in questions.iter().zip(contents) {
+            let html = content.render();
+            for part in [&html.stem, &html.explanation]
+                .into_iter()
+                .chain(&html.choices)
+                .chain(&html.references)
+            {
+                hasher.update(part);
+            }
+            rendered.insert(q.id.clone(), html);
+        }
         exams.push((exam, questions));
     }
     Ok(Bank {
         exams,
+        rendered,
         checksum: format!("{:x}", hasher.finalize()),
     })
 }
@@ -136,8 +153,10 @@ pub fn rules(exam: &ExamSeed) -> Result<ExamRules> {
 
 /// The structural rules of a bank: every key among its choices and of the right arity, choice ids
 /// `a, b, …`, explanations that discuss every option, unique ids and stems, known domains.
-pub fn check(exam: &ExamSeed, questions: &[QuestionSeed]) -> Result<()> {
+/// Returns each question's content, in order.
+pub fn check(exam: &ExamSeed, questions: &[QuestionSeed]) -> Result<Vec<Content>> {
     rules(exam)?;
+    let mut contents = Vec::with_capacity(questions.len());
     let domains: BTreeSet<&str> = exam.domains.iter().map(|d| d.code.as_str()).collect();
     let mut ids = BTreeSet::new();
     let mut stems = BTreeMap::new();
@@ -179,17 +198,19 @@ pub fn check(exam: &ExamSeed, questions: &[QuestionSeed]) -> Result<()> {
             }
         }
         let choices: Vec<String> = q.choices.iter().map(|c| c.text.clone()).collect();
-        Content::parse(Draft {
-            kind,
-            stem: &q.stem,
-            choices: &choices,
-            key: &q.key,
-            explanation: &q.explanation,
-            references: &q.references,
-        })
-        .with_context(at)?;
+        contents.push(
+            Content::parse(Draft {
+                kind,
+                stem: &q.stem,
+                choices: &choices,
+                key: &q.key,
+                explanation: &q.explanation,
+                references: &q.references,
+            })
+            .with_context(at)?,
+        );
     }
-    Ok(())
+    Ok(contents)
 }
 
 const SEED_TABLE: &str = "CREATE TABLE IF NOT EXISTS _seed (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)";
@@ -265,6 +286,20 @@ pub fn apply(root: &Path, url: &str, token: &str) -> Result<Option<usize>> {
                         json(&q.key),
                         q.explanation.trim(),
                         json(&q.references)
+                    ],
+                )
+                .await?;
+                // The rendering follows the Markdown of every question the seed still owns.
+                let html = &bank.rendered[&q.id];
+                tx.execute(
+                    "UPDATE questions SET stem_html = ?2, choices_html = ?3, explanation_html = ?4, refs_html = ?5 \
+                     WHERE id = ?1 AND updated_by = 'seed'",
+                    libsql::params![
+                        q.id.as_str(),
+                        html.stem.as_str(),
+                        json(&html.choices),
+                        html.explanation.as_str(),
+                        json(&html.references)
                     ],
                 )
                 .await?;

@@ -45,7 +45,9 @@ pub fn solution(question: &QuestionRecord) -> wire::Solution {
     wire::Solution {
         key: content.key.clone(),
         explanation: content.explanation.clone(),
+        explanation_html: question.html.explanation.clone(),
         references: content.references.clone(),
+        references_html: question.html.references.clone(),
     }
 }
 
@@ -58,13 +60,16 @@ pub fn question_view(question: &QuestionRecord, reveal: bool) -> wire::QuestionV
         domain: question.domain.clone(),
         kind: content.kind,
         stem: content.stem.clone(),
-        // The key was checked against the choices as read, so every choice has an id.
+        stem_html: question.html.stem.clone(),
+        // The key was checked against the choices as read, so every choice has an id; the
+        // rendering has as many choices as the content (checked as read).
         choices: (0..)
             .map_while(ChoiceId::nth)
-            .zip(&content.choices)
-            .map(|(id, text)| wire::Choice {
+            .zip(content.choices.iter().zip(&question.html.choices))
+            .map(|(id, (text, html))| wire::Choice {
                 id: id.to_string(),
                 text: text.clone(),
+                html: html.clone(),
             })
             .collect(),
         picks: match content.kind {

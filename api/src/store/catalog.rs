@@ -4,7 +4,7 @@ use ptp_domain::exam::{DomainWeight, ExamRules, Navigation, ScoreScale};
 use ptp_domain::question::{AnswerKey, QuestionKind};
 use std::collections::BTreeMap;
 
-use ptp_domain::content::Content;
+use ptp_domain::content::{Content, Rendered};
 use ptp_domain::{ExamCode, ValidationError};
 use ptp_domain::{QuestionId, UserId};
 use ptp_shared::names::UnknownName;
@@ -17,7 +17,7 @@ use crate::time;
 
 pub const EXAM_COLUMNS: &str = "e.code, e.vendor, e.name, e.version, e.question_count, e.minutes, e.score_min, \
      e.score_max, e.passing_score, e.raw_cut, e.navigation";
-pub const QUESTION_COLUMNS: &str = "q.id, q.exam_code, q.domain_code, q.kind, q.stem, q.choices, q.answer_key, q.explanation, q.refs, q.version";
+pub const QUESTION_COLUMNS: &str = "q.id, q.exam_code, q.domain_code, q.kind, q.stem, q.choices, q.answer_key, q.explanation, q.refs, q.version, q.stem_html, q.choices_html, q.explanation_html, q.refs_html";
 
 fn json_list(row: &Row, column: &str) -> Result<Vec<String>, DbError> {
     serde_json::from_str(&row.text(column)?)
@@ -202,6 +202,8 @@ pub struct QuestionRecord {
     pub domain: String,
     /// Stored only after [`Content::parse`] accepted it (seed loader, admin edits).
     pub content: Content,
+    /// Rendered when it was stored.
+    pub html: Rendered,
     pub key: AnswerKey,
     pub version: u32,
 }
@@ -220,11 +222,29 @@ impl QuestionRecord {
         let key: Vec<&str> = content.key.iter().map(String::as_str).collect();
         let key = AnswerKey::new(content.kind, content.choices.len(), &key)
             .map_err(|err| DbError::Protocol(format!("stored question {id}: {}", err.reason)))?;
+        let html = match row.opt_text("stem_html")? {
+            Some(stem) => Rendered {
+                stem,
+                choices: json_list(row, "choices_html")?,
+                explanation: row.text("explanation_html")?,
+                references: json_list(row, "refs_html")?,
+            },
+            // Written before rendering was stored (migration 0007).
+            None => content.render(),
+        };
+        if html.choices.len() != content.choices.len()
+            || html.references.len() != content.references.len()
+        {
+            return Err(DbError::Protocol(format!(
+                "stored question {id}: its rendering does not match its content"
+            )));
+        }
         Ok(Self {
             id,
             exam: row.text("exam_code")?,
             domain: row.text("domain_code")?,
             content,
+            html,
             key,
             version: count(row, "version")?,
         })

@@ -159,9 +159,11 @@ pub async fn close(
     let mut statements: Vec<Stmt> = vec![];
     if let Some(change) = change {
         let json = |list: &Vec<String>| serde_json::to_string(list).expect("strings serialize");
+        let html = change.render();
         statements.push(stmt(
             &format!(
                 "UPDATE questions SET stem = ?, choices = ?, answer_key = ?, explanation = ?, refs = ?, \
+                 stem_html = ?, choices_html = ?, explanation_html = ?, refs_html = ?, \
                  version = version + 1, updated_by = ?, updated_at = ? WHERE id = ? AND {still_open}"
             ),
             [
@@ -170,6 +172,10 @@ pub async fn close(
                 text(json(&change.key)),
                 text(&change.explanation),
                 text(json(&change.references)),
+                text(&html.stem),
+                text(json(&html.choices)),
+                text(&html.explanation),
+                text(json(&html.references)),
                 text(admin_id),
                 text(&now),
                 text(&report.question),

@@ -4,7 +4,7 @@
 use ptp_shared::{QuestionKind, QuestionView};
 use yew::prelude::*;
 
-use crate::markdown::Markdown;
+use crate::rendered::Rendered;
 
 /// The selection after the learner picks `choice`. Single: that choice. Multi: toggled, but
 /// never more than `picks`. Ordering: appended in the order picked, or taken out again.
@@ -131,7 +131,7 @@ pub fn question_card(props: &QuestionProps) -> Html {
                         { hint }
                         <span class="order-slot" aria-label={picked_at.map(|at| format!("placed {}", at + 1))}>{ label }</span>
                         <span class="visually-hidden">{ format!("{letter}. ") }</span>
-                        <Markdown source={choice.text.clone()} inline=true />
+                        <Rendered html={choice.html.clone()} inline=true />
                     </button>
                 </li>
             }
@@ -143,7 +143,7 @@ pub fn question_card(props: &QuestionProps) -> Html {
                             disabled={locked} onclick={onclick} />
                         { hint }
                         <span class="visually-hidden">{ format!("{letter}. ") }</span>
-                        <Markdown source={choice.text.clone()} inline=true />
+                        <Rendered html={choice.html.clone()} inline=true />
                         { mark }
                     </label>
                 </li>
@@ -156,12 +156,16 @@ pub fn question_card(props: &QuestionProps) -> Html {
         } else {
             verdict(props.credit.unwrap_or(0.0))
         };
-        let text_of = |id: &String| {
-            q.choices
-                .iter()
-                .position(|c| c.id == *id)
-                .map(|at| format!("**{}.** {}", char::from(b'A' + (at % 26) as u8), q.choices[at].text))
-                .unwrap_or_default()
+        let choice_of = |id: &String| -> Html {
+            let Some(at) = q.choices.iter().position(|c| c.id == *id) else {
+                return Html::default();
+            };
+            html! {
+                <>
+                    <strong>{ format!("{}.", char::from(b'A' + (at % 26) as u8)) }</strong>{ " " }
+                    <Rendered html={q.choices[at].html.clone()} inline=true />
+                </>
+            }
         };
         html! {
             <section class="solution" aria-label="Answer and explanation">
@@ -171,20 +175,20 @@ pub fn question_card(props: &QuestionProps) -> Html {
                 if q.kind == QuestionKind::Ordering {
                     <p class="key-heading">{ "Correct order" }</p>
                     <ol class="key-order">
-                        { for solution.key.iter().map(|id| html! { <li><Markdown source={text_of(id)} inline=true /></li> }) }
+                        { for solution.key.iter().map(|id| html! { <li>{ choice_of(id) }</li> }) }
                     </ol>
                     if !props.selection.is_empty() && props.selection != solution.key {
                         <p class="key-heading">{ "Your order" }</p>
                         <ol class="key-order">
-                            { for props.selection.iter().map(|id| html! { <li><Markdown source={text_of(id)} inline=true /></li> }) }
+                            { for props.selection.iter().map(|id| html! { <li>{ choice_of(id) }</li> }) }
                         </ol>
                     }
                 }
-                <Markdown source={solution.explanation.clone()} class="explanation" />
+                <Rendered html={solution.explanation_html.clone()} class="explanation" />
                 if !solution.references.is_empty() {
                     <p class="references-heading">{ "References" }</p>
                     <ul class="references">
-                        { for solution.references.iter().map(|r| html! { <li><Markdown source={r.clone()} inline=true /></li> }) }
+                        { for solution.references_html.iter().map(|r| html! { <li><Rendered html={r.clone()} inline=true /></li> }) }
                     </ul>
                 }
             </section>
@@ -195,7 +199,7 @@ pub fn question_card(props: &QuestionProps) -> Html {
             <h2 id={heading} class="question-number" tabindex="-1">
                 { format!("Question {} of {}", props.number, props.total) }
             </h2>
-            <Markdown source={q.stem.clone()} class="stem" />
+            <Rendered html={q.stem_html.clone()} class="stem" />
             <p class="instruction">{ instruction(q) }</p>
             <ul class={classes!("choices", (q.kind == QuestionKind::Ordering).then_some("ordering"))} role="list">
                 { choices }
@@ -218,11 +222,13 @@ mod tests {
             domain: "1.0".into(),
             kind,
             stem: "Stem".into(),
+            stem_html: "<p>Stem</p>".into(),
             choices: ["a", "b", "c", "d"]
                 .iter()
                 .map(|id| Choice {
                     id: (*id).into(),
                     text: id.to_uppercase(),
+                    html: id.to_uppercase(),
                 })
                 .collect(),
             picks,

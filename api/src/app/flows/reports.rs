@@ -43,6 +43,19 @@ fn the_catalogue_lists_what_is_published_without_keys_and_serves_repeats_from_th
         listed.iter().all(|q| q["solution"].is_null()),
         "never the key"
     );
+    let first_question = &listed[0];
+    assert_eq!(first_question["id"], "tiny-1-001");
+    assert_eq!(
+        (
+            &first_question["stem_html"],
+            &first_question["choices"][0]["html"]
+        ),
+        (
+            &json!("<p>What does tiny-1-001 ask?</p>\n"),
+            &json!("Choice 1 of tiny-1-001")
+        ),
+        "a row stored without its rendering (from before migration 0007) is rendered as read"
+    );
     let again = stack.call(None, "GET", path, None);
     assert_eq!(header(&again, "x-cache"), "HIT");
 
@@ -112,7 +125,7 @@ fn a_resolved_report_corrects_the_question_bumps_its_version_and_purges_the_cach
     let resolved = stack.post(
         &admin,
         &format!("/api/v1/admin/reports/{report}/resolve"),
-        json!({"resolution": "resolve", "note": "Reworded", "edit": {"stem": "Which protocol is meant here?"}}),
+        json!({"resolution": "resolve", "note": "Reworded", "edit": {"stem": "Which *protocol* is meant <here>?"}}),
     );
     assert_eq!(resolved.status, 200, "{}", resolved.json);
     assert_eq!(resolved.json["status"], "resolved");
@@ -121,7 +134,14 @@ fn a_resolved_report_corrects_the_question_bumps_its_version_and_purges_the_cach
         stack
             .db
             .scalar("SELECT version || ' ' || stem FROM questions WHERE id = 'tiny-1-001'"),
-        Some("2 Which protocol is meant here?".into())
+        Some("2 Which *protocol* is meant <here>?".into())
+    );
+    assert_eq!(
+        stack
+            .db
+            .scalar("SELECT stem_html FROM questions WHERE id = 'tiny-1-001'"),
+        Some("<p>Which <em>protocol</em> is meant &lt;here&gt;?</p>\n".into()),
+        "the correction is stored rendered, its raw HTML escaped"
     );
 
     let fresh = stack.call(None, "GET", path, None);
@@ -137,7 +157,11 @@ fn a_resolved_report_corrects_the_question_bumps_its_version_and_purges_the_cach
         .find(|q| q["id"] == "tiny-1-001")
         .unwrap()
         .clone();
-    assert_eq!(reworded["stem"], "Which protocol is meant here?");
+    assert_eq!(reworded["stem"], "Which *protocol* is meant <here>?");
+    assert_eq!(
+        reworded["stem_html"],
+        "<p>Which <em>protocol</em> is meant &lt;here&gt;?</p>\n"
+    );
     assert_eq!(reworded["version"], 2);
 
     let twice = stack.post(

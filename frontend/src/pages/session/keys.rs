@@ -23,10 +23,12 @@ mod tests {
             domain: "1.0".into(),
             kind: QuestionKind::Single,
             stem: "Which?".into(),
+            stem_html: "<p>Which?</p>".into(),
             choices: (0..choices)
                 .map(|i| Choice {
                     id: ((b'a' + i as u8) as char).to_string(),
                     text: format!("Choice {i}"),
+                    html: format!("Choice {i}"),
                 })
                 .collect(),
             picks: 1,

@@ -182,11 +182,13 @@ mod tests {
                 domain: "1.0".into(),
                 kind,
                 stem: "Which?".into(),
+                stem_html: "<p>Which?</p>".into(),
                 choices: ["a", "b", "c", "d"]
                     .iter()
                     .map(|id| Choice {
                         id: id.to_string(),
                         text: id.to_uppercase(),
+                        html: id.to_uppercase(),
                     })
                     .collect(),
                 picks: if kind == QuestionKind::Multi { 2 } else { 1 },

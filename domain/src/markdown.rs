@@ -1,10 +1,9 @@
-//! Question stems and explanations are Markdown. Raw HTML in them is shown as text, never
-//! interpreted, so content (including AI-drafted content) cannot inject markup or script. Links
-//! keep only http(s) and mailto destinations, images only this site's own files; anything else
-//! is shown as its text.
+//! Question content is Markdown, rendered here once (when it is stored) to the HTML learners
+//! see. Raw HTML in it is shown as text, never interpreted, so content (including AI-drafted
+//! content) cannot inject markup or script. Links keep only http(s) and mailto destinations,
+//! images only this site's own files; anything else is shown as its text.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
-use yew::prelude::*;
 
 fn safe_link(url: &str) -> bool {
     let url = url.trim().to_ascii_lowercase();
@@ -18,6 +17,7 @@ fn own_image(url: &str) -> bool {
     url.starts_with('/') && !url.starts_with("//") && !url.starts_with("/\\")
 }
 
+/// Block content (a stem, an explanation): paragraphs, lists, code, tables.
 pub fn to_html(markdown: &str) -> String {
     // A dropped link or image keeps its text; its end tag is dropped with it.
     let mut dropped: Vec<bool> = vec![];
@@ -47,34 +47,17 @@ pub fn to_html(markdown: &str) -> String {
     out
 }
 
-#[derive(Properties, PartialEq)]
-pub struct MarkdownProps {
-    pub source: AttrValue,
-    #[prop_or_default]
-    pub class: Classes,
-    /// Inline content (choice texts): no wrapping paragraph.
-    #[prop_or_default]
-    pub inline: bool,
-}
-
-#[component(Markdown)]
-pub fn markdown(props: &MarkdownProps) -> Html {
-    let mut rendered = to_html(&props.source);
-    if props.inline {
-        let trimmed = rendered.trim();
-        if let Some(inner) = trimmed
-            .strip_prefix("<p>")
-            .and_then(|t| t.strip_suffix("</p>"))
-            && !inner.contains("<p>")
-        {
-            rendered = inner.to_string();
-        }
-    }
-    let tag = if props.inline { "span" } else { "div" };
-    html! {
-        <@{tag} class={classes!("markdown", props.class.clone())}>
-            { Html::from_html_unchecked(AttrValue::from(rendered)) }
-        </@>
+/// Inline content (a choice, a reference): a lone paragraph loses its `<p>`, so it can sit in a
+/// label or a list item; anything longer stays as blocks.
+pub fn to_inline_html(markdown: &str) -> String {
+    let rendered = to_html(markdown);
+    let trimmed = rendered.trim();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|inner| inner.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => rendered,
     }
 }
 
@@ -95,6 +78,13 @@ mod tests {
             "{hostile}"
         );
         assert!(hostile.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn inline_content_loses_a_lone_paragraph_only() {
+        assert_eq!(to_inline_html("Port **443**"), "Port <strong>443</strong>");
+        assert_eq!(to_inline_html("one\n\ntwo"), "<p>one</p>\n<p>two</p>\n");
+        assert_eq!(to_inline_html("<b>x</b>"), "&lt;b&gt;x&lt;/b&gt;");
     }
 
     #[test]
