@@ -38,8 +38,24 @@ impl From<TransportError> for DbError {
     }
 }
 
-/// How many times a transaction is sent while the database reports it busy.
-pub const BUSY_ATTEMPTS: u32 = 3;
+/// How long, counted in pauses, a transaction keeps being sent again while the database says it
+/// is busy (another writer holds it). Contention between answering learners clears well within
+/// it; past it the database is overloaded and the request is a 503.
+pub const BUSY_BUDGET: Duration = Duration::from_secs(6);
+
+/// The pause before try `attempt + 1`: between half and all of min(40 ms · 2^(attempt-1), 1 s),
+/// picked by `random`, so writers that collided do not all come back together ("equal jitter":
+/// every pause still grows, which bounds the tries within [`BUSY_BUDGET`]).
+fn busy_pause(attempt: u32, random: u32) -> Duration {
+    let ceiling = (40u64 << attempt.saturating_sub(1).min(5)).min(1_000);
+    Duration::from_millis(ceiling / 2 + u64::from(random) % (ceiling / 2 + 1))
+}
+
+fn jitter() -> u32 {
+    let mut bytes = [0u8; 4];
+    // Without randomness the pause is its ceiling: slower to clear, never wrong.
+    getrandom::getrandom(&mut bytes).map_or(u32::MAX, |()| u32::from_le_bytes(bytes))
+}
 
 /// SQLite's "try again" codes (`SQLITE_BUSY`, `SQLITE_BUSY_SNAPSHOT`, `SQLITE_LOCKED`…): another
 /// writer held the database; nothing of the statement happened.
@@ -106,20 +122,29 @@ impl<T: HttpClient> Database<T> {
     /// condition that the previous one succeeded, `COMMIT`, and `ROLLBACK` if anything failed.
     /// Returns the statements' own results (without the bracketing ones).
     ///
-    /// Should the database say it is busy (another writer held it), the whole batch — rolled
-    /// back, so nothing of it happened — is sent again, up to [`BUSY_ATTEMPTS`] times; then it
-    /// is reported as unavailable (503) rather than as a bug.
+    /// `BEGIN IMMEDIATE`: every transaction here writes, so it takes the write lock up front
+    /// and waits for it in the database's busy handler; a deferred one that read first would be
+    /// refused outright when another writer got there in between.
+    ///
+    /// Should the database still say it is busy, the whole batch — rolled back, so nothing of it
+    /// happened — is sent again after a jittered, growing pause ([`busy_pause`]) while the
+    /// pauses stay within [`BUSY_BUDGET`]; then it is reported as unavailable (503), not a bug.
     pub async fn transaction(&self, stmts: Vec<Stmt>) -> Result<Vec<StmtResult>, DbError> {
         let mut attempt = 1;
+        let mut paused = Duration::ZERO;
         loop {
             match self.transaction_once(stmts.clone()).await {
                 Err(DbError::Statement { code, message }) if is_busy(&code) => {
-                    if attempt == BUSY_ATTEMPTS {
+                    let pause = busy_pause(attempt, jitter());
+                    if paused + pause > BUSY_BUDGET {
                         return Err(DbError::Unavailable(format!(
-                            "still busy after {attempt} attempts: {code}: {message}"
+                            "still busy after {attempt} attempts and {} ms of pauses: {code}: {message}",
+                            paused.as_millis()
                         )));
                     }
+                    paused += pause;
                     attempt += 1;
+                    self.http.pause(pause).await;
                 }
                 outcome => return outcome,
             }
@@ -128,7 +153,8 @@ impl<T: HttpClient> Database<T> {
 
     async fn transaction_once(&self, stmts: Vec<Stmt>) -> Result<Vec<StmtResult>, DbError> {
         let count = stmts.len();
-        let batch = Batch::transactional(stmts);
+        let mut batch = Batch::transactional(stmts);
+        batch.steps[0].stmt = Stmt::new("BEGIN IMMEDIATE", false);
         let responses = self
             .pipeline(vec![StreamRequest::Batch(BatchStreamReq { batch })])
             .await?;
@@ -430,6 +456,26 @@ mod tests {
     }
 
     #[test]
+    fn busy_pauses_grow_jittered_up_to_a_second() {
+        assert_eq!(busy_pause(1, 0), Duration::from_millis(20));
+        assert_eq!(busy_pause(1, 20), Duration::from_millis(40));
+        assert_eq!(busy_pause(3, 0), Duration::from_millis(80));
+        assert_eq!(busy_pause(3, 80), Duration::from_millis(160));
+        assert_eq!(busy_pause(6, 0), Duration::from_millis(500));
+        assert_eq!(busy_pause(40, 500), Duration::from_millis(1_000));
+        for attempt in 1..50 {
+            for random in [0, 1, 7, 999, u32::MAX] {
+                let pause = busy_pause(attempt, random);
+                let ceiling = busy_pause(attempt, 0) * 2;
+                assert!(
+                    pause >= ceiling / 2 && pause <= ceiling,
+                    "{attempt} {random}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_busy_database_gets_the_transaction_again_then_counts_as_unavailable() {
         let busy = json!({"type": "ok", "response": {"type": "batch", "result": {
             "step_results": [null, null, null, null],
@@ -442,7 +488,19 @@ mod tests {
             matches!(err, DbError::Unavailable(ref m) if m.contains("SQLITE_BUSY")),
             "{err:?}"
         );
-        assert_eq!(transport.requests().len() as u32, BUSY_ATTEMPTS);
+        let pauses = transport.pauses();
+        assert_eq!(
+            transport.requests().len(),
+            pauses.len() + 1,
+            "a pause before every resend"
+        );
+        assert!(pauses.windows(2).all(|pair| pair[0] <= pair[1] * 2));
+        let total: Duration = pauses.iter().sum();
+        assert!(total <= BUSY_BUDGET, "{total:?}");
+        assert!(
+            total + busy_pause(pauses.len() as u32 + 1, 0) > BUSY_BUDGET / 2,
+            "it kept trying for most of the budget: {pauses:?}"
+        );
 
         let locked = json!({"results": [
             {"type": "error", "error": {"message": "database is locked", "code": "SQLITE_BUSY"}},
@@ -492,7 +550,7 @@ mod tests {
         assert_eq!(
             sqls,
             [
-                "BEGIN TRANSACTION",
+                "BEGIN IMMEDIATE",
                 "INSERT a",
                 "INSERT b",
                 "COMMIT",

@@ -89,4 +89,8 @@ pub trait HttpClient: Clone + Send + Sync + 'static {
         &self,
         request: OutboundRequest,
     ) -> impl Future<Output = Result<HttpReply, TransportError>> + Send;
+
+    /// Waits `delay` before a request is sent again (a database that said it was busy): the
+    /// client keeps outbound time, as it does for timeouts.
+    fn pause(&self, delay: Duration) -> impl Future<Output = ()> + Send;
 }

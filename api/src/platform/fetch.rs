@@ -1,5 +1,7 @@
 //! [`HttpClient`] on the Workers `fetch`, bounded by a timer that aborts the request.
 
+use std::time::Duration;
+
 use futures_util::future::{Either, select};
 use worker::{
     AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, send::SendFuture,
@@ -49,5 +51,9 @@ impl HttpClient for FetchTransport {
                 }
             }
         })
+    }
+
+    fn pause(&self, delay: Duration) -> impl Future<Output = ()> + Send {
+        SendFuture::new(Delay::from(delay))
     }
 }

@@ -101,4 +101,7 @@ impl HttpClient for FakeIdp {
             }),
         }
     }
+
+    /// The provider is never asked again after a pause; nothing to wait for.
+    async fn pause(&self, _delay: std::time::Duration) {}
 }

@@ -53,6 +53,13 @@ impl HttpClient for TestTransport {
             TestTransport::Sqlite(sqlite) => sqlite.send(request).await,
         }
     }
+
+    async fn pause(&self, delay: std::time::Duration) {
+        match self {
+            TestTransport::Scripted(scripted) => scripted.pause(delay).await,
+            TestTransport::Sqlite(sqlite) => sqlite.pause(delay).await,
+        }
+    }
 }
 
 /// KV in a map; TTLs are not enforced (tests control time through tokens instead).

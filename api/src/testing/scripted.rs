@@ -2,6 +2,7 @@
 //! to a request whose body contains its text.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
 
@@ -12,6 +13,7 @@ pub struct ScriptedTransport {
     reply: Result<HttpReply, TransportError>,
     rules: Vec<(String, String)>,
     sent: Arc<Mutex<Vec<OutboundRequest>>>,
+    paused: Arc<Mutex<Vec<Duration>>>,
 }
 
 impl ScriptedTransport {
@@ -23,6 +25,7 @@ impl ScriptedTransport {
             }),
             rules: vec![],
             sent: Arc::default(),
+            paused: Arc::default(),
         }
     }
 
@@ -31,6 +34,7 @@ impl ScriptedTransport {
             reply: Err(error),
             rules: vec![],
             sent: Arc::default(),
+            paused: Arc::default(),
         }
     }
 
@@ -42,6 +46,11 @@ impl ScriptedTransport {
 
     pub fn requests(&self) -> Vec<OutboundRequest> {
         self.sent.lock().unwrap().clone()
+    }
+
+    /// The pauses asked for, in order (none of them waited).
+    pub fn pauses(&self) -> Vec<Duration> {
+        self.paused.lock().unwrap().clone()
     }
 }
 
@@ -62,5 +71,9 @@ impl HttpClient for ScriptedTransport {
         };
         self.sent.lock().unwrap().push(request);
         reply
+    }
+
+    async fn pause(&self, delay: Duration) {
+        self.paused.lock().unwrap().push(delay);
     }
 }

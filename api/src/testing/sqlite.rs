@@ -151,6 +151,9 @@ impl HttpClient for SqliteTransport {
             },
         })
     }
+
+    /// One connection, so nothing else can hold the lock while it waits: no need to.
+    async fn pause(&self, _delay: std::time::Duration) {}
 }
 
 fn ok(response: StreamResponse) -> StreamResult {
