@@ -179,7 +179,7 @@ impl GoogleConfig {
     }
 }
 
-/// Everything the Worker reads from its environment, parsed once per request. Each part fails on
+/// Everything the Worker reads from its environment, parsed once per isolate. Each part fails on
 /// its own, so a missing Google setting never takes the SPA or health down with it.
 #[derive(Debug, Clone)]
 pub struct Settings {

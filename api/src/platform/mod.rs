@@ -51,17 +51,33 @@ pub(crate) fn clock() -> u64 {
     worker::Date::now().as_millis()
 }
 
+thread_local! {
+    /// The environment's settings and database configuration, parsed at an isolate's first
+    /// request: an isolate runs one deployment, whose vars and secrets do not change under it,
+    /// and reading and validating every one of them cost each request.
+    static PARSED: std::cell::OnceCell<(Arc<Settings>, Result<DatabaseConfig, ConfigError>)> =
+        const { std::cell::OnceCell::new() };
+}
+
 impl WorkerPlatform {
     fn new(env: Env) -> Self {
-        let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
-        let settings = Arc::new(Settings::from_lookup(lookup));
+        let (settings, database_config) = PARSED.with(|parsed| {
+            parsed
+                .get_or_init(|| {
+                    let lookup = |name: &str| env.var(name).ok().map(|value| value.to_string());
+                    (
+                        Arc::new(Settings::from_lookup(lookup)),
+                        DatabaseConfig::from_lookup(lookup),
+                    )
+                })
+                .clone()
+        });
         let timings = Timings::default();
-        let database = DatabaseConfig::from_lookup(lookup).map(|config| {
+        let database = database_config.map(|config| {
             Arc::new(Database::new(FetchTransport, &config).observed(timings.clone(), clock))
         });
         let assets = R2Assets::new(env.bucket(ASSETS).map_err(|err| err.to_string()));
         let sessions = WorkerKv::bind(&env, SESSION_STORE, timings.clone());
-        // The catalogue's version is read on every cached read; admins change it rarely.
         let cache_store = WorkerKv::bind(&env, CACHE_STORE, timings.clone())
             .remembering(std::time::Duration::from_secs(5));
         Self {
