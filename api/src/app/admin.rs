@@ -1,12 +1,12 @@
 //! Administration. Every route here takes an [`Admin`]: learners get 403.
 
 use axum::Json;
-use axum::extract::State;
 use ptp_domain::DAY_MS;
 use ptp_domain::ValidationError;
 use ptp_shared::{DailyMetrics, UserList};
 use serde::Deserialize;
 
+use crate::app::current::Current;
 use crate::app::json::ApiQuery;
 use crate::app::{responses, views};
 use crate::auth::access::Admin;
@@ -39,7 +39,7 @@ pub struct Page {
     security(("session" = [])),
 )]
 pub async fn list_users<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Admin(_admin): Admin,
     ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<UserList>, ApiError> {
@@ -79,7 +79,7 @@ pub struct Days {
     security(("session" = [])),
 )]
 pub async fn daily_metrics<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Admin(_admin): Admin,
     ApiQuery(query): ApiQuery<Days>,
 ) -> Result<Json<DailyMetrics>, ApiError> {

@@ -2,10 +2,10 @@
 //! unknown client routes answered with `index.html`, conditional requests answered with 304.
 
 use axum::body::Body;
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::app::current::Current;
 use crate::error::ApiError;
 use crate::ports::{AssetLookup, AssetMeta, AssetStore, Platform};
 
@@ -17,7 +17,7 @@ const IMMUTABLE: &str = super::caching::STATIC;
 const REVALIDATE: &str = "no-cache";
 
 pub async fn serve<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     method: Method,
     headers: HeaderMap,
     uri: Uri,
@@ -50,7 +50,7 @@ pub async fn serve<P: Platform>(
 
 /// `/api/docs` and its files: the Swagger UI page over `/api/v1/openapi.json`.
 pub async fn api_docs<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {

@@ -1,13 +1,13 @@
 //! Who this browser is, guest sessions, signing out (signing in with Google: `sign_in`).
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ptp_domain::rate_limit::NEW_GUESTS;
 use ptp_shared::{Me, SessionInfo, UserKind};
 
+use crate::app::current::Current;
 use crate::app::{responses, views};
 use crate::auth::access::{Member, Session};
 use crate::auth::identity::identify;
@@ -22,10 +22,10 @@ pub struct CurrentSession {
     pub(super) stale: bool,
 }
 
-impl<P: Platform> axum::extract::FromRequestParts<P> for CurrentSession {
+impl<St: Sync> axum::extract::FromRequestParts<St> for CurrentSession {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _platform: &P) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, ApiError> {
         match identify(parts) {
             Ok(caller) => Ok(Self {
                 caller,
@@ -53,7 +53,7 @@ impl<P: Platform> axum::extract::FromRequestParts<P> for CurrentSession {
     security(()),
 )]
 pub async fn current_session<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     CurrentSession { caller, stale }: CurrentSession,
 ) -> Result<Response, ApiError> {
     let user = match caller {
@@ -83,7 +83,7 @@ pub async fn current_session<P: Platform>(
     security(()),
 )]
 pub async fn start_guest<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     headers: HeaderMap,
     CurrentSession { caller, .. }: CurrentSession,
 ) -> Result<Response, ApiError> {
@@ -146,7 +146,7 @@ fn signed_out() -> Response {
     security(("session" = [])),
 )]
 pub async fn sign_out<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Session(caller): Session,
 ) -> Result<Response, ApiError> {
     let claims = caller
@@ -170,7 +170,7 @@ pub async fn sign_out<P: Platform>(
     security(("session" = [])),
 )]
 pub async fn sign_out_everywhere<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Member(caller): Member,
 ) -> Result<Response, ApiError> {
     users::end_all_sessions(platform.database()?, &caller.user_id).await?;

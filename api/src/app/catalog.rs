@@ -2,11 +2,12 @@
 //! questions the caller has answered, or for admins.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use ptp_domain::ExamCode;
 use ptp_shared::{ExamDetail, ExamList, QuestionList};
 use serde::Deserialize;
 
+use crate::app::current::Current;
 use crate::app::json::ApiQuery;
 use crate::app::{responses, views};
 use crate::auth::access::{CatalogRead, MaybeScoped};
@@ -32,7 +33,7 @@ pub fn exam_code(raw: &str) -> Result<ExamCode, ApiError> {
     security((), ("api_key" = ["catalog:read"])),
 )]
 pub async fn list_exams<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
 ) -> Result<Json<ExamList>, ApiError> {
     let exams = catalog::exams(platform.database()?).await?;
     Ok(Json(ExamList {
@@ -52,8 +53,10 @@ pub async fn list_exams<P: Platform>(
     ),
     security(()),
 )]
-pub async fn list_exams_legacy<P: Platform>(state: State<P>) -> Result<Json<ExamList>, ApiError> {
-    list_exams(state).await
+pub async fn list_exams_legacy<P: Platform>(
+    platform: Current<P>,
+) -> Result<Json<ExamList>, ApiError> {
+    list_exams(platform).await
 }
 
 /// One exam: rules, domains with weights, and the published bank size per domain.
@@ -70,7 +73,7 @@ pub async fn list_exams_legacy<P: Platform>(state: State<P>) -> Result<Json<Exam
     security((), ("api_key" = ["catalog:read"])),
 )]
 pub async fn get_exam<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Path(code): Path<String>,
 ) -> Result<Json<ExamDetail>, ApiError> {
     let code = exam_code(&code)?;
@@ -116,7 +119,7 @@ fn limit(value: Option<u32>, default: u32) -> Result<u32, ApiError> {
     security((), ("session" = []), ("api_key" = ["catalog:read"])),
 )]
 pub async fn list_questions<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     MaybeScoped(caller, _): MaybeScoped<CatalogRead>,
     Path(code): Path<String>,
     ApiQuery(query): ApiQuery<QuestionQuery>,
@@ -176,7 +179,7 @@ pub struct LegacyQuery {
     security(()),
 )]
 pub async fn list_questions_legacy<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     ApiQuery(query): ApiQuery<LegacyQuery>,
 ) -> Result<Json<QuestionList>, ApiError> {
     let limit = limit(query.limit, 10)?;

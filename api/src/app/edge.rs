@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::telemetry::Arrival;
 use super::{limits, security};
+use crate::app::current::Current;
 use crate::auth::access::KeyPolicy;
 use crate::auth::csrf;
 use crate::auth::identity::{self, Identity};
@@ -21,7 +22,7 @@ const API: &str = "/api/v1/";
 const HEALTH: &str = "/api/health";
 
 pub async fn edge<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     request: Request,
     next: Next,
 ) -> Response {

@@ -2,12 +2,12 @@
 //! when all pass, 503 otherwise. Never cached.
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures_util::future::join4;
 use ptp_shared::{CheckStatus, HealthChecks, HealthResponse};
 
+use crate::app::current::Current;
 use crate::ports::{KeyValue, Platform, ResponseCache};
 
 /// A cache lookup that never finds anything; only whether the cache answers matters.
@@ -25,7 +25,7 @@ const HEALTH_PROBE_KEY: &str = "https://health.invalid/__cache/probe";
     ),
     security(()),
 )]
-pub async fn health<P: Platform>(State(platform): State<P>) -> Response {
+pub async fn health<P: Platform>(Current(platform): Current<P>) -> Response {
     let database = timed(&platform, "database", async {
         let db = platform.database().map_err(|err| err.to_string())?;
         db.ping().await.map_err(|err| err.to_string())

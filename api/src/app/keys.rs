@@ -1,12 +1,13 @@
 //! A member's API keys: create (the secret is shown once), list, revoke.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use ptp_domain::KeyId;
 use ptp_domain::{ApiKeyName, ValidationError};
 use ptp_shared::{ApiKeyList, CreateApiKey, CreatedApiKey};
 
+use crate::app::current::Current;
 use crate::app::json::ApiJson;
 use crate::app::responses;
 use crate::auth::access::Member;
@@ -29,7 +30,7 @@ use crate::store::api_keys as store;
     security(("session" = [])),
 )]
 pub async fn list_keys<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Member(caller): Member,
 ) -> Result<Json<ApiKeyList>, ApiError> {
     Ok(Json(ApiKeyList {
@@ -56,7 +57,7 @@ pub async fn list_keys<P: Platform>(
     security(("session" = [])),
 )]
 pub async fn create_key<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Member(caller): Member,
     ApiJson(request): ApiJson<CreateApiKey>,
 ) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
@@ -104,7 +105,7 @@ pub async fn create_key<P: Platform>(
     security(("session" = [])),
 )]
 pub async fn revoke_key<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Member(caller): Member,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
@@ -133,7 +134,7 @@ pub async fn revoke_key<P: Platform>(
     security(("session" = [])),
 )]
 pub async fn revoke_all_keys<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Member(caller): Member,
 ) -> Result<Json<ptp_shared::KeysRevoked>, ApiError> {
     let revoked = store::revoke_all(platform.database()?, &caller.user_id).await?;

@@ -1,12 +1,12 @@
 //! The learner's own account: profile, export, deletion.
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ptp_domain::{DailyGoal, DisplayName, ExamCode, ValidationError};
 use ptp_shared::{AccountExport, DeleteMe, Me, UpdateMe};
 
+use crate::app::current::Current;
 use crate::app::json::ApiJson;
 use crate::app::{responses, views};
 use crate::auth::access::{Member, ProfileRead, Scoped, Session};
@@ -29,7 +29,7 @@ use crate::store::{api_keys, progress, users};
     security(("session" = []), ("api_key" = ["profile:read"])),
 )]
 pub async fn get_me<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     caller: Scoped<ProfileRead>,
 ) -> Result<Json<Me>, ApiError> {
     Ok(Json(views::me(&caller.0.user(&platform).await?)))
@@ -68,7 +68,7 @@ fn changes(update: &UpdateMe) -> Result<users::ProfileChanges, ValidationError> 
     security(("session" = [])),
 )]
 pub async fn patch_me<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Session(caller): Session,
     ApiJson(update): ApiJson<UpdateMe>,
 ) -> Result<Json<Me>, ApiError> {
@@ -93,7 +93,7 @@ pub async fn patch_me<P: Platform>(
     security(("session" = [])),
 )]
 pub async fn export_me<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Session(caller): Session,
 ) -> Result<Response, ApiError> {
     let db = platform.database()?;
@@ -135,7 +135,7 @@ pub async fn export_me<P: Platform>(
     security(("session" = [])),
 )]
 pub async fn delete_me<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Member(caller): Member,
     ApiJson(confirmation): ApiJson<DeleteMe>,
 ) -> Result<Response, ApiError> {

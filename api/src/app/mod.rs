@@ -9,6 +9,7 @@ mod assets;
 mod auth;
 pub mod caching;
 pub mod catalog;
+pub mod current;
 mod edge;
 #[cfg(test)]
 mod flows;
@@ -60,11 +61,11 @@ macro_rules! documented {
     ) => {
         /// Routes outside the contract (the contract itself, its docs page, security.txt):
         /// they set their own headers.
-        fn meta_routes<P: Platform>(router: Router<P>) -> Router<P> {
+        fn meta_routes<P: Platform>(router: Router) -> Router {
             router$(.route($path, $route))*
         }
 
-        fn documented_routes<P: Platform>(platform: &P) -> Router<P> {
+        fn documented_routes<P: Platform>() -> Router {
             let mut router = Router::new();
             $(
                 pastey::paste! {
@@ -104,7 +105,7 @@ macro_rules! documented {
                     for method in methods {
                         let route = on(method_filter(method.clone()), $module::$handler::<P>)
                             .layer(axum::middleware::from_fn_with_state(
-                                (platform.clone(), class),
+                                class,
                                 caching::apply::<P>,
                             ))
                             .layer(axum::middleware::from_fn_with_state(
@@ -186,18 +187,21 @@ documented!(
     "/.well-known/security.txt" => get(security::security_txt::<P>),
 );
 
-/// Builds the whole router over a platform.
-pub fn router<P: Platform>(platform: P) -> Router {
+/// The whole router, for requests that carry their platform (see [`current`]): built once per
+/// isolate.
+pub fn routes<P: Platform>() -> Router {
     let api = Router::new().fallback(api_not_found);
-    meta_routes(documented_routes::<P>(&platform))
+    meta_routes::<P>(documented_routes::<P>())
         .nest("/api", api)
         .fallback(assets::serve::<P>)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(
-            platform.clone(),
-            edge::edge::<P>,
-        ))
-        .with_state(platform)
+        .layer(axum::middleware::from_fn(edge::edge::<P>))
+}
+
+/// The router with every request served by `platform` (tests, and anything serving one
+/// platform throughout).
+pub fn router<P: Platform>(platform: P) -> Router {
+    routes::<P>().layer(axum::Extension(platform))
 }
 
 /// `OriginalUri`: inside the nested router the path has lost its `/api` prefix.

@@ -1,12 +1,13 @@
 //! The learner's progress, readiness per exam, and what is due for review.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use ptp_domain::DAY_MS;
 use ptp_domain::readiness;
 use ptp_domain::streak::streak;
 use ptp_shared as wire;
 
+use crate::app::current::Current;
 use crate::app::responses;
 use crate::auth::access::{ProgressRead, Scoped};
 use crate::error::ApiError;
@@ -33,7 +34,7 @@ fn day_number(day: &str) -> Option<i64> {
     security(("session" = []), ("api_key" = ["progress:read"])),
 )]
 pub async fn get_progress<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Scoped(caller, _): Scoped<ProgressRead>,
 ) -> Result<Json<wire::Progress>, ApiError> {
     let now = platform.now_millis();
@@ -66,7 +67,7 @@ pub async fn get_progress<P: Platform>(
     security(("session" = []), ("api_key" = ["progress:read"])),
 )]
 pub async fn get_readiness<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Scoped(caller, _): Scoped<ProgressRead>,
     Path(exam): Path<String>,
 ) -> Result<Json<wire::Readiness>, ApiError> {
@@ -126,7 +127,7 @@ pub async fn get_readiness<P: Platform>(
     security(("session" = []), ("api_key" = ["progress:read"])),
 )]
 pub async fn get_due<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Scoped(caller, _): Scoped<ProgressRead>,
 ) -> Result<Json<wire::DueReviews>, ApiError> {
     let (exams, next) =

@@ -1,7 +1,7 @@
 //! Learners report problems with questions; admins work through the queue.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use ptp_domain::ValidationError;
 use ptp_domain::content::{Content, Draft};
@@ -9,6 +9,7 @@ use ptp_domain::{QuestionId, ReportId};
 use ptp_shared as wire;
 use serde::Deserialize;
 
+use crate::app::current::Current;
 use crate::app::json::{ApiJson, ApiQuery};
 use crate::app::responses;
 use crate::auth::access::{Admin, Session};
@@ -38,7 +39,7 @@ const MAX_DETAILS: usize = 2_000;
     security(("session" = [])),
 )]
 pub async fn report<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Session(caller): Session,
     Path(id): Path<String>,
     ApiJson(report): ApiJson<wire::ReportQuestion>,
@@ -94,7 +95,7 @@ pub struct ReportFilter {
     security(("session" = [])),
 )]
 pub async fn list_reports<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Admin(_admin): Admin,
     ApiQuery(filter): ApiQuery<ReportFilter>,
 ) -> Result<Json<wire::ReportList>, ApiError> {
@@ -167,7 +168,7 @@ fn edited(
     security(("session" = [])),
 )]
 pub async fn resolve<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Admin(admin): Admin,
     Path(id): Path<String>,
     ApiJson(resolution): ApiJson<wire::ResolveReport>,

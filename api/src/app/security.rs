@@ -79,7 +79,7 @@ const SECURITY_TXT_DAYS: u64 = 180;
 
 /// `/.well-known/security.txt` (RFC 9116): where to report a vulnerability.
 pub async fn security_txt<P: crate::ports::Platform>(
-    axum::extract::State(platform): axum::extract::State<P>,
+    crate::app::current::Current(platform): crate::app::current::Current<P>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let expires = crate::time::rfc3339(platform.now_millis() + SECURITY_TXT_DAYS * 86_400_000);

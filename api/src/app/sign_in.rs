@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ptp_domain::ReturnPath;
@@ -12,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::auth::CurrentSession;
+use crate::app::current::Current;
 use crate::app::json::ApiQuery;
 use crate::auth::{cookies, oidc, session};
 use crate::error::ApiError;
@@ -86,7 +86,7 @@ pub struct StartQuery {
     security(()),
 )]
 pub async fn google_start<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     ApiQuery(query): ApiQuery<StartQuery>,
 ) -> Result<Response, ApiError> {
     let return_to = match &query.return_to {
@@ -156,7 +156,7 @@ pub struct CallbackQuery {
     security(()),
 )]
 pub async fn google_callback<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     headers: HeaderMap,
     CurrentSession { caller, .. }: CurrentSession,
     ApiQuery(query): ApiQuery<CallbackQuery>,

@@ -114,10 +114,10 @@ fn browser_only(caller: Caller) -> Result<Caller, ApiError> {
 /// A browser session: a member or a guest. API keys are refused.
 pub struct Session(pub Caller);
 
-impl<P: Platform> FromRequestParts<P> for Session {
+impl<St: Sync> FromRequestParts<St> for Session {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _platform: &P) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, ApiError> {
         browser_only(required(parts)?).map(Session)
     }
 }
@@ -125,10 +125,10 @@ impl<P: Platform> FromRequestParts<P> for Session {
 /// A browser session of a member (signed in with Google).
 pub struct Member(pub Caller);
 
-impl<P: Platform> FromRequestParts<P> for Member {
+impl<St: Sync> FromRequestParts<St> for Member {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _platform: &P) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, ApiError> {
         let caller = browser_only(required(parts)?)?;
         match caller.kind {
             UserKind::Member => Ok(Member(caller)),
@@ -137,15 +137,19 @@ impl<P: Platform> FromRequestParts<P> for Member {
     }
 }
 
-/// A member whose role is admin, read fresh from the database (a revoked grant counts at once).
+/// A member whose role is admin, as their row read fresh for this request says (a revoked grant
+/// counts at once).
 pub struct Admin(pub UserRecord);
 
-impl<P: Platform> FromRequestParts<P> for Admin {
+impl<St: Sync> FromRequestParts<St> for Admin {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, platform: &P) -> Result<Self, ApiError> {
-        let Member(caller) = Member::from_request_parts(parts, platform).await?;
-        let user = caller.user(platform).await?;
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, ApiError> {
+        let Member(caller) = Member::from_request_parts(parts, state).await?;
+        // Identifying the caller read their row in this very request.
+        let user = caller.user.ok_or_else(|| {
+            ApiError::Internal("an identified member came without their user row".into())
+        })?;
         match user.role {
             Role::Admin => Ok(Admin(user)),
             Role::Learner => Err(ApiError::Forbidden(
@@ -183,10 +187,10 @@ impl RequiredScope for SessionsWrite {
 /// Anyone; when credentials are sent they must be valid, and an API key must hold `S`'s scope.
 pub struct MaybeScoped<S>(pub Option<Caller>, pub PhantomData<S>);
 
-impl<S: RequiredScope, P: Platform> FromRequestParts<P> for MaybeScoped<S> {
+impl<S: RequiredScope, St: Sync> FromRequestParts<St> for MaybeScoped<S> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _platform: &P) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, ApiError> {
         let caller = identify(parts)?;
         if let Some(Caller {
             credential: Credential::ApiKey { scopes, .. },
@@ -203,10 +207,10 @@ impl<S: RequiredScope, P: Platform> FromRequestParts<P> for MaybeScoped<S> {
 /// A browser session, or an API key holding `S`'s scope.
 pub struct Scoped<S>(pub Caller, pub PhantomData<S>);
 
-impl<S: RequiredScope, P: Platform> FromRequestParts<P> for Scoped<S> {
+impl<S: RequiredScope, St: Sync> FromRequestParts<St> for Scoped<S> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _platform: &P) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, ApiError> {
         let caller = required(parts)?;
         if let Credential::ApiKey { scopes, .. } = &caller.credential
             && !scopes.contains(&S::SCOPE)

@@ -195,6 +195,13 @@ async fn fetch(
         let colo = Colo(cf.colo());
         request.extensions_mut().insert(colo);
     }
-    let mut app = crate::app::router(WorkerPlatform::new(env));
+    request.extensions_mut().insert(WorkerPlatform::new(env));
+    let mut app = ROUTER.with(Clone::clone);
     Ok(app.call(request).await?)
+}
+
+thread_local! {
+    /// Built at an isolate's first request and shared by the rest: each request brings its own
+    /// platform (see `app::current`).
+    static ROUTER: axum::Router = crate::app::routes::<WorkerPlatform>();
 }

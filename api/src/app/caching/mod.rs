@@ -20,6 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+use crate::app::current::Current;
 use crate::auth::session;
 use crate::error::ApiError;
 use crate::ports::{CachedResponse, KeyValue, Platform, ResponseCache};
@@ -51,7 +52,8 @@ pub async fn purge_catalog<P: Platform>(platform: &P) {
 /// Route layer: sets the operation's `Cache-Control` on success and serves public reads through
 /// the cache.
 pub async fn apply<P: Platform>(
-    State((platform, class)): State<(P, CacheClass)>,
+    State(class): State<CacheClass>,
+    Current(platform): Current<P>,
     request: Request,
     next: Next,
 ) -> Response {

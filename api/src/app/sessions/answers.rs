@@ -2,13 +2,14 @@
 //! answered question (not the whole session) and writes in one guarded transaction.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use ptp_domain::ValidationError;
 use ptp_domain::schedule;
 use ptp_domain::session::{Mode, Refusal};
 use ptp_domain::{QuestionId, SessionId};
 use ptp_shared as wire;
 
+use crate::app::current::Current;
 use crate::app::json::ApiJson;
 use crate::app::responses;
 use crate::app::sessions::owned;
@@ -40,7 +41,7 @@ const MAX_ELAPSED_MS: u64 = 24 * 3600 * 1000;
     security(("session" = []), ("api_key" = ["sessions:write"])),
 )]
 pub async fn answer<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Scoped(caller, _): Scoped<SessionsWrite>,
     Path(id): Path<String>,
     ApiJson(submitted): ApiJson<wire::SubmitAnswer>,

@@ -2,7 +2,7 @@
 //! a mock past its deadline finishes itself (at the deadline) before anything else happens.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use ptp_domain::draw::{self, Shortfall};
 use ptp_domain::plan;
@@ -11,6 +11,7 @@ use ptp_domain::{QuestionId, SessionId};
 use ptp_shared as wire;
 use serde_json::json;
 
+use crate::app::current::Current;
 use crate::app::json::ApiJson;
 use crate::auth::access::{Caller, Scoped, SessionsWrite};
 use crate::error::ApiError;
@@ -74,7 +75,7 @@ fn shortfall_error(exam: &ExamRecord, count: u32, shortfall: &Shortfall) -> ApiE
     security(("session" = []), ("api_key" = ["sessions:write"])),
 )]
 pub async fn start<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Scoped(caller, _): Scoped<SessionsWrite>,
     ApiJson(request): ApiJson<wire::StartSession>,
 ) -> Result<(StatusCode, Json<wire::SessionView>), ApiError> {
@@ -168,7 +169,7 @@ pub(crate) async fn owned<P: Platform>(
     security(("session" = []), ("api_key" = ["sessions:write"])),
 )]
 pub async fn get_session<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Scoped(caller, _): Scoped<SessionsWrite>,
     Path(id): Path<String>,
 ) -> Result<Json<wire::SessionView>, ApiError> {
@@ -194,7 +195,7 @@ pub async fn get_session<P: Platform>(
     security(("session" = []), ("api_key" = ["sessions:write"])),
 )]
 pub async fn flag<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Scoped(caller, _): Scoped<SessionsWrite>,
     Path((id, question)): Path<(String, String)>,
     ApiJson(flag): ApiJson<wire::SetFlag>,
@@ -238,7 +239,7 @@ pub async fn flag<P: Platform>(
     security(("session" = []), ("api_key" = ["sessions:write"])),
 )]
 pub async fn finish<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Scoped(caller, _): Scoped<SessionsWrite>,
     Path(id): Path<String>,
 ) -> Result<Json<wire::SessionView>, ApiError> {
@@ -266,7 +267,7 @@ pub async fn finish<P: Platform>(
     security(("session" = []), ("api_key" = ["sessions:write"])),
 )]
 pub async fn review<P: Platform>(
-    State(platform): State<P>,
+    Current(platform): Current<P>,
     Scoped(caller, _): Scoped<SessionsWrite>,
     Path(id): Path<String>,
 ) -> Result<Json<wire::SessionView>, ApiError> {
