@@ -283,11 +283,19 @@ async fn run(base: &str, baseline: Option<&str>, options: &Options) -> Result<Ve
         }
 
         eprintln!("  {ANSWERS}, {clients} guests, {}s", options.seconds);
-        // A guest that cannot be created is an error of this row, not the end of the run.
+        // A guest that cannot be created is an error of this row, not the end of the run. All
+        // are created at once, so a stack that stopped answering costs one timeout, not one
+        // per guest.
         let mut sample = Sample::default();
+        let creations: Vec<_> = (0..clients)
+            .map(|_| {
+                let base = base.to_string();
+                tokio::spawn(async move { Learner::new(&base).await })
+            })
+            .collect();
         let mut learners = Vec::with_capacity(clients);
-        for _ in 0..clients {
-            match Learner::new(base).await {
+        for creation in creations {
+            match creation.await? {
                 Ok(learner) => learners.push(learner),
                 Err(err) => sample.failed(format!("creating a guest: {err:#}")),
             }
