@@ -283,21 +283,24 @@ async fn run(base: &str, baseline: Option<&str>, options: &Options) -> Result<Ve
         }
 
         eprintln!("  {ANSWERS}, {clients} guests, {}s", options.seconds);
-        // A guest that cannot be created is an error of this row, not the end of the run. All
-        // are created at once, so a stack that stopped answering costs one timeout, not one
-        // per guest.
+        // A guest that cannot be created is an error of this row, not the end of the run. They
+        // are created one by one (not a write burst of their own before the measured one); once
+        // one fails the stack has stopped answering, and the rest are counted without waiting
+        // a timeout each.
         let mut sample = Sample::default();
-        let creations: Vec<_> = (0..clients)
-            .map(|_| {
-                let base = base.to_string();
-                tokio::spawn(async move { Learner::new(&base).await })
-            })
-            .collect();
         let mut learners = Vec::with_capacity(clients);
-        for creation in creations {
-            match creation.await? {
+        let mut stalled = false;
+        for _ in 0..clients {
+            if stalled {
+                sample.failed("creating a guest: not tried, an earlier one failed".into());
+                continue;
+            }
+            match Learner::new(base).await {
                 Ok(learner) => learners.push(learner),
-                Err(err) => sample.failed(format!("creating a guest: {err:#}")),
+                Err(err) => {
+                    sample.failed(format!("creating a guest: {err:#}"));
+                    stalled = true;
+                }
             }
         }
         let until = Instant::now() + window;
