@@ -36,7 +36,7 @@ fn node_tool(tools: &Tools, program: &Path) -> std::process::Command {
     command
 }
 
-fn wrangler(tools: &Tools) -> std::process::Command {
+pub(crate) fn wrangler(tools: &Tools) -> std::process::Command {
     node_tool(tools, &tools.wrangler)
 }
 
@@ -288,6 +288,11 @@ mod config_tests {
                 bindings(env, "analytics_engine_datasets"),
                 ["ANALYTICS"],
                 "{name}"
+            );
+            assert_eq!(
+                env["version_metadata"]["binding"].as_str(),
+                Some("CF_VERSION_METADATA"),
+                "{name}: the rollout gate splits metrics by version"
             );
             let queues = &env["queues"];
             assert_eq!(bindings(queues, "producers"), ["TASK_QUEUE"], "{name}");

@@ -33,6 +33,7 @@ const CACHE_STORE: &str = "CACHE_STORE";
 const TASK_QUEUE: &str = "TASK_QUEUE";
 const ASSETS: &str = "ASSETS";
 const ANALYTICS: &str = "ANALYTICS";
+const VERSION_METADATA: &str = "CF_VERSION_METADATA";
 
 #[derive(Clone)]
 pub struct WorkerPlatform {
@@ -92,6 +93,28 @@ impl WorkerPlatform {
     }
 }
 
+thread_local! {
+    /// This isolate's Worker version id (the `version_metadata` binding), read once.
+    static VERSION_ID: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() };
+}
+
+impl WorkerPlatform {
+    /// The version id Cloudflare gave this upload; `unknown` without the binding.
+    fn version_id(&self) -> String {
+        VERSION_ID.with(|id| {
+            id.get_or_init(|| {
+                use worker::js_sys::Reflect;
+                Reflect::get(self.env.as_ref(), &VERSION_METADATA.into())
+                    .and_then(|metadata| Reflect::get(&metadata, &"id".into()))
+                    .ok()
+                    .and_then(|id| id.as_string())
+                    .unwrap_or_else(|| "unknown".into())
+            })
+            .clone()
+        })
+    }
+}
+
 impl Platform for WorkerPlatform {
     type Http = FetchTransport;
     type Assets = R2Assets;
@@ -138,7 +161,8 @@ impl Platform for WorkerPlatform {
         let Ok(dataset) = self.env.analytics_engine(ANALYTICS) else {
             return;
         };
-        // blob1 route, blob2 method, blob3 colo, blob4 environment;
+        // blob1 route, blob2 method, blob3 colo, blob4 environment, blob5 Worker version (what
+        // a gradual rollout's health gate splits by: `xtask/src/release/gate.rs`);
         // double1 status, double2 duration, double3 db time, double4 db round trips.
         let written = AnalyticsEngineDataPointBuilder::new()
             .indexes([record.route.as_str()])
@@ -146,6 +170,7 @@ impl Platform for WorkerPlatform {
             .add_blob(record.method.as_str())
             .add_blob(record.colo.as_str())
             .add_blob(record.environment.as_str())
+            .add_blob(self.version_id())
             .add_double(f64::from(record.status))
             .add_double(record.duration_ms as f64)
             .add_double(record.db_ms as f64)
