@@ -17,9 +17,11 @@ mod oidc;
 mod paths;
 mod process;
 mod random;
+mod release;
 mod remote_db;
 mod secrets;
 mod seed;
+mod smoke;
 mod sqld;
 mod stack;
 mod steps;
@@ -70,6 +72,43 @@ enum Command {
         /// The same stages twelve times shorter (80 s).
         #[arg(long)]
         quick: bool,
+    },
+    /// The deployment smoke suite against any URL: seconds, non-zero exit on any failure.
+    Smoke {
+        /// Base URL, e.g. https://staging.pingtopass.com or the local stack's
+        #[arg(long)]
+        url: String,
+    },
+    /// Release to an environment: build, migrate, put assets, upload a version, route traffic
+    /// (production: 10 → 25 → 50 → 100 % behind health gates, rolled back automatically).
+    Deploy {
+        #[arg(long = "env", value_enum)]
+        target: release::Target,
+        /// Preview: the pull request it belongs to (its own Worker on pr-N.preview…).
+        #[arg(long)]
+        pr: Option<u32>,
+        /// Print every command and gate instead of running them (bundles the version offline).
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Give all traffic back to an earlier version.
+    Rollback {
+        #[arg(long = "env", value_enum)]
+        target: release::Target,
+        #[arg(long)]
+        pr: Option<u32>,
+        /// The version id to go back to; default: the deployment before the current one.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Remove a closed pull request's preview (its Worker and queues; its files expire).
+    Retire {
+        #[arg(long)]
+        pr: u32,
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Fire a cron on the running local stack, as if its time had come.
     Cron {
@@ -144,6 +183,28 @@ fn main() {
             seconds,
         }),
         Command::Load { url, quick } => load::load(load::Options { url, quick }),
+        Command::Deploy {
+            target,
+            pr,
+            dry_run,
+        } => release::deploy(release::DeployOptions {
+            target,
+            pr,
+            dry_run,
+        }),
+        Command::Rollback {
+            target,
+            pr,
+            to,
+            dry_run,
+        } => release::rollback(release::RollbackOptions {
+            target,
+            pr,
+            to,
+            dry_run,
+        }),
+        Command::Smoke { url } => smoke::smoke(&url),
+        Command::Retire { pr, dry_run } => release::retire(pr, dry_run),
         Command::Cron { schedule, url, at } => cron::trigger(&url, schedule, at.as_deref()),
         Command::Bootstrap { browser } => bootstrap::ensure(bootstrap::Needs {
             test_tools: browser,

