@@ -53,6 +53,17 @@ fn figures(summary: &Path) -> Result<(f64, f64, f64, f64)> {
     ))
 }
 
+/// A URL on this machine, where wrangler dev passes `CF-Connecting-IP` through.
+fn is_loopback(url: &str) -> bool {
+    let host = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("");
+    matches!(host, "127.0.0.1" | "localhost")
+}
+
 pub fn load(options: Options) -> Result<()> {
     interrupts();
     let paths = Paths::discover();
@@ -86,6 +97,16 @@ pub fn load(options: Options) -> Result<()> {
             ""
         }
     );
+    // A stack on this machine takes an address per virtual user; a deployment takes the
+    // load-test token, when this environment has one.
+    let local = scratch.is_some() || is_loopback(&base);
+    let token = std::env::var("LOAD_TEST_TOKEN").unwrap_or_default();
+    if !local && token.is_empty() {
+        eprintln!(
+            "  note: no LOAD_TEST_TOKEN: every virtual user shares this machine's address, which \
+             the API limits to 100 requests a minute"
+        );
+    }
     let status = command(&k6)
         .arg("run")
         .arg("--no-usage-report")
@@ -94,7 +115,8 @@ pub fn load(options: Options) -> Result<()> {
         .arg(paths.root.join("e2e/load/k6-load.js"))
         .env("BASE_URL", &base)
         .env("STAGE_SCALE", scale.to_string())
-        .env("LOCAL", if scratch.is_some() { "1" } else { "0" })
+        .env("LOCAL", if local { "1" } else { "0" })
+        .env("LOAD_TEST_TOKEN", &token)
         .status()
         .context("running k6")?;
     let failed_run = !status.success();
@@ -112,5 +134,18 @@ pub fn load(options: Options) -> Result<()> {
         Some(0) => Ok(()),
         Some(THRESHOLDS_CROSSED) => bail!("k6: a threshold was crossed"),
         _ => bail!("k6 failed: {status}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn only_this_machines_addresses_are_loopback() {
+        assert!(is_loopback("http://127.0.0.1:8787"));
+        assert!(is_loopback("http://localhost:8787/"));
+        assert!(!is_loopback("https://staging.pingtopass.com"));
+        assert!(!is_loopback("https://127.0.0.1.example.com"));
     }
 }

@@ -3,6 +3,8 @@
 //! Every request counts against its address (`CF-Connecting-IP`, which Cloudflare sets; IPv6 by
 //! /64, what one subscriber holds): 100 a minute without verified credentials, 1200 with a valid
 //! API key or a member's session. A session also counts against its user, a key against itself.
+//! On a preview or staging deployment, the load suite's token (`x-load-test`, the environment's
+//! `LOAD_TEST_TOKEN`) counts against a budget of its own instead.
 
 use std::net::IpAddr;
 
@@ -11,9 +13,24 @@ use futures_util::future::join_all;
 use ptp_domain::rate_limit::{ClientKind, Decision};
 use ptp_shared::UserKind;
 
+use sha2::{Digest, Sha256};
+
 use crate::auth::access::Credential;
 use crate::auth::identity::Identity;
+use crate::config::Secret;
 use crate::ports::Platform;
+
+/// The header the load suite sends its token in.
+const LOAD_TEST_HEADER: &str = "x-load-test";
+
+/// Whether the request carries the load-test token. Digests are compared, so how long the
+/// comparison takes says nothing about the token.
+fn is_load_test(headers: &HeaderMap, token: Option<&Secret>) -> bool {
+    let (Some(token), Some(sent)) = (token, headers.get(LOAD_TEST_HEADER)) else {
+        return false;
+    };
+    Sha256::digest(sent.as_bytes()) == Sha256::digest(token.expose().as_bytes())
+}
 
 /// The address as limits see it: IPv4 whole, IPv6 by its /64 prefix.
 pub(crate) fn address(headers: &HeaderMap) -> String {
@@ -34,7 +51,14 @@ pub(crate) fn address(headers: &HeaderMap) -> String {
 /// The budgets a request counts against, the address's first. Only credentials the edge has
 /// verified lift the address's budget: a valid API key or a member's session. A guest (free to
 /// mint), an invented or revoked key, or a broken cookie count as anonymous.
-pub fn buckets(headers: &HeaderMap, identity: &Identity) -> Vec<(ClientKind, String)> {
+pub fn buckets(
+    headers: &HeaderMap,
+    identity: &Identity,
+    load_test: Option<&Secret>,
+) -> Vec<(ClientKind, String)> {
+    if is_load_test(headers, load_test) {
+        return vec![(ClientKind::LoadTest, "load-test".into())];
+    }
     let ip = address(headers);
     let anonymous = (ClientKind::Anonymous, format!("ip:{ip}"));
     let Some(caller) = identity.caller() else {
@@ -65,7 +89,13 @@ pub async fn check<P: Platform>(
     headers: &HeaderMap,
     identity: &Identity,
 ) -> Option<Decision> {
-    let buckets = buckets(headers, identity);
+    let load_test = platform
+        .settings()
+        .load_test
+        .as_ref()
+        .ok()
+        .and_then(Option::as_ref);
+    let buckets = buckets(headers, identity, load_test);
     let outcomes = join_all(
         buckets
             .iter()
@@ -194,6 +224,35 @@ mod tests {
         assert_eq!(writes, 0, "looking keys up only reads");
     }
 
+    #[test]
+    fn the_load_test_token_counts_against_its_own_budget_and_nothing_else_does() {
+        let token = Secret::parse("LOAD_TEST_TOKEN", &"t".repeat(40)).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("cf-connecting-ip", "198.51.100.4".parse().unwrap());
+        let anonymous = [(ClientKind::Anonymous, "ip:198.51.100.4".to_string())];
+        assert_eq!(
+            buckets(&headers, &Identity::Nobody, Some(&token)),
+            anonymous
+        );
+        headers.insert(LOAD_TEST_HEADER, "t".repeat(39).parse().unwrap());
+        assert_eq!(
+            buckets(&headers, &Identity::Nobody, Some(&token)),
+            anonymous,
+            "a wrong token is no token"
+        );
+        headers.insert(LOAD_TEST_HEADER, "t".repeat(40).parse().unwrap());
+        assert_eq!(
+            buckets(&headers, &Identity::Nobody, Some(&token)),
+            [(ClientKind::LoadTest, "load-test".to_string())]
+        );
+        assert_eq!(
+            buckets(&headers, &Identity::Nobody, None),
+            anonymous,
+            "where no token is configured (production), the header means nothing"
+        );
+        assert_eq!(ClientKind::LoadTest.limit().requests, 60_000);
+    }
+
     fn caller(kind: UserKind, credential: Credential) -> Identity {
         Identity::Caller(Box::new(Caller {
             user_id: UserId::trusted("user-7"),
@@ -213,7 +272,8 @@ mod tests {
         assert_eq!(
             buckets(
                 &headers,
-                &caller(UserKind::Member, session(UserKind::Member))
+                &caller(UserKind::Member, session(UserKind::Member)),
+                None
             ),
             [
                 (ClientKind::Address, "ip+:2001:db8:1:2::/64".to_string()),
@@ -221,7 +281,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            buckets(&headers, &caller(UserKind::Guest, session(UserKind::Guest))),
+            buckets(
+                &headers,
+                &caller(UserKind::Guest, session(UserKind::Guest)),
+                None
+            ),
             [
                 (ClientKind::Anonymous, "ip:2001:db8:1:2::/64".to_string()),
                 (ClientKind::User, "user:user-7".to_string()),
@@ -233,7 +297,7 @@ mod tests {
             scopes: vec![],
         };
         assert_eq!(
-            buckets(&headers, &caller(UserKind::Member, key)),
+            buckets(&headers, &caller(UserKind::Member, key), None),
             [
                 (ClientKind::Address, "ip+:2001:db8:1:2::/64".to_string()),
                 (ClientKind::ApiKey, "key:k1".to_string()),
@@ -244,10 +308,13 @@ mod tests {
             clear_cookie: true,
         };
         assert_eq!(
-            buckets(&headers, &refused),
+            buckets(&headers, &refused, None),
             [(ClientKind::Anonymous, "ip:2001:db8:1:2::/64".to_string())]
         );
         headers.insert("cf-connecting-ip", "not an ip".parse().unwrap());
-        assert_eq!(buckets(&headers, &Identity::Nobody)[0].1, "ip:unknown");
+        assert_eq!(
+            buckets(&headers, &Identity::Nobody, None)[0].1,
+            "ip:unknown"
+        );
     }
 }

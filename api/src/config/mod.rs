@@ -138,6 +138,24 @@ impl AuthConfig {
     }
 }
 
+/// `LOAD_TEST_TOKEN`: lets the load suite past the per-address limits on a preview or staging
+/// deployment (`app::limits`). Never honoured in production: set there, it is a config error.
+fn load_test_token(
+    environment: &Result<Environment, ConfigError>,
+    value: Option<String>,
+) -> Result<Option<Secret>, ConfigError> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if matches!(environment, Ok(Environment::Production)) {
+        return Err(ConfigError::Invalid {
+            name: "LOAD_TEST_TOKEN",
+            reason: "must not be set in production",
+        });
+    }
+    strong_secret("LOAD_TEST_TOKEN", Some(value)).map(Some)
+}
+
 /// The OpenID Connect provider: Google in production, a local one in development and tests.
 #[derive(Debug, Clone)]
 pub struct GoogleConfig {
@@ -189,14 +207,18 @@ pub struct Settings {
     pub site: Result<SiteOrigin, ConfigError>,
     pub auth: Result<AuthConfig, ConfigError>,
     pub google: Result<GoogleConfig, ConfigError>,
+    /// The load suite's token; `None` where none is set.
+    pub load_test: Result<Option<Secret>, ConfigError>,
 }
 
 impl Settings {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let environment = lookup("ENVIRONMENT")
+            .ok_or(ConfigError::Missing("ENVIRONMENT"))
+            .and_then(|value| Environment::parse(&value));
         Self {
-            environment: lookup("ENVIRONMENT")
-                .ok_or(ConfigError::Missing("ENVIRONMENT"))
-                .and_then(|value| Environment::parse(&value)),
+            load_test: load_test_token(&environment, lookup("LOAD_TEST_TOKEN")),
+            environment,
             log_level: lookup("LOG_LEVEL").map_or(Ok(Level::Info), |value| {
                 Level::parse(&value).ok_or(ConfigError::Invalid {
                     name: "LOG_LEVEL",
@@ -290,6 +312,29 @@ mod tests {
         for bad in ["pingtopass.com", "ftp://x", "https://x/app", "https://"] {
             assert!(SiteOrigin::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_load_test_token_is_refused_in_production_and_must_be_strong() {
+        let settings = |environment: &'static str, token: Option<&'static str>| {
+            Settings::from_lookup(move |name| match name {
+                "ENVIRONMENT" => Some(environment.into()),
+                "LOAD_TEST_TOKEN" => token.map(str::to_string),
+                _ => None,
+            })
+            .load_test
+        };
+        let strong = "0123456789abcdef0123456789abcdef";
+        assert!(matches!(settings("staging", Some(strong)), Ok(Some(_))));
+        assert!(matches!(settings("staging", None), Ok(None)));
+        assert_eq!(
+            settings("production", Some(strong))
+                .unwrap_err()
+                .to_string(),
+            "LOAD_TEST_TOKEN is invalid: must not be set in production"
+        );
+        assert!(matches!(settings("production", None), Ok(None)));
+        assert!(settings("preview", Some("short")).is_err());
     }
 
     #[test]
