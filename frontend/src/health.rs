@@ -30,13 +30,14 @@ impl Status {
         }
         let checks = &report.checks;
         let failing = [
-            ("database", &checks.database),
-            ("sessions", &checks.kv),
-            ("cache", &checks.cache),
-            ("task queue", &checks.queue),
+            ("configuration", report.config),
+            ("database", checks.database.ok),
+            ("sessions", checks.kv.ok),
+            ("cache", checks.cache.ok),
+            ("task queue", checks.queue.ok),
         ]
         .into_iter()
-        .filter(|(_, check)| !check.ok)
+        .filter(|(_, ok)| !ok)
         .map(|(name, _)| name)
         .collect();
         Status::Degraded { failing }
@@ -103,6 +104,7 @@ mod tests {
         };
         HealthResponse {
             healthy: database && kv,
+            config: true,
             checks: HealthChecks {
                 database: check(database),
                 kv: check(kv),

@@ -5,8 +5,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthResponse {
-    /// True when every check passed; the status is then 200, otherwise 503.
+    /// True when every check passed and the configuration is complete; the status is then 200,
+    /// otherwise 503.
     pub healthy: bool,
+    /// Every setting and secret was present and valid when this isolate started. When false,
+    /// every other route answers 503 `misconfigured` and the Worker's log names the setting.
+    pub config: bool,
     pub checks: HealthChecks,
     /// The deployed build, `<crate version>+<git commit>`.
     pub version: String,

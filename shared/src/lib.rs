@@ -11,6 +11,7 @@ pub mod limits;
 pub mod metrics;
 pub mod names;
 pub mod reports;
+pub mod settings;
 
 pub use account::{
     AccountExport, ApiKeyInfo, ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ExportedAnswer,

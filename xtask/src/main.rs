@@ -12,6 +12,7 @@ mod cron;
 mod load;
 mod loader;
 mod migrate;
+mod misconfigured;
 mod node;
 mod oidc;
 mod paths;
@@ -103,6 +104,11 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// The Worker's secrets: `secrets check --env E` lists what an environment lacks.
+    Secrets {
+        #[command(subcommand)]
+        action: SecretsAction,
+    },
     /// Remove a closed pull request's preview (its Worker and queues; its files expire).
     Retire {
         #[arg(long)]
@@ -150,6 +156,19 @@ enum Command {
         /// Database auth token [env: TURSO_AUTH_TOKEN]
         #[arg(long, env = "TURSO_AUTH_TOKEN", hide_env_values = true)]
         token: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum SecretsAction {
+    /// Which required secrets the environment lacks (non-zero exit when any).
+    Check {
+        /// development, preview, staging or production
+        #[arg(long = "env")]
+        env: String,
+        /// Print the wrangler command instead of running it (staging, production).
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -204,6 +223,9 @@ fn main() {
             dry_run,
         }),
         Command::Smoke { url } => smoke::smoke(&url),
+        Command::Secrets {
+            action: SecretsAction::Check { env, dry_run },
+        } => release::secrets_check(&env, dry_run),
         Command::Retire { pr, dry_run } => release::retire(pr, dry_run),
         Command::Cron { schedule, url, at } => cron::trigger(&url, schedule, at.as_deref()),
         Command::Bootstrap { browser } => bootstrap::ensure(bootstrap::Needs {

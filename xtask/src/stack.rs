@@ -19,6 +19,16 @@ use crate::{build, migrate, oidc, random, wrangler};
 
 const DEFAULT_PORT: u16 = 8787;
 
+/// The settings a local stack gives its Worker itself (`runtime.vars`), on top of `.dev.vars`.
+pub const INJECTED: &[&str] = &[
+    "TURSO_DATABASE_URL",
+    "TURSO_AUTH_TOKEN",
+    "SITE_URL",
+    "GOOGLE_ISSUER",
+    "GOOGLE_CLIENT_ID",
+    "GOOGLE_CLIENT_SECRET",
+];
+
 /// Where one stack keeps its state, held exclusively (a lock file) while it runs.
 pub struct StackDir {
     pub dir: PathBuf,

@@ -349,6 +349,7 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
         &url,
         &scratch.stack.dir().join("schemathesis"),
     )?;
+    crate::misconfigured::check(tally, tools, scratch.stack.dir())?;
     control.shutdown();
     scratch.stop(tally.totals().failed != before);
     Ok(())

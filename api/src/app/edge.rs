@@ -41,8 +41,28 @@ pub async fn edge<P: Platform>(
     response
 }
 
+/// The deployment's settings were all present and valid when this isolate started: otherwise
+/// nothing but the health check is served (it says `config: false`), and the log says which
+/// setting is wrong, never its value.
+fn misconfigured<P: Platform>(platform: &P) -> Option<Response> {
+    let database = platform.database().err();
+    let problems = platform.settings().problems(database.as_ref());
+    let first = (*problems.first()?).clone();
+    let names: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    platform.log_error(&format!(
+        "refusing to serve until the configuration is fixed: {}",
+        names.join("; ")
+    ));
+    Some(ApiError::Misconfigured(first).into_response())
+}
+
 async fn guarded<P: Platform>(platform: &P, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
+    if path != HEALTH
+        && let Some(refusal) = misconfigured(platform)
+    {
+        return refusal;
+    }
     // Preflights are free: browsers send them on their own, ahead of the real request.
     let limited = path.starts_with("/api/") && request.method() != Method::OPTIONS;
     // Key-authenticated calls may come from any origin, refusals included; without credentials,
@@ -172,7 +192,55 @@ fn preflight() -> Response {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::{FakePlatform, block_on, request};
+    use crate::testing::{FakePlatform, block_on, read_error, request};
+    use ptp_shared::ErrorCode;
+
+    #[test]
+    fn a_missing_or_invalid_secret_closes_every_route_but_health_and_the_log_names_it() {
+        for (name, value, expected) in [
+            ("JWT_SECRET", None, "JWT_SECRET is not set"),
+            (
+                "API_KEY_SECRET",
+                Some("too-short-a-key-for-hmac"),
+                "API_KEY_SECRET is invalid: must be at least 32 characters of random data",
+            ),
+            ("OPENROUTER_API_KEY", None, "OPENROUTER_API_KEY is not set"),
+        ] {
+            let platform = FakePlatform::healthy()
+                .with_setting(name, value)
+                .with_asset("index.html", "text/html", "<p>");
+            for (method, path) in [
+                ("GET", "/api/v1/exams"),
+                ("GET", "/api/questions?limit=10"),
+                ("POST", "/api/v1/auth/guest"),
+                ("GET", "/"),
+                ("GET", "/favicon.ico"),
+            ] {
+                let response = block_on(request(platform.clone(), method, path, &[], ""));
+                assert_eq!(response.status(), 503, "{name}: {method} {path}");
+                let error = read_error(response).error;
+                assert_eq!(error.code, ErrorCode::Misconfigured, "{method} {path}");
+                assert!(error.message.contains(expected), "{}", error.message);
+            }
+            let health = block_on(request(platform.clone(), "GET", "/api/health", &[], ""));
+            assert_eq!(
+                health.status(),
+                503,
+                "health answers, and says why not healthy"
+            );
+            let logs = platform.logs.lock().unwrap();
+            assert!(
+                logs.iter().any(|(_, line)| line.contains(expected)),
+                "the log names {name}"
+            );
+            if let Some(value) = value {
+                assert!(
+                    logs.iter().all(|(_, line)| !line.contains(value)),
+                    "never its value"
+                );
+            }
+        }
+    }
 
     #[test]
     fn errors_refusals_files_and_pages_all_carry_the_security_headers() {

@@ -48,9 +48,15 @@ pub async fn health<P: Platform>(Current(platform): Current<P>) -> Response {
     let queue = timed(&platform, "queue", platform.probe_queue());
     let (database, kv, cache, queue) = join4(database, kv, cache, queue).await;
 
-    let healthy = database.ok && kv.ok && cache.ok && queue.ok;
+    let database_config = platform.database().err();
+    let config = platform
+        .settings()
+        .problems(database_config.as_ref())
+        .is_empty();
+    let healthy = config && database.ok && kv.ok && cache.ok && queue.ok;
     let body = HealthResponse {
         healthy,
+        config,
         checks: HealthChecks {
             database,
             kv,
@@ -153,6 +159,20 @@ mod tests {
         let (status, _, body) = check(platform);
         assert_eq!(status, 503);
         assert_eq!(body.checks.database.error.as_deref(), Some(super::FAILED));
+    }
+
+    #[test]
+    fn an_incomplete_configuration_is_503_with_config_false() {
+        let (status, _, body) =
+            check(FakePlatform::healthy().with_setting("OPENROUTER_API_KEY", None));
+        assert_eq!(status, 503);
+        assert!(!body.config && !body.healthy);
+        assert!(
+            body.checks.database.ok,
+            "the checks still run and say what works"
+        );
+        let (_, _, fine) = check(FakePlatform::healthy());
+        assert!(fine.config);
     }
 
     #[test]

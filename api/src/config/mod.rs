@@ -6,8 +6,10 @@ use std::fmt;
 use crate::observe::Level;
 
 mod database;
+mod services;
 
 pub use database::{DB_TIMEOUT, DatabaseConfig, DatabaseUrl};
+pub use services::{AiConfig, PaymentsConfig};
 
 /// Which deployment this is; decides log verbosity defaults, CSP strictness and HSTS later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,6 +211,9 @@ pub struct Settings {
     pub google: Result<GoogleConfig, ConfigError>,
     /// The load suite's token; `None` where none is set.
     pub load_test: Result<Option<Secret>, ConfigError>,
+    pub ai: Result<AiConfig, ConfigError>,
+    /// Stripe; `None` while payments are off.
+    pub payments: Result<Option<PaymentsConfig>, ConfigError>,
 }
 
 impl Settings {
@@ -218,6 +223,8 @@ impl Settings {
             .and_then(|value| Environment::parse(&value));
         Self {
             load_test: load_test_token(&environment, lookup("LOAD_TEST_TOKEN")),
+            ai: AiConfig::from_lookup(&lookup),
+            payments: PaymentsConfig::from_lookup(&environment, &lookup),
             environment,
             log_level: lookup("LOG_LEVEL").map_or(Ok(Level::Info), |value| {
                 Level::parse(&value).ok_or(ConfigError::Invalid {
@@ -231,6 +238,27 @@ impl Settings {
             auth: AuthConfig::from_lookup(&lookup),
             google: GoogleConfig::from_lookup(&lookup),
         }
+    }
+}
+
+impl Settings {
+    /// Every setting that is missing or invalid, `database` (parsed on its own) included. Any
+    /// one of them makes the deployment refuse to serve: see `app::edge`.
+    pub fn problems<'a>(&'a self, database: Option<&'a ConfigError>) -> Vec<&'a ConfigError> {
+        [
+            self.environment.as_ref().err(),
+            self.log_level.as_ref().err(),
+            self.site.as_ref().err(),
+            self.auth.as_ref().err(),
+            self.google.as_ref().err(),
+            self.load_test.as_ref().err(),
+            self.ai.as_ref().err(),
+            self.payments.as_ref().err(),
+            database,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 
@@ -312,6 +340,70 @@ mod tests {
         for bad in ["pingtopass.com", "ftp://x", "https://x/app", "https://"] {
             assert!(SiteOrigin::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    /// A production environment with every setting present and valid, payments on.
+    fn complete(name: &str) -> Option<String> {
+        Some(
+            match name {
+                "ENVIRONMENT" => "production",
+                "SITE_URL" => "https://pingtopass.com",
+                "TURSO_DATABASE_URL" => "libsql://prod-pingtopass-acme.turso.io",
+                "TURSO_AUTH_TOKEN" => "eyJ.token.sig",
+                "JWT_SECRET" | "API_KEY_SECRET" => "0123456789abcdef0123456789abcdef",
+                "GOOGLE_CLIENT_ID" => "client.apps.googleusercontent.com",
+                "GOOGLE_CLIENT_SECRET" => "s3cret",
+                "OPENROUTER_API_KEY" => "sk-or-v1-abc",
+                "PAYMENTS" => "on",
+                "STRIPE_SECRET_KEY" => "sk_live_123",
+                "STRIPE_WEBHOOK_SECRET" => "whsec_456",
+                _ => return None,
+            }
+            .to_string(),
+        )
+    }
+
+    fn problems_with(lookup: impl Fn(&str) -> Option<String> + Copy) -> Vec<String> {
+        let settings = Settings::from_lookup(lookup);
+        let database = DatabaseConfig::from_lookup(lookup).err();
+        settings
+            .problems(database.as_ref())
+            .iter()
+            .map(|problem| problem.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_secret_of_the_deployment_contract_is_checked_by_name() {
+        use ptp_shared::settings::{Need, SECRETS};
+        assert!(
+            problems_with(complete).is_empty(),
+            "{:?}",
+            problems_with(complete)
+        );
+        for secret in SECRETS {
+            let without = move |name: &str| (name != secret.name).then(|| complete(name)).flatten();
+            let problems = problems_with(without);
+            match secret.need {
+                Need::Always | Need::WithPayments => assert_eq!(
+                    problems,
+                    [format!("{} is not set", secret.name)],
+                    "{} is part of the contract",
+                    secret.name
+                ),
+                Need::Optional | Need::NeverInProduction => {
+                    assert!(problems.is_empty(), "{}: {problems:?}", secret.name)
+                }
+            }
+        }
+        let with_token = |name: &str| match name {
+            "LOAD_TEST_TOKEN" => Some("t".repeat(40)),
+            other => complete(other),
+        };
+        assert_eq!(
+            problems_with(with_token),
+            ["LOAD_TEST_TOKEN is invalid: must not be set in production"]
+        );
     }
 
     #[test]

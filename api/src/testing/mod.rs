@@ -132,7 +132,12 @@ impl AssetStore for FakeAssets {
 pub const SITE: &str = "https://ptp.test";
 
 pub fn test_settings() -> Settings {
-    Settings::from_lookup(|name| match name {
+    Settings::from_lookup(test_setting)
+}
+
+/// The test deployment's vars and secrets, all present and valid.
+fn test_setting(name: &str) -> Option<String> {
+    match name {
         "ENVIRONMENT" => Some("development".into()),
         "SITE_URL" => Some(SITE.into()),
         "JWT_SECRET" => Some("j".repeat(32)),
@@ -140,8 +145,9 @@ pub fn test_settings() -> Settings {
         "GOOGLE_ISSUER" => Some("https://idp.test".into()),
         "GOOGLE_CLIENT_ID" => Some("client-123".into()),
         "GOOGLE_CLIENT_SECRET" => Some("s3cret".into()),
+        "OPENROUTER_API_KEY" => Some("sk-or-v1-test".into()),
         _ => None,
-    })
+    }
 }
 
 /// The cache in a map; entries never expire (tests are shorter than `max-age`).
@@ -233,6 +239,15 @@ impl FakePlatform {
     pub fn with_sqlite(mut self, sqlite: &sqlite::SqliteTransport) -> Self {
         let transport = TestTransport::Sqlite(sqlite.clone());
         self.database = Ok(Arc::new(Database::new(transport, &test_db_config())));
+        self
+    }
+
+    /// The test deployment with `name` unset (or set to `value`): a misconfigured one.
+    pub fn with_setting(mut self, name: &'static str, value: Option<&'static str>) -> Self {
+        self.settings = Arc::new(Settings::from_lookup(move |key| match key == name {
+            true => value.map(str::to_string),
+            false => test_setting(key),
+        }));
         self
     }
 

@@ -126,6 +126,10 @@ pub fn object_put(env: &EnvConfig, key: &str, file: &str, content_type: &str) ->
     )
 }
 
+pub fn secret_list(env: &EnvConfig) -> Vec<String> {
+    with_env(env, &["secret", "list", "--format", "json"])
+}
+
 pub fn bucket_create(env: &EnvConfig) -> Vec<String> {
     with_env(env, &["r2", "bucket", "create", &env.bucket])
 }

@@ -40,6 +40,8 @@ pub struct EnvConfig {
     pub dataset: String,
     /// Queues the deploy makes sure exist (a pull request's own).
     pub queues: Vec<String>,
+    /// The environment's `[vars]`.
+    pub vars: std::collections::BTreeMap<String, String>,
 }
 
 impl EnvConfig {
@@ -79,6 +81,10 @@ impl EnvConfig {
             None => path,
         };
         let env = &config["env"][target.as_str()];
+        let vars = env
+            .as_table()
+            .map(super::secrets::toml_vars)
+            .unwrap_or_default();
         let text = |value: Option<&Value>, what: &str| {
             value
                 .and_then(Value::as_str)
@@ -102,6 +108,7 @@ impl EnvConfig {
                 "ANALYTICS dataset",
             )?,
             queues,
+            vars,
         })
     }
 

@@ -138,8 +138,7 @@ impl Cloud for DryRun<'_> {
         self.say("▸ deploy the Worker: a new version with all traffic at once".into());
         if env.pr.is_some() {
             self.say(format!(
-                "  with its secrets ({}) from this environment; set here: {:?}",
-                super::secrets::WORKER_SECRETS.join(", "),
+                "  with the preview environment's secrets (--secrets-file, from this process; set here: {:?})",
                 super::secrets::present()
             ));
         }

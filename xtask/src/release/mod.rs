@@ -131,6 +131,70 @@ pub fn rollback(options: RollbackOptions) -> Result<()> {
     }
 }
 
+/// `cargo xtask secrets check --env …`: which of the Worker's secrets an environment lacks.
+/// development: the local stack's (`.dev.vars` and what xtask gives the Worker itself);
+/// preview: this process's environment, which a preview's deploy uploads; staging and
+/// production: `wrangler secret list`. Exits non-zero when something is missing.
+pub fn secrets_check(env_name: &str, dry_run: bool) -> Result<()> {
+    use std::collections::BTreeSet;
+    let paths = crate::paths::Paths::discover();
+    let (label, mut held, vars): (String, BTreeSet<String>, _) = match env_name {
+        "development" => {
+            let config: toml::Table =
+                std::fs::read_to_string(paths.root.join("wrangler.toml"))?.parse()?;
+            let env = config["env"]["development"]
+                .as_table()
+                .cloned()
+                .unwrap_or_default();
+            let file = std::fs::read_to_string(paths.root.join(".dev.vars"))
+                .or_else(|_| std::fs::read_to_string(paths.root.join(".dev.vars.example")))?;
+            let mut held = secrets::file_names(&file);
+            // The local stack hands the Worker its database and sign-in stand-in itself.
+            held.extend(crate::stack::INJECTED.iter().map(|n| n.to_string()));
+            (
+                "development (the local stack)".into(),
+                held,
+                secrets::toml_vars(&env),
+            )
+        }
+        "preview" | "staging" | "production" => {
+            let target = match env_name {
+                "preview" => Target::Preview,
+                "staging" => Target::Staging,
+                _ => Target::Production,
+            };
+            let env = EnvConfig::read(
+                &paths.root,
+                target,
+                (target == Target::Preview).then_some(1),
+            )?;
+            let held = if target == Target::Preview {
+                secrets::present().iter().map(|n| n.to_string()).collect()
+            } else {
+                let args = commands::secret_list(&env);
+                if dry_run {
+                    println!("  $ {}", commands::shell_line("wrangler", &args));
+                    return Ok(());
+                }
+                let tools = bootstrap::ensure(Needs { test_tools: false })?;
+                let out = crate::cmd::output(crate::wrangler::wrangler(&tools).args(&args))?;
+                secrets::listed_names(&out)?
+            };
+            (env_name.to_string(), held, env.vars.clone())
+        }
+        other => bail!("unknown environment {other}: development, preview, staging or production"),
+    };
+    held.extend(vars.keys().cloned());
+    let payments = vars.get("PAYMENTS").is_some_and(|v| v == "on");
+    let report = secrets::judge(&held, payments, env_name == "production");
+    secrets::print(&label, &report);
+    if !report.is_ok() {
+        bail!("{label}: {}", report.problems().join("; "));
+    }
+    println!("  = nothing missing");
+    Ok(())
+}
+
 /// `cargo xtask retire --pr N`: a closed pull request's preview goes away.
 pub fn retire(pr: u32, dry_run: bool) -> Result<()> {
     let tools = bootstrap::ensure(Needs { test_tools: false })?;
