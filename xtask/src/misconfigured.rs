@@ -48,8 +48,10 @@ pub fn check(tally: &mut Tally, tools: &Tools, stack_dir: &Path) -> Result<()> {
             |_| true,
             Duration::from_secs(90),
         )
-        .and_then(|_| probe(&base, &log));
+        .and_then(|_| probe(&base));
+    // Stopped first: wrangler writes the Worker's log lines behind the responses.
     worker.stop(Duration::from_secs(10));
+    let outcome = outcome.and_then(|()| logged(&log));
     match outcome {
         Ok(()) => {
             eprintln!("  ✓ 503 misconfigured everywhere, health config: false, the log names it");
@@ -63,7 +65,7 @@ pub fn check(tally: &mut Tally, tools: &Tools, stack_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn probe(base: &str, log: &Path) -> Result<()> {
+fn probe(base: &str) -> Result<()> {
     let http = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()?;
@@ -87,6 +89,10 @@ fn probe(base: &str, log: &Path) -> Result<()> {
             body.error
         );
     }
+    Ok(())
+}
+
+fn logged(log: &Path) -> Result<()> {
     let logged = fs::read_to_string(log)?;
     ensure!(
         logged.contains(&format!("{LEFT_OUT} is not set")),

@@ -50,7 +50,16 @@ impl<'a> DryRun<'a> {
             .root
             .join("target/release/dry-run")
             .join(env.target.as_str());
-        let mut checked = args;
+        // The secrets file is written only by a real deploy, from the job's environment.
+        let mut checked: Vec<String> = vec![];
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if arg == "--secrets-file" {
+                args.next();
+            } else {
+                checked.push(arg);
+            }
+        }
         checked.extend([
             "--dry-run".into(),
             "--outdir".into(),
