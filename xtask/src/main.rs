@@ -2,6 +2,7 @@
 //! the SPA and Worker builds, the local stack, migrations and the full test run.
 
 mod admin;
+mod backup;
 mod bench;
 mod bootstrap;
 mod build;
@@ -108,6 +109,30 @@ enum Command {
     Secrets {
         #[command(subcommand)]
         action: SecretsAction,
+    },
+    /// Back up the database (SQL) and KV: the local dev stack's, or a deployment's into its
+    /// backups bucket under today's date.
+    Backup {
+        #[arg(long = "env", value_enum)]
+        target: Option<release::Target>,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Restore a backup into an empty database (and KV), checking every table against it.
+    Restore {
+        /// A backup directory (local), or a date YYYY-MM-DD (with --env).
+        #[arg(long)]
+        from: String,
+        #[arg(long = "env", value_enum)]
+        target: Option<release::Target>,
+        /// Restore the database only, into this fresh one (a drill, or a new database).
+        #[arg(long, requires = "token")]
+        into: Option<String>,
+        /// The `--into` database's token [env: TURSO_AUTH_TOKEN]
+        #[arg(long, env = "TURSO_AUTH_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Remove a closed pull request's preview (its Worker and queues; its files expire).
     Retire {
@@ -226,6 +251,25 @@ fn main() {
         Command::Secrets {
             action: SecretsAction::Check { env, dry_run },
         } => release::secrets_check(&env, dry_run),
+        Command::Backup { target, dry_run } => backup::backup(backup::Options {
+            target,
+            dry_run,
+            into: None,
+        }),
+        Command::Restore {
+            from,
+            target,
+            into,
+            token,
+            dry_run,
+        } => backup::restore_from(
+            &from,
+            backup::Options {
+                target,
+                dry_run,
+                into: into.zip(token),
+            },
+        ),
         Command::Retire { pr, dry_run } => release::retire(pr, dry_run),
         Command::Cron { schedule, url, at } => cron::trigger(&url, schedule, at.as_deref()),
         Command::Bootstrap { browser } => bootstrap::ensure(bootstrap::Needs {

@@ -350,6 +350,22 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
         &scratch.stack.dir().join("schemathesis"),
     )?;
     crate::misconfigured::check(tally, tools, scratch.stack.dir())?;
+    // Last: it wipes the stack's data (and puts it back).
+    let (db_url, db_token) = {
+        let sqld = scratch
+            .stack
+            .sqld
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the sqld handle is poisoned"))?;
+        (sqld.url(), sqld.token()?)
+    };
+    crate::backup::round_trip::check(
+        tally,
+        tools,
+        &url,
+        (&db_url, &db_token),
+        scratch.stack.dir(),
+    )?;
     control.shutdown();
     scratch.stop(tally.totals().failed != before);
     Ok(())

@@ -10,7 +10,7 @@
 //! form runs wrangler and the Analytics Engine SQL API, `--dry-run` prints each command and gate.
 
 mod cloud;
-mod commands;
+pub mod commands;
 mod config;
 mod dry_run;
 pub mod gate;
