@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod content;
+pub mod costs;
 pub mod draw;
 pub mod exam;
 pub mod ids;
