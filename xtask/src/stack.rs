@@ -268,6 +268,8 @@ pub struct Scratch {
     pub stack: Stack,
     /// The Worker's session signing key, so tests can mint tokens.
     pub jwt_secret: String,
+    /// The Worker's load-test token, so the API tests can check its budget.
+    pub load_test_token: String,
 }
 
 impl Scratch {
@@ -283,11 +285,15 @@ impl Scratch {
         let example = fs::read_to_string(tools.paths.root.join(".dev.vars.example"))?;
         let generated = generate_secrets(&example)?;
         write_private(&secrets, &generated)?;
-        let jwt_secret = generated
-            .lines()
-            .find_map(|line| line.strip_prefix("JWT_SECRET="))
-            .context(".dev.vars.example generates JWT_SECRET")?
-            .to_string();
+        let generated_value = |name: &str| {
+            generated
+                .lines()
+                .find_map(|line| line.strip_prefix(&format!("{name}=")))
+                .map(str::to_string)
+                .with_context(|| format!(".dev.vars.example generates {name}"))
+        };
+        let jwt_secret = generated_value("JWT_SECRET")?;
+        let load_test_token = generated_value("LOAD_TEST_TOKEN")?;
         let options = StackOptions {
             port: free_port()?,
             secrets,
@@ -296,7 +302,11 @@ impl Scratch {
         let stack = Stack::start(tools, state, &options).with_context(|| {
             format!("the stack did not start (state kept in {})", dir.display())
         })?;
-        Ok(Self { stack, jwt_secret })
+        Ok(Self {
+            stack,
+            jwt_secret,
+            load_test_token,
+        })
     }
 
     /// Stops it; its state is removed unless `keep` (to read the logs of a failed run).

@@ -203,6 +203,7 @@ struct LocalStack<'a> {
     control_url: &'a str,
     /// The Worker's session key, so token tests can mint expired tokens.
     jwt_secret: &'a str,
+    load_test_token: &'a str,
 }
 
 fn api_tests(
@@ -219,6 +220,7 @@ fn api_tests(
         tests
             .env("PTP_CONTROL_URL", local.control_url)
             .env("PTP_JWT_SECRET", local.jwt_secret)
+            .env("PTP_LOAD_TEST_TOKEN", local.load_test_token)
             .env("PTP_REQUIRE_LOCAL", "1");
     }
     let skips = tools.paths.local().join("e2e-skips.txt");
@@ -337,6 +339,7 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
     let local = LocalStack {
         control_url: &control.url,
         jwt_secret: &scratch.jwt_secret,
+        load_test_token: &scratch.load_test_token,
     };
     let url = scratch.stack.url.clone();
     let results = scratch.stack.dir().join("playwright.json");

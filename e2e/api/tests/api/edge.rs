@@ -3,7 +3,8 @@
 use ptp_shared::ErrorCode;
 
 use crate::support::{
-    DATABASE, Fetch, client, error_body, header, local_control, next_visitor_ip, url,
+    DATABASE, Fetch, client, error_body, header, load_test_token, local_control, next_visitor_ip,
+    skip, url,
 };
 
 /// A plain client (no default address): the tests below name the address themselves.
@@ -12,6 +13,43 @@ fn visitor() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("a client")
+}
+
+#[tokio::test]
+async fn the_load_test_token_has_a_budget_of_its_own_and_a_wrong_one_is_no_token() {
+    if local_control("choosing the client's address needs the local stack").is_none() {
+        return;
+    }
+    let Some(token) = load_test_token() else {
+        skip("the load-test token is the local stack's secret");
+        return;
+    };
+    let _db = DATABASE.read().await;
+    let one_machine = next_visitor_ip();
+    let http = visitor();
+    for n in 1..=150u32 {
+        let response = http
+            .get(url("/api/v1/exams"))
+            .header("cf-connecting-ip", &one_machine)
+            .header("x-load-test", &token)
+            .fetch()
+            .await;
+        assert_eq!(response.status(), 200, "request {n} with the token");
+        assert_eq!(header(&response, "ratelimit-limit"), "60000");
+    }
+    let wrong = http
+        .get(url("/api/v1/exams"))
+        .header("cf-connecting-ip", &one_machine)
+        .header("x-load-test", format!("{token}x"))
+        .fetch()
+        .await;
+    assert_eq!(wrong.status(), 200);
+    assert_eq!(
+        header(&wrong, "ratelimit-limit"),
+        "100",
+        "a wrong token counts against the address, whose 150 token requests did not"
+    );
+    assert_eq!(header(&wrong, "ratelimit-remaining"), "99");
 }
 
 #[tokio::test]

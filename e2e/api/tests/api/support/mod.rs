@@ -184,6 +184,11 @@ pub fn jwt_secret() -> Option<String> {
     std::env::var("PTP_JWT_SECRET").ok()
 }
 
+/// The local stack's load-test token (`x-load-test`); absent elsewhere.
+pub fn load_test_token() -> Option<String> {
+    std::env::var("PTP_LOAD_TEST_TOKEN").ok()
+}
+
 /// A fresh address per call: tests never share an account, even across runs.
 pub fn unique_email(label: &str) -> String {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
