@@ -47,6 +47,18 @@ fn namespaces(root: &Path, target: Target) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
+/// The environment's KV, through Cloudflare's API.
+fn remote_kv(tools: &Tools, target: Target) -> Result<Kv<'static>> {
+    Ok(Kv::Remote(Remote {
+        account: env_var("CLOUDFLARE_ACCOUNT_ID")?,
+        token: env_var("CLOUDFLARE_API_TOKEN")?,
+        namespaces: namespaces(&tools.paths.root, target)?,
+        http: reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()?,
+    }))
+}
+
 struct Commands<'a> {
     tools: &'a Tools,
     dry_run: bool,
@@ -84,14 +96,7 @@ pub fn backup(tools: &Tools, target: Target, dry_run: bool) -> Result<()> {
             namespaces(&tools.paths.root, target)?
         );
     } else {
-        let kv = Kv::Remote(Remote {
-            account: env_var("CLOUDFLARE_ACCOUNT_ID")?,
-            token: env_var("CLOUDFLARE_API_TOKEN")?,
-            namespaces: namespaces(&tools.paths.root, target)?,
-            http: reqwest::blocking::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()?,
-        });
+        let kv = remote_kv(tools, target)?;
         let manifest = super::take(
             &env_var("TURSO_DATABASE_URL")?,
             &env_var("TURSO_AUTH_TOKEN")?,
@@ -161,44 +166,18 @@ pub fn fetch(tools: &Tools, target: Target, date: &str, dry_run: bool) -> Result
 }
 
 pub fn restore(tools: &Tools, target: Target, date: &str, dry_run: bool) -> Result<()> {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").with_context(|| {
-        format!("--from {date}: a deployment's backups are named by date, YYYY-MM-DD")
-    })?;
-    let bucket = bucket(target);
-    let dir = tools
-        .paths
-        .root
-        .join("target/restores")
-        .join(target.as_str())
-        .join(date);
-    std::fs::create_dir_all(&dir)?;
-    let run = Commands { tools, dry_run };
-    println!("▸ restore {bucket}/{date}/ into the (empty) database at $TURSO_DATABASE_URL");
-    for file in [DB_FILE, KV_FILE, MANIFEST_FILE] {
-        run.wrangler(&[
-            "r2".into(),
-            "object".into(),
-            "get".into(),
-            object(&bucket, date, file),
-            "--file".into(),
-            dir.join(file).display().to_string(),
-            "--remote".into(),
-        ])?;
-    }
+    println!(
+        "▸ restore {}/{date}/ into the (empty) database at $TURSO_DATABASE_URL",
+        bucket(target)
+    );
+    let dir = fetch(tools, target, date, dry_run)?;
     if dry_run {
         println!(
             "  then: the rows in chunks, the indexes, KV through the API, and every table checked"
         );
         return Ok(());
     }
-    let kv = Kv::Remote(Remote {
-        account: env_var("CLOUDFLARE_ACCOUNT_ID")?,
-        token: env_var("CLOUDFLARE_API_TOKEN")?,
-        namespaces: namespaces(&tools.paths.root, target)?,
-        http: reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()?,
-    });
+    let kv = remote_kv(tools, target)?;
     let (tables, rows) = super::put_back(
         &dir,
         &env_var("TURSO_DATABASE_URL")?,

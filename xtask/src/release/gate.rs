@@ -154,16 +154,18 @@ fn truncated(body: &str) -> String {
     body.chars().take(300).collect()
 }
 
+/// A recorded answer of the SQL API, from `src/release/fixtures`.
+#[cfg(test)]
+pub fn fixture(name: &str) -> Metrics {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/release/fixtures")
+        .join(name);
+    parse(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(name: &str) -> Metrics {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("src/release/fixtures")
-            .join(name);
-        parse(&std::fs::read_to_string(&path).unwrap()).unwrap()
-    }
 
     fn verdict(name: &str) -> Verdict {
         judge(&fixture(name), &Thresholds::default())

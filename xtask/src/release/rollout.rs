@@ -148,15 +148,8 @@ mod tests {
     use std::collections::VecDeque;
 
     use super::super::cloud::tests::Scripted;
-    use super::super::gate::{Metrics, parse};
+    use super::super::gate::fixture;
     use super::*;
-
-    fn fixture(name: &str) -> Metrics {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("src/release/fixtures")
-            .join(name);
-        parse(&std::fs::read_to_string(path).unwrap()).unwrap()
-    }
 
     fn production() -> EnvConfig {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
