@@ -39,6 +39,7 @@ pub fn check(tally: &mut Tally, tools: &Tools, stack_dir: &Path) -> Result<()> {
             persist: &dir.join("wrangler"),
             env_files: vec![secrets_file, stack_dir.join("runtime.vars")],
             log: Some(&log),
+            name: Some("pingtopass-misconfigured"),
         },
     )?;
     let base = format!("http://127.0.0.1:{port}");

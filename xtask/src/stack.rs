@@ -149,6 +149,7 @@ impl Stack {
                     persist: &persist,
                     env_files: vec![options.secrets.clone(), runtime_vars.clone()],
                     log: options.worker_log_to_file.then_some(log.as_path()),
+                    name: None,
                 },
             )?;
             state.pids.record(&[

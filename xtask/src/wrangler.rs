@@ -74,6 +74,9 @@ pub struct DevOptions<'a> {
     pub env_files: Vec<PathBuf>,
     /// `None`: share this terminal (xtask dev); `Some`: write output there (tests).
     pub log: Option<&'a Path>,
+    /// Another Worker name than the config's: a second local Worker beside a running one must
+    /// not share its name, which wrangler's local dev registry keys Workers by.
+    pub name: Option<&'a str>,
 }
 
 pub fn start(tools: &Tools, options: &DevOptions) -> Result<Service> {
@@ -93,6 +96,9 @@ pub fn start(tools: &Tools, options: &DevOptions) -> Result<Service> {
         ]);
     for file in &options.env_files {
         dev.arg("--env-file").arg(file);
+    }
+    if let Some(name) = options.name {
+        dev.args(["--name", name]);
     }
     // SIGINT is what wrangler handles to stop its workerd children cleanly.
     Service::spawn("wrangler", &mut dev, options.log, Signal::SIGINT)
