@@ -1,6 +1,9 @@
 //! The test run's check of the configuration gate on a real Worker: a second `wrangler dev` of
 //! the test stack's Worker, started without one required secret, must answer 503 `misconfigured`
-//! on every route but `/api/health` (which says `config: false`) and name the secret in its log.
+//! naming the secret on every route but `/api/health` (which says `config: false`). That the log
+//! names it, never its value, is checked natively (`app::edge` tests): this second wrangler
+//! sometimes loses every Worker log line (its bundler stops right after start), so its log file
+//! cannot be the witness.
 
 use std::fs;
 use std::path::Path;
@@ -50,12 +53,10 @@ pub fn check(tally: &mut Tally, tools: &Tools, stack_dir: &Path) -> Result<()> {
             Duration::from_secs(90),
         )
         .and_then(|_| probe(&base));
-    // Stopped first: wrangler writes the Worker's log lines behind the responses.
     worker.stop(Duration::from_secs(10));
-    let outcome = outcome.and_then(|()| logged(&log));
     match outcome {
         Ok(()) => {
-            eprintln!("  ✓ 503 misconfigured everywhere, health config: false, the log names it");
+            eprintln!("  ✓ 503 misconfigured everywhere, naming it; health config: false");
             tally.add("missing secret closes the Worker", 1, 0);
         }
         Err(err) => {
@@ -90,14 +91,5 @@ fn probe(base: &str) -> Result<()> {
             body.error
         );
     }
-    Ok(())
-}
-
-fn logged(log: &Path) -> Result<()> {
-    let logged = fs::read_to_string(log)?;
-    ensure!(
-        logged.contains(&format!("{LEFT_OUT} is not set")),
-        "the Worker's log does not name {LEFT_OUT}"
-    );
     Ok(())
 }
