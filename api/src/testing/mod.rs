@@ -4,6 +4,7 @@ pub mod bank;
 pub mod flow;
 pub mod idp;
 pub mod scripted;
+mod settings;
 pub mod sqlite;
 
 use std::collections::HashMap;
@@ -15,7 +16,7 @@ use axum::http::Request;
 use axum::response::Response;
 use tower_service::Service;
 
-use crate::config::{ConfigError, DatabaseConfig, DatabaseUrl, Secret, Settings};
+use crate::config::{ConfigError, Settings};
 use crate::db::Database;
 use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
 use crate::observe::{Level, RequestRecord};
@@ -26,17 +27,11 @@ use crate::timing::Timings;
 use ptp_domain::limiter::{self, Isolate, Step, Tally};
 use ptp_domain::rate_limit::{Decision, Limit};
 pub use scripted::ScriptedTransport;
+use settings::test_setting;
+pub use settings::{SITE, test_db_config, test_settings};
 
 pub fn block_on<F: Future>(future: F) -> F::Output {
     futures_executor::block_on(future)
-}
-
-pub fn test_db_config() -> DatabaseConfig {
-    DatabaseConfig {
-        url: DatabaseUrl::parse("http://127.0.0.1:9").unwrap(),
-        token: Secret::parse("TURSO_AUTH_TOKEN", "test-token").unwrap(),
-        timeout: Duration::from_secs(5),
-    }
 }
 
 /// The fake platform's transport: scripted replies, or a real (in-memory) database.
@@ -126,27 +121,6 @@ impl AssetStore for FakeAssets {
         } else {
             AssetLookup::Found(meta.clone(), Body::from(bytes.clone()))
         })
-    }
-}
-
-pub const SITE: &str = "https://ptp.test";
-
-pub fn test_settings() -> Settings {
-    Settings::from_lookup(test_setting)
-}
-
-/// The test deployment's vars and secrets, all present and valid.
-fn test_setting(name: &str) -> Option<String> {
-    match name {
-        "ENVIRONMENT" => Some("development".into()),
-        "SITE_URL" => Some(SITE.into()),
-        "JWT_SECRET" => Some("j".repeat(32)),
-        "API_KEY_SECRET" => Some("a".repeat(32)),
-        "GOOGLE_ISSUER" => Some("https://idp.test".into()),
-        "GOOGLE_CLIENT_ID" => Some("client-123".into()),
-        "GOOGLE_CLIENT_SECRET" => Some("s3cret".into()),
-        "OPENROUTER_API_KEY" => Some("sk-or-v1-test".into()),
-        _ => None,
     }
 }
 
