@@ -76,7 +76,7 @@ pub fn deploy(options: DeployOptions) -> Result<()> {
     build::all(&tools)?;
     let built = started.elapsed();
     let label = version_label(&tools.paths.root);
-    let policy = Policy::for_target(options.target);
+    let policy = Policy::default();
     let outcome = if options.dry_run {
         rollout::release(
             &mut dry_run::DryRun::new(&tools, true),
@@ -105,7 +105,7 @@ pub fn rehearse(tools: &crate::bootstrap::Tools, target: Target) -> Result<Vec<S
     rollout::release(
         &mut dry,
         &env,
-        &Policy::for_target(target),
+        &Policy::default(),
         &version_label(&tools.paths.root),
     )?;
     Ok(dry.transcript)

@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 
 use super::gate::{self, Thresholds, Verdict};
-use super::{Cloud, EnvConfig, Target, VersionId};
+use super::{Cloud, EnvConfig, VersionId};
 
 /// What the uploaded version is called: the commit's short hash and subject.
 pub struct Label {
@@ -29,9 +29,8 @@ pub struct Policy {
     pub thresholds: Thresholds,
 }
 
-impl Policy {
-    pub fn for_target(target: Target) -> Self {
-        let _ = target;
+impl Default for Policy {
+    fn default() -> Self {
         Self {
             steps: vec![10, 25, 50, 100],
             soak: Duration::from_secs(300),
@@ -147,6 +146,7 @@ fn watch(
 mod tests {
     use std::collections::VecDeque;
 
+    use super::super::Target;
     use super::super::cloud::tests::Scripted;
     use super::super::gate::fixture;
     use super::*;
@@ -172,12 +172,7 @@ mod tests {
                 .map(|name| fixture(name))
                 .collect::<VecDeque<_>>(),
         );
-        let outcome = release(
-            &mut cloud,
-            &production(),
-            &Policy::for_target(Target::Production),
-            &label(),
-        );
+        let outcome = release(&mut cloud, &production(), &Policy::default(), &label());
         (outcome, cloud)
     }
 
@@ -254,25 +249,13 @@ mod tests {
             .unwrap();
         let staging = EnvConfig::read(root, Target::Staging, None).unwrap();
         let mut cloud = Scripted::new(VecDeque::new());
-        release(
-            &mut cloud,
-            &staging,
-            &Policy::for_target(Target::Staging),
-            &label(),
-        )
-        .unwrap();
+        release(&mut cloud, &staging, &Policy::default(), &label()).unwrap();
         assert_eq!(
             cloud.calls,
             ["ensure resources", "migrate", "put assets", "deploy"]
         );
         let mut first = Scripted::new(VecDeque::new()).with_nothing_serving();
-        let released = release(
-            &mut first,
-            &production(),
-            &Policy::for_target(Target::Production),
-            &label(),
-        )
-        .unwrap();
+        let released = release(&mut first, &production(), &Policy::default(), &label()).unwrap();
         assert_eq!(released.previous, None);
         assert!(first.routes().is_empty());
         assert_eq!(first.calls.last().unwrap(), "deploy");
