@@ -21,6 +21,7 @@ pub mod store;
 pub mod tasks;
 pub mod time;
 pub mod timing;
+pub mod usage;
 
 mod platform;
 

@@ -63,6 +63,19 @@ pub struct RequestRecord {
     pub cause: Option<String>,
 }
 
+/// The daily cost job's data point: what a closed day cost and where the month stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostRecord {
+    pub day: String,
+    pub cost_usd: f64,
+    pub month_to_date_usd: f64,
+    /// Month to date as a share of the budget.
+    pub budget_share: f64,
+    /// Whether the share raised the budget alert.
+    pub alert: bool,
+    pub environment: String,
+}
+
 impl RequestRecord {
     pub fn timed(mut self, timings: &Timings) -> Self {
         let (db, kv, cache, limiter) = (

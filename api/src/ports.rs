@@ -10,7 +10,7 @@ use ptp_domain::rate_limit::{Decision, Limit};
 use crate::config::{ConfigError, Settings};
 use crate::db::Database;
 use crate::http::HttpClient;
-use crate::observe::{Level, RequestRecord};
+use crate::observe::{CostRecord, Level, RequestRecord};
 use crate::tasks::Task;
 use crate::timing::Timings;
 
@@ -45,6 +45,8 @@ pub trait Platform: Clone + Send + Sync + 'static {
     }
     /// One Analytics Engine data point for a finished request.
     fn record_request(&self, record: &RequestRecord);
+    /// One Analytics Engine data point for a day the cost job closed.
+    fn record_cost(&self, record: &CostRecord);
     /// Puts a task on TASK_QUEUE.
     fn enqueue(&self, task: &Task) -> impl Future<Output = Result<(), String>> + Send;
     /// Proves the task queue binding is present (sending would cost a message per probe).

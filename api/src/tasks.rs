@@ -10,6 +10,8 @@ pub enum Work {
     GatherTrends { hour: String },
     /// Roll `day` (`YYYY-MM-DD`) up into `daily_aggregates`.
     RollupDay { day: String },
+    /// Price `day`'s usage into `daily_costs` and raise the budget alert if the month needs it.
+    CloseCosts { day: String },
     /// Remove guests idle since `before` (RFC 3339) and older task records.
     CleanUp { before: String },
 }
@@ -27,6 +29,7 @@ impl Work {
         match self {
             Work::GatherTrends { .. } => "gather_trends",
             Work::RollupDay { .. } => "rollup_day",
+            Work::CloseCosts { .. } => "close_costs",
             Work::CleanUp { .. } => "clean_up",
         }
     }

@@ -207,6 +207,11 @@ pub async fn readiness(exam: &str) -> Result<ptp_shared::Readiness, ApiFailure> 
     json(Request::get(&format!("/api/v1/me/readiness/{}", js_encode(exam))).build()).await
 }
 
+/// The month's running costs (admins only).
+pub async fn costs() -> Result<ptp_shared::CostReport, ApiFailure> {
+    json(Request::get("/api/v1/admin/costs?days=31").build()).await
+}
+
 pub async fn due_reviews() -> Result<ptp_shared::DueReviews, ApiFailure> {
     json(Request::get("/api/v1/me/reviews/due").build()).await
 }

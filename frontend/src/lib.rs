@@ -64,6 +64,7 @@ pub fn app() -> Html {
                     <components::AccountMenu />
                 </header>
                 <components::GuestBanner />
+                <components::CostBanner />
                 <main id="main" tabindex="-1">
                     <Switch<Route> render={switch} />
                 </main>

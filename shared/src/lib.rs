@@ -26,7 +26,7 @@ pub use learning::{
     Progress, QuestionKind, QuestionList, QuestionView, Readiness, SessionItem, SessionResult,
     SessionView, SetFlag, Solution, StartSession, SubmitAnswer,
 };
-pub use metrics::{DailyMetric, DailyMetrics};
+pub use metrics::{CostReport, DailyCost, DailyMetric, DailyMetrics};
 pub use reports::{
     QuestionEdit, ReportList, ReportQuestion, ReportReason, ReportStatus, ReportView, Resolution,
     ResolveReport,

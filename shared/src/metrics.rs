@@ -24,3 +24,38 @@ pub struct DailyMetrics {
     /// Newest day first; within a day, by exam.
     pub days: Vec<DailyMetric>,
 }
+
+/// One closed day of the cost tracker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DailyCost {
+    /// The UTC day, `YYYY-MM-DD`.
+    pub day: String,
+    /// What the day added to the month's bill, in US dollars (allowances used up first).
+    pub cost_usd: f64,
+    /// The month's bill with this day: base subscriptions, metered usage and AI calls.
+    pub month_to_date_usd: f64,
+    /// Of `cost_usd`, what the model calls through OpenRouter cost.
+    pub openrouter_usd: f64,
+    /// The day's usage per meter of the price table (`worker_requests`, `kv_reads`, …).
+    pub usage: std::collections::BTreeMap<String, f64>,
+    /// Usage sources the job could not read, each with why; the day's cost leaves them out.
+    pub gaps: Vec<String>,
+}
+
+/// `GET /api/v1/admin/costs`: the month so far against the budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CostReport {
+    pub budget_usd: f64,
+    /// The month-to-date total at which the alert is raised (80 % of the budget).
+    pub alert_at_usd: f64,
+    /// The month of the latest closed day (`YYYY-MM`); absent before any day is closed.
+    pub month: Option<String>,
+    /// That month's bill up to the latest closed day.
+    pub month_to_date_usd: f64,
+    /// The budget alert for the admins' banner, while that total is at or past `alert_at_usd`.
+    pub alert: Option<String>,
+    /// Closed days of the last `days`, newest first.
+    pub days: Vec<DailyCost>,
+}

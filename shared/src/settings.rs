@@ -80,6 +80,16 @@ pub const SECRETS: &[SecretSpec] = &[
         "verifies Stripe's webhooks (whsec_)",
     ),
     spec(
+        "CLOUDFLARE_ANALYTICS_TOKEN",
+        Need::Optional,
+        "the cost tracker's Cloudflare usage (Account Analytics: Read; with CLOUDFLARE_ACCOUNT_ID)",
+    ),
+    spec(
+        "TURSO_PLATFORM_TOKEN",
+        Need::Optional,
+        "the cost tracker's Turso usage (a Platform API token; with TURSO_ORG)",
+    ),
+    spec(
         "LOAD_TEST_TOKEN",
         Need::NeverInProduction,
         "lets the load suite past the per-address limit",

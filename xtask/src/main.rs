@@ -29,6 +29,7 @@ mod stack;
 mod steps;
 mod tally;
 mod testrun;
+mod usage_standin;
 mod wasm_std;
 mod wrangler;
 

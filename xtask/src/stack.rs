@@ -15,6 +15,7 @@ use crate::process::{PidFile, Service, free_port, interrupted_within, interrupts
 use crate::secrets::{dev_vars, generate_secrets, write_private};
 use crate::sqld::Sqld;
 use crate::steps::Steps;
+use crate::usage_standin::UsageStandIn;
 use crate::{build, migrate, oidc, random, wrangler};
 
 const DEFAULT_PORT: u16 = 8787;
@@ -27,6 +28,12 @@ pub const INJECTED: &[&str] = &[
     "GOOGLE_ISSUER",
     "GOOGLE_CLIENT_ID",
     "GOOGLE_CLIENT_SECRET",
+    "CLOUDFLARE_API_URL",
+    "CLOUDFLARE_ACCOUNT_ID",
+    "CLOUDFLARE_ANALYTICS_TOKEN",
+    "TURSO_API_URL",
+    "TURSO_ORG",
+    "TURSO_PLATFORM_TOKEN",
 ];
 
 /// Where one stack keeps its state, held exclusively (a lock file) while it runs.
@@ -72,6 +79,8 @@ pub struct Stack {
     /// Shared with the test run's database fault switch.
     pub sqld: Arc<Mutex<Sqld>>,
     pub oidc: oidc::Provider,
+    /// What the daily cost job reads its usage from.
+    pub usage: UsageStandIn,
     pub worker: Service,
     state: StackDir,
 }
@@ -118,6 +127,11 @@ impl Stack {
             let issuer = provider.issuer.clone();
             Ok((provider, issuer))
         })?;
+        let usage = steps.run("usage stand-in (Cloudflare GraphQL, Turso API)", || {
+            let usage = UsageStandIn::start()?;
+            let url = usage.url.clone();
+            Ok((usage, url))
+        })?;
         let persist = dir.join("wrangler");
         fs::create_dir_all(&persist)?;
         steps.run("SPA into local R2", || {
@@ -126,17 +140,18 @@ impl Stack {
         })?;
 
         let url = format!("http://127.0.0.1:{}", options.port);
-        // The Worker finds the database and the identity provider only through these settings,
-        // as in production.
+        // The Worker finds the database, the identity provider and the usage APIs only through
+        // these settings, as in production.
         let runtime_vars = dir.join("runtime.vars");
         write_private(
             &runtime_vars,
             &format!(
                 "TURSO_DATABASE_URL={db_url}\nTURSO_AUTH_TOKEN={db_token}\nSITE_URL={url}\n\
-                 GOOGLE_ISSUER={}\nGOOGLE_CLIENT_ID={}\nGOOGLE_CLIENT_SECRET={}\n",
+                 GOOGLE_ISSUER={}\nGOOGLE_CLIENT_ID={}\nGOOGLE_CLIENT_SECRET={}\n{}",
                 provider.issuer,
                 oidc::CLIENT_ID,
-                random::hex(16)?
+                random::hex(16)?,
+                usage.settings()
             ),
         )?;
         let log = dir.join("wrangler.log");
@@ -171,6 +186,7 @@ impl Stack {
             url,
             sqld: Arc::new(Mutex::new(sqld)),
             oidc: provider,
+            usage,
             worker,
             state,
         })

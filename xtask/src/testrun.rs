@@ -204,6 +204,8 @@ struct LocalStack<'a> {
     /// The Worker's session key, so token tests can mint expired tokens.
     jwt_secret: &'a str,
     load_test_token: &'a str,
+    /// The usage stand-in, whose days the cost test sets.
+    usage_url: &'a str,
 }
 
 fn api_tests(
@@ -221,6 +223,7 @@ fn api_tests(
             .env("PTP_CONTROL_URL", local.control_url)
             .env("PTP_JWT_SECRET", local.jwt_secret)
             .env("PTP_LOAD_TEST_TOKEN", local.load_test_token)
+            .env("PTP_USAGE_URL", local.usage_url)
             .env("PTP_REQUIRE_LOCAL", "1");
     }
     let skips = tools.paths.local().join("e2e-skips.txt");
@@ -340,6 +343,7 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
         control_url: &control.url,
         jwt_secret: &scratch.jwt_secret,
         load_test_token: &scratch.load_test_token,
+        usage_url: &scratch.stack.usage.url,
     };
     let url = scratch.stack.url.clone();
     let results = scratch.stack.dir().join("playwright.json");

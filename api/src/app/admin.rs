@@ -3,7 +3,8 @@
 use axum::Json;
 use ptp_domain::DAY_MS;
 use ptp_domain::ValidationError;
-use ptp_shared::{DailyMetrics, UserList};
+use ptp_domain::costs::{BUDGET, alert};
+use ptp_shared::{CostReport, DailyMetrics, UserList};
 use serde::Deserialize;
 
 use crate::app::current::Current;
@@ -12,7 +13,7 @@ use crate::app::{responses, views};
 use crate::auth::access::Admin;
 use crate::error::ApiError;
 use crate::ports::Platform;
-use crate::store::{jobs, users};
+use crate::store::{costs, jobs, users};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -83,16 +84,58 @@ pub async fn daily_metrics<P: Platform>(
     Admin(_admin): Admin,
     ApiQuery(query): ApiQuery<Days>,
 ) -> Result<Json<DailyMetrics>, ApiError> {
-    let days = query.days.unwrap_or(30);
-    if !(1..=366).contains(&days) {
-        return Err(ValidationError::new("days", "must be between 1 and 366").into());
-    }
-    let from = crate::time::day(
-        platform
-            .now_millis()
-            .saturating_sub(u64::from(days - 1) * DAY_MS),
-    );
+    let from = query.first_day(&platform)?;
     Ok(Json(DailyMetrics {
         days: jobs::daily(platform.database()?, &from).await?,
+    }))
+}
+
+impl Days {
+    /// The first day (`YYYY-MM-DD`) of the last `days` days, today included.
+    fn first_day<P: Platform>(&self, platform: &P) -> Result<String, ApiError> {
+        let days = self.days.unwrap_or(30);
+        if !(1..=366).contains(&days) {
+            return Err(ValidationError::new("days", "must be between 1 and 366").into());
+        }
+        Ok(crate::time::day(
+            platform
+                .now_millis()
+                .saturating_sub(u64::from(days - 1) * DAY_MS),
+        ))
+    }
+}
+
+/// What running the product costs: the closed days (the daily cost job), the month to date
+/// against the $50 budget, and the alert the admins' banner shows from 80 % of it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/costs",
+    operation_id = "get_admin_costs",
+    tag = "admin",
+    params(Days),
+    responses(
+        (status = 200, description = "The month so far and the closed days, newest first", body = CostReport),
+        (status = 400, description = "`days` out of range", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
+        responses::AdminsOnly,
+    ),
+    security(("session" = [])),
+)]
+pub async fn costs<P: Platform>(
+    Current(platform): Current<P>,
+    Admin(_admin): Admin,
+    ApiQuery(query): ApiQuery<Days>,
+) -> Result<Json<CostReport>, ApiError> {
+    let from = query.first_day(&platform)?;
+    let days = costs::recent(platform.database()?, &from).await?;
+    let latest = days.first();
+    let month_to_date_usd = latest.map_or(0.0, |day| day.month_to_date_usd);
+    Ok(Json(CostReport {
+        budget_usd: BUDGET.monthly_usd,
+        alert_at_usd: BUDGET.monthly_usd * BUDGET.alert_at,
+        month: latest.and_then(|day| day.day.get(..7)).map(str::to_string),
+        month_to_date_usd,
+        alert: alert(&BUDGET, month_to_date_usd).map(|alert| alert.message),
+        days,
     }))
 }

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
+use axum::extract::RawQuery;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use ptp_domain::ReturnPath;
+use ptp_domain::{ReturnPath, ValidationError};
 use ptp_shared::UserKind;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -14,12 +15,15 @@ use super::auth::CurrentSession;
 use crate::app::current::Current;
 use crate::app::json::ApiQuery;
 use crate::auth::{cookies, oidc, session};
+use crate::config::{GoogleConfig, SiteOrigin};
 use crate::error::ApiError;
 use crate::ids::random_token;
 use crate::ports::{KeyValue, Platform};
 use crate::store::users;
 
 pub const CALLBACK_PATH: &str = "/api/v1/auth/google/callback";
+/// Longest query a relay passes on (Google's answer is a few hundred characters).
+const MAX_RELAY_QUERY: usize = 4096;
 /// How long a started sign-in may take to come back.
 const SIGN_IN_TTL: Duration = Duration::from_secs(600);
 /// Holds a random value whose hash the started sign-in keeps: only the browser that started a
@@ -45,6 +49,14 @@ fn binding_hash(value: &str) -> String {
 
 fn pending_key(state: &str) -> String {
     format!("signin:{state}")
+}
+
+/// Where Google returns to: this site's callback, or the relay that passes it on here.
+fn redirect_uri(google: &GoogleConfig, site: &SiteOrigin) -> String {
+    google
+        .redirect_via
+        .clone()
+        .unwrap_or_else(|| site.url(CALLBACK_PATH))
 }
 
 fn redirect(location: &str) -> Response {
@@ -99,11 +111,14 @@ pub async fn google_start<P: Platform>(
     let google = platform.settings().google.clone()?;
     let site = platform.settings().site.clone()?;
     let provider = oidc::discover(platform.http(), &google.issuer, platform.now_millis()).await?;
+    // Through a relay, the state says which host the answer goes on to.
+    let relayed_host = google.redirect_via.is_some().then(|| site.host());
     let request = oidc::authorization_request(
         &provider,
         &google.client_id,
-        &site.url(CALLBACK_PATH),
+        &redirect_uri(&google, &site),
         login_hint,
+        relayed_host,
     )?;
     let binding = random_token(16);
     let pending = PendingSignIn {
@@ -202,14 +217,13 @@ pub async fn google_callback<P: Platform>(
     let site = platform.settings().site.clone()?;
     let auth = platform.settings().auth.clone()?;
     let provider = oidc::discover(platform.http(), &google.issuer, platform.now_millis()).await?;
-    let redirect_uri = site.url(CALLBACK_PATH);
     let id_token = oidc::exchange_code(
         platform.http(),
         &provider,
         &google,
         code,
         &pending.pkce_verifier,
-        &redirect_uri,
+        &redirect_uri(&google, &site),
     )
     .await?;
     let identity = oidc::verify_id_token(
@@ -249,4 +263,81 @@ pub async fn google_callback<P: Platform>(
     );
     headers.append(header::SET_COOKIE, cookies::clear(BINDING_COOKIE));
     Ok(response)
+}
+
+/// Google's answer for a sign-in started on another host of `GOOGLE_RELAY_FOR`'s domain (a pull
+/// request's preview, which Google cannot know as a redirect URI): passed on, untouched, to that
+/// host's callback, which does every check. Only hosts of that one domain are relayed to.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/google/relay",
+    operation_id = "get_auth_google_relay",
+    tag = "auth",
+    params(CallbackQuery),
+    responses(
+        (status = 302, description = "Redirect to the callback of the host the state names"),
+        (status = 400, description = "No state naming a host of the relayed domain, or an overlong query", body = ptp_shared::ErrorBody),
+        (status = 404, description = "This deployment relays no sign-ins", body = ptp_shared::ErrorBody),
+    ),
+    security(()),
+)]
+pub async fn google_relay<P: Platform>(
+    Current(platform): Current<P>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let google = platform.settings().google.clone()?;
+    let Some(domain) = google.relay_for else {
+        return Err(ApiError::NotFound("A sign-in relay".into()));
+    };
+    let query = query.unwrap_or_default();
+    if query.len() > MAX_RELAY_QUERY {
+        return Err(ValidationError::new("query", "is too long").into());
+    }
+    let state = form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "state")
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default();
+    let host = relay_target(&state, &domain).ok_or_else(|| {
+        ValidationError::new("state", "does not name a host this deployment relays to")
+    })?;
+    Ok(redirect(&format!("https://{host}{CALLBACK_PATH}?{query}")))
+}
+
+/// The host a relayed sign-in's `state` names, if it is one label under `domain`.
+fn relay_target<'a>(state: &'a str, domain: &str) -> Option<&'a str> {
+    let (host, random) = state.split_once(oidc::STATE_SEPARATOR)?;
+    let label = host.strip_suffix(domain)?.strip_suffix('.')?;
+    let valid = !random.is_empty()
+        && (1..=63).contains(&label.len())
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    valid.then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relay_target;
+
+    #[test]
+    fn only_one_label_under_the_relayed_domain_is_a_target() {
+        let domain = "preview.pingtopass.com";
+        assert_eq!(
+            relay_target("pr-42.preview.pingtopass.com~abc", domain),
+            Some("pr-42.preview.pingtopass.com")
+        );
+        for refused in [
+            "preview.pingtopass.com~abc",
+            "a.b.preview.pingtopass.com~abc",
+            "evil.com~abc",
+            "evilpreview.pingtopass.com~abc",
+            "pr-42.preview.pingtopass.com.evil.com~abc",
+            "PR-42.preview.pingtopass.com~abc",
+            "pr-42.preview.pingtopass.com~",
+            "pr-42.preview.pingtopass.com",
+            "pr-42.preview.pingtopass.com:8443~abc",
+        ] {
+            assert_eq!(relay_target(refused, domain), None, "{refused}");
+        }
+    }
 }

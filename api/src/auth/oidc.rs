@@ -135,11 +135,16 @@ pub struct AuthorizationRequest {
     pub pkce_verifier: String,
 }
 
+/// Between a state's prefix (the host a relay sends the answer on to) and its random part,
+/// which is URL-safe base64 and never holds it.
+pub const STATE_SEPARATOR: char = '~';
+
 pub fn authorization_request(
     provider: &Provider,
     client_id: &str,
     redirect_uri: &str,
     login_hint: Option<&str>,
+    state_prefix: Option<&str>,
 ) -> Result<AuthorizationRequest, ApiError> {
     let auth_url = AuthUrl::new(provider.authorization_endpoint.clone())
         .map_err(|err| ApiError::Upstream(format!("authorization_endpoint: {err}")))?;
@@ -151,7 +156,13 @@ pub fn authorization_request(
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let nonce = random_token(16);
     let mut request = client
-        .authorize_url(CsrfToken::new_random)
+        .authorize_url(|| match state_prefix {
+            Some(prefix) => CsrfToken::new(format!(
+                "{prefix}{STATE_SEPARATOR}{}",
+                CsrfToken::new_random().secret()
+            )),
+            None => CsrfToken::new_random(),
+        })
         .add_scope(oauth2::Scope::new("openid".into()))
         .add_scope(oauth2::Scope::new("email".into()))
         .add_scope(oauth2::Scope::new("profile".into()))

@@ -5,9 +5,11 @@ use std::fmt;
 
 use crate::observe::Level;
 
+mod costs;
 mod database;
 mod services;
 
+pub use costs::{CloudflareUsage, CostsConfig, TursoUsage};
 pub use database::{DB_TIMEOUT, DatabaseConfig, DatabaseUrl};
 pub use services::{AiConfig, PaymentsConfig};
 
@@ -102,6 +104,13 @@ impl SiteOrigin {
         &self.0
     }
 
+    /// The host (and port, if any), without the scheme.
+    pub fn host(&self) -> &str {
+        self.0
+            .split_once("://")
+            .map_or(self.0.as_str(), |(_, host)| host)
+    }
+
     /// An absolute URL on this site.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.0)
@@ -165,24 +174,57 @@ pub struct GoogleConfig {
     pub issuer: String,
     pub client_id: String,
     pub client_secret: Secret,
+    /// `GOOGLE_REDIRECT_VIA`: a relay's endpoint that Google returns to instead of this site's
+    /// callback, for hosts Google cannot know in advance (a pull request's preview). The
+    /// sign-in's state then names this site's host, so the relay knows where to send it on.
+    pub redirect_via: Option<String>,
+    /// `GOOGLE_RELAY_FOR`: the domain whose hosts this Worker relays Google's answers to
+    /// (`preview.pingtopass.com` relays to `<one label>.preview.pingtopass.com`).
+    pub relay_for: Option<String>,
+}
+
+/// An https:// URL, or plain http to this machine (a local stand-in), without trailing slash.
+fn service_url(name: &'static str, value: &str) -> Result<String, ConfigError> {
+    let url = value.trim().trim_end_matches('/').to_string();
+    let local = url.starts_with("http://127.0.0.1:") || url.starts_with("http://localhost:");
+    if !url.starts_with("https://") && !local {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: "must be an https:// URL",
+        });
+    }
+    Ok(url)
+}
+
+/// A domain name: lowercase labels of letters, digits and hyphens, at least two of them.
+fn domain(name: &'static str, value: &str) -> Result<String, ConfigError> {
+    let value = value.trim().to_ascii_lowercase();
+    let labels: Vec<&str> = value.split('.').collect();
+    let valid = labels.len() >= 2
+        && value.len() <= 253
+        && labels.iter().all(|label| {
+            (1..=63).contains(&label.len())
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+    if !valid {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: "expected a domain name like preview.example.com",
+        });
+    }
+    Ok(value)
 }
 
 pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
 
 impl GoogleConfig {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let issuer = lookup("GOOGLE_ISSUER").unwrap_or_else(|| GOOGLE_ISSUER.to_string());
-        let issuer = issuer.trim().trim_end_matches('/').to_string();
-        let secure = issuer.starts_with("https://");
-        // Plain http only for a provider on this machine (the local stand-in).
-        let local =
-            issuer.starts_with("http://127.0.0.1:") || issuer.starts_with("http://localhost:");
-        if !secure && !local {
-            return Err(ConfigError::Invalid {
-                name: "GOOGLE_ISSUER",
-                reason: "must be an https:// URL",
-            });
-        }
+        let issuer = service_url(
+            "GOOGLE_ISSUER",
+            &lookup("GOOGLE_ISSUER").unwrap_or_else(|| GOOGLE_ISSUER.to_string()),
+        )?;
         let client_id =
             lookup("GOOGLE_CLIENT_ID").ok_or(ConfigError::Missing("GOOGLE_CLIENT_ID"))?;
         let client_id = client_id.trim().to_string();
@@ -191,10 +233,17 @@ impl GoogleConfig {
         }
         let secret =
             lookup("GOOGLE_CLIENT_SECRET").ok_or(ConfigError::Missing("GOOGLE_CLIENT_SECRET"))?;
+        let optional = |name| lookup(name).filter(|value| !value.trim().is_empty());
         Ok(Self {
             issuer,
             client_id,
             client_secret: Secret::parse("GOOGLE_CLIENT_SECRET", &secret)?,
+            redirect_via: optional("GOOGLE_REDIRECT_VIA")
+                .map(|url| service_url("GOOGLE_REDIRECT_VIA", &url))
+                .transpose()?,
+            relay_for: optional("GOOGLE_RELAY_FOR")
+                .map(|value| domain("GOOGLE_RELAY_FOR", &value))
+                .transpose()?,
         })
     }
 }
@@ -214,6 +263,8 @@ pub struct Settings {
     pub ai: Result<AiConfig, ConfigError>,
     /// Stripe; `None` while payments are off.
     pub payments: Result<Option<PaymentsConfig>, ConfigError>,
+    /// Where the daily cost job reads usage; each source `None` where it is not set up.
+    pub costs: Result<CostsConfig, ConfigError>,
 }
 
 impl Settings {
@@ -225,6 +276,7 @@ impl Settings {
             load_test: load_test_token(&environment, lookup("LOAD_TEST_TOKEN")),
             ai: AiConfig::from_lookup(&lookup),
             payments: PaymentsConfig::from_lookup(&environment, &lookup),
+            costs: CostsConfig::from_lookup(&lookup),
             environment,
             log_level: lookup("LOG_LEVEL").map_or(Ok(Level::Info), |value| {
                 Level::parse(&value).ok_or(ConfigError::Invalid {
@@ -254,6 +306,7 @@ impl Settings {
             self.load_test.as_ref().err(),
             self.ai.as_ref().err(),
             self.payments.as_ref().err(),
+            self.costs.as_ref().err(),
             database,
         ]
         .into_iter()

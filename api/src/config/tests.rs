@@ -200,3 +200,41 @@ fn environment_names_round_trip() {
     }
     assert!(Environment::parse("prod").is_err());
 }
+
+#[test]
+fn a_sign_in_relay_is_an_https_url_and_a_relayed_domain_a_domain_name() {
+    let google = |name: &'static str, value: &'static str| {
+        Settings::from_lookup(move |key| {
+            if key == name {
+                Some(value.to_string())
+            } else {
+                complete(key)
+            }
+        })
+        .google
+        .map(|google| (google.redirect_via, google.relay_for))
+        .map_err(|err| err.to_string())
+    };
+    assert_eq!(
+        google(
+            "GOOGLE_REDIRECT_VIA",
+            "https://staging.example.com/api/v1/auth/google/relay/"
+        ),
+        Ok((
+            Some("https://staging.example.com/api/v1/auth/google/relay".into()),
+            None
+        ))
+    );
+    assert_eq!(
+        google("GOOGLE_REDIRECT_VIA", "http://staging.example.com/relay"),
+        Err("GOOGLE_REDIRECT_VIA is invalid: must be an https:// URL".into())
+    );
+    assert_eq!(
+        google("GOOGLE_RELAY_FOR", "Preview.Example.com"),
+        Ok((None, Some("preview.example.com".into())))
+    );
+    assert_eq!(
+        google("GOOGLE_RELAY_FOR", "https://preview.example.com"),
+        Err("GOOGLE_RELAY_FOR is invalid: expected a domain name like preview.example.com".into())
+    );
+}

@@ -16,7 +16,7 @@ use crate::http::{HttpClient, OutboundRequest, TransportError};
 use crate::timing::{Part, Timings};
 
 mod values;
-pub use values::{Row, int, opt_text, rows, stmt, text};
+pub use values::{Row, int, opt_text, real, rows, stmt, text};
 
 /// Why a database call failed; mapped once to an HTTP status in [`crate::error`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

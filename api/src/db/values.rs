@@ -28,6 +28,10 @@ pub fn int(value: i64) -> Value {
     Value::Integer { value }
 }
 
+pub fn real(value: f64) -> Value {
+    Value::Float { value }
+}
+
 /// One result row, read by column name.
 pub struct Row<'a> {
     cols: &'a [libsql_hrana::proto::Col],

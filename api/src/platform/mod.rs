@@ -18,7 +18,7 @@ use worker::{AnalyticsEngineDataPointBuilder, Cf, Context, Env, HttpRequest, eve
 use crate::app::telemetry::Colo;
 use crate::config::{ConfigError, DatabaseConfig, Settings};
 use crate::db::Database;
-use crate::observe::{self, Level, RequestRecord};
+use crate::observe::{self, CostRecord, Level, RequestRecord};
 use crate::ports::Platform;
 use crate::tasks::Task;
 use crate::timing::Timings;
@@ -178,6 +178,31 @@ impl Platform for WorkerPlatform {
             .write_to(&dataset);
         if let Err(err) = written {
             self.log_error(&format!("analytics data point lost: {err}"));
+        }
+    }
+
+    fn record_cost(&self, record: &CostRecord) {
+        let Ok(dataset) = self.env.analytics_engine(ANALYTICS) else {
+            return;
+        };
+        // Index and blob1 `costs`, blob2 the day, blob4 environment; blob5 (the version a
+        // rollout's gate reads) left empty so no gate counts a cost point as a request.
+        // double1 the day's cost, double2 month to date, double3 its share of the budget,
+        // double4 1 when that raised the alert.
+        let written = AnalyticsEngineDataPointBuilder::new()
+            .indexes(["costs"])
+            .add_blob("costs")
+            .add_blob(record.day.as_str())
+            .add_blob("")
+            .add_blob(record.environment.as_str())
+            .add_blob("")
+            .add_double(record.cost_usd)
+            .add_double(record.month_to_date_usd)
+            .add_double(record.budget_share)
+            .add_double(if record.alert { 1.0 } else { 0.0 })
+            .write_to(&dataset);
+        if let Err(err) = written {
+            self.log_error(&format!("cost data point lost: {err}"));
         }
     }
 

@@ -4,6 +4,7 @@ pub mod answers;
 pub mod api_keys;
 pub mod cards;
 pub mod catalog;
+pub mod costs;
 pub mod draws;
 pub mod jobs;
 pub mod progress;

@@ -19,7 +19,7 @@ use tower_service::Service;
 use crate::config::{ConfigError, Settings};
 use crate::db::Database;
 use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
-use crate::observe::{Level, RequestRecord};
+use crate::observe::{CostRecord, Level, RequestRecord};
 use crate::ports::{AssetLookup, AssetMeta, AssetStore, KeyValue, KvError, Platform};
 use crate::ports::{CachedResponse, ResponseCache};
 use crate::tasks::Task;
@@ -155,6 +155,7 @@ pub struct FakePlatform {
     /// Log lines and data points written, in order.
     pub logs: Arc<Mutex<Vec<(Level, String)>>>,
     pub points: Arc<Mutex<Vec<RequestRecord>>>,
+    pub cost_points: Arc<Mutex<Vec<CostRecord>>>,
     /// Tasks put on the queue.
     pub queued: Arc<Mutex<Vec<Task>>>,
     /// Each client's window, shared by clones like the Durable Objects are.
@@ -184,6 +185,7 @@ impl FakePlatform {
             timings: Timings::default(),
             logs: Arc::default(),
             points: Arc::default(),
+            cost_points: Arc::default(),
             queued: Arc::default(),
             limits: Arc::new(Mutex::new((Isolate::new("test"), HashMap::new()))),
             clock: Arc::new(START_MS.into()),
@@ -213,6 +215,25 @@ impl FakePlatform {
     pub fn with_sqlite(mut self, sqlite: &sqlite::SqliteTransport) -> Self {
         let transport = TestTransport::Sqlite(sqlite.clone());
         self.database = Ok(Arc::new(Database::new(transport, &test_db_config())));
+        self
+    }
+
+    /// Outbound calls other than the database's (identity provider, usage APIs) answered by
+    /// `transport`.
+    pub fn with_http(mut self, transport: ScriptedTransport) -> Self {
+        self.http = TestTransport::Scripted(transport);
+        self
+    }
+
+    /// The test deployment with `extra` settings on top.
+    pub fn with_settings(mut self, extra: &'static [(&'static str, &'static str)]) -> Self {
+        self.settings = Arc::new(Settings::from_lookup(move |key| {
+            extra
+                .iter()
+                .find(|(name, _)| *name == key)
+                .map(|(_, value)| value.to_string())
+                .or_else(|| test_setting(key))
+        }));
         self
     }
 
@@ -292,6 +313,10 @@ impl Platform for FakePlatform {
 
     fn record_request(&self, record: &RequestRecord) {
         self.points.lock().unwrap().push(record.clone());
+    }
+
+    fn record_cost(&self, record: &CostRecord) {
+        self.cost_points.lock().unwrap().push(record.clone());
     }
 
     async fn enqueue(&self, task: &Task) -> Result<(), String> {

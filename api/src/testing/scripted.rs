@@ -12,6 +12,7 @@ use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
 pub struct ScriptedTransport {
     reply: Result<HttpReply, TransportError>,
     rules: Vec<(String, String)>,
+    url_rules: Vec<(String, HttpReply)>,
     sent: Arc<Mutex<Vec<OutboundRequest>>>,
     paused: Arc<Mutex<Vec<Duration>>>,
 }
@@ -24,6 +25,7 @@ impl ScriptedTransport {
                 body: body.to_string(),
             }),
             rules: vec![],
+            url_rules: vec![],
             sent: Arc::default(),
             paused: Arc::default(),
         }
@@ -33,6 +35,7 @@ impl ScriptedTransport {
         Self {
             reply: Err(error),
             rules: vec![],
+            url_rules: vec![],
             sent: Arc::default(),
             paused: Arc::default(),
         }
@@ -41,6 +44,17 @@ impl ScriptedTransport {
     /// Answers requests whose body contains `needle` with `body` (status 200) instead.
     pub fn when(mut self, needle: &str, body: &str) -> Self {
         self.rules.push((needle.to_string(), body.to_string()));
+        self
+    }
+
+    /// Answers requests whose URL contains `needle` with `status` and `body` (before any
+    /// body rule).
+    pub fn at_url(mut self, needle: &str, status: u16, body: &str) -> Self {
+        let reply = HttpReply {
+            status,
+            body: body.to_string(),
+        };
+        self.url_rules.push((needle.to_string(), reply));
         self
     }
 
@@ -62,12 +76,17 @@ impl HttpClient for ScriptedTransport {
                 .as_deref()
                 .is_some_and(|body| body.contains(needle.as_str()))
         });
-        let reply = match rule {
-            Some((_, body)) => Ok(HttpReply {
+        let at_url = self
+            .url_rules
+            .iter()
+            .find(|(needle, _)| request.url.contains(needle.as_str()));
+        let reply = match (at_url, rule) {
+            (Some((_, reply)), _) => Ok(reply.clone()),
+            (None, Some((_, body))) => Ok(HttpReply {
                 status: 200,
                 body: body.clone(),
             }),
-            None => self.reply.clone(),
+            (None, None) => self.reply.clone(),
         };
         self.sent.lock().unwrap().push(request);
         reply

@@ -130,6 +130,31 @@ pub fn alert(budget: &Budget, month_to_date_usd: f64) -> Option<Alert> {
     })
 }
 
+/// A day closed by the daily cost job: what it added, where the month stands, and the alert
+/// that standing raises.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayCost {
+    pub cost_usd: f64,
+    /// The month's bill so far, this day and the base subscriptions included.
+    pub month_to_date_usd: f64,
+    pub alert: Option<Alert>,
+}
+
+/// Closes `day`, given the usage of the month's earlier days (`before`).
+pub fn close_day(table: &PriceTable, budget: &Budget, before: &Usage, day: &Usage) -> DayCost {
+    let month_to_date_usd = bill(table, &before.plus(day)).total_usd;
+    DayCost {
+        cost_usd: day_cost(table, before, day),
+        month_to_date_usd,
+        alert: alert(budget, month_to_date_usd),
+    }
+}
+
+/// Whether `name` is a meter of `table` (what a usage reader may report).
+pub fn is_meter(table: &PriceTable, name: &str) -> bool {
+    table.meters.iter().any(|meter| meter.name == name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::prices::PRICES;
@@ -219,6 +244,25 @@ mod tests {
         let requests_past = 26.0 * 400_000.0 - 10_000_000.0;
         assert!(late > early);
         assert!(late - early >= requests_past / 1e6 * 0.30 - 1e-9, "{late}");
+    }
+
+    #[test]
+    fn closing_a_day_adds_it_to_the_month_and_alerts_once_the_month_passes_40_dollars() {
+        let quiet = close_day(&PRICES, &BUDGET, &Usage::default(), &busy_day());
+        assert!((quiet.cost_usd - 0.85).abs() < 1e-9);
+        assert!((quiet.month_to_date_usd - (9.99 + 0.85)).abs() < 1e-9);
+        assert_eq!(quiet.alert, None);
+        // 32 M requests this day on top of a month that used its allowance: $6.60 more, and
+        // $30 of AI calls before it bring the month to $46.59, 93 % of the budget.
+        let before = usage(&[("worker_requests", 10_000_000.0)], 30.0);
+        let heavy = usage(&[("worker_requests", 22_000_000.0)], 0.0);
+        let closed = close_day(&PRICES, &BUDGET, &before, &heavy);
+        assert!((closed.cost_usd - 6.60).abs() < 1e-9, "{}", closed.cost_usd);
+        assert!((closed.month_to_date_usd - 46.59).abs() < 1e-9);
+        assert_eq!(
+            closed.alert.map(|a| a.message),
+            Some("Spending is at $46.59 this month, 93 % of the $50 budget".to_string())
+        );
     }
 
     #[test]

@@ -286,6 +286,22 @@ mod tests {
     }
 
     #[test]
+    fn a_previews_sign_in_returns_through_the_relay_staging_keeps_for_every_preview_host() {
+        let preview = EnvConfig::read(&root(), Target::Preview, Some(42)).unwrap();
+        let staging = EnvConfig::read(&root(), Target::Staging, None).unwrap();
+        assert_eq!(
+            preview.vars["GOOGLE_REDIRECT_VIA"],
+            format!("{}/api/v1/auth/google/relay", staging.site_url)
+        );
+        let relayed = &staging.vars["GOOGLE_RELAY_FOR"];
+        let host = preview.site_url.trim_start_matches("https://");
+        assert_eq!(
+            host.split_once('.').map(|(_, domain)| domain),
+            Some(relayed.as_str())
+        );
+    }
+
+    #[test]
     fn previews_need_a_pull_request_and_nothing_else_takes_one() {
         assert!(EnvConfig::read(&root(), Target::Preview, None).is_err());
         assert!(EnvConfig::read(&root(), Target::Preview, Some(0)).is_err());

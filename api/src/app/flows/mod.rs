@@ -3,5 +3,6 @@
 
 mod account;
 mod progress;
+mod relay;
 mod reports;
 mod sessions;

@@ -41,6 +41,7 @@ fn the_authorization_url_carries_pkce_s256_state_nonce_and_the_hint() {
         "client-123",
         "https://ptp.test/cb",
         Some("ada@example.com"),
+        None,
     )
     .unwrap();
     let url = url::Url::parse(&request.url).unwrap();
@@ -60,6 +61,30 @@ fn the_authorization_url_carries_pkce_s256_state_nonce_and_the_hint() {
         .encode(sha2::Sha256::digest(request.pkce_verifier.as_bytes()));
     assert_eq!(params["code_challenge"], expected);
     assert!(request.state.len() >= 16 && request.nonce.len() >= 16);
+    assert!(!request.state.contains(STATE_SEPARATOR));
+}
+
+#[test]
+fn a_relayed_sign_in_names_its_host_in_the_state() {
+    let idp = idp("relayed");
+    let request = authorization_request(
+        &provider(&idp),
+        "client-123",
+        "https://relay.test/api/v1/auth/google/relay",
+        None,
+        Some("pr-7.preview.ptp.test"),
+    )
+    .unwrap();
+    let (host, random) = request.state.split_once(STATE_SEPARATOR).unwrap();
+    assert_eq!(host, "pr-7.preview.ptp.test");
+    assert!(random.len() >= 16);
+    let url = url::Url::parse(&request.url).unwrap();
+    let params: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(params["state"], request.state);
+    assert_eq!(
+        params["redirect_uri"],
+        "https://relay.test/api/v1/auth/google/relay"
+    );
 }
 
 #[test]
@@ -157,6 +182,8 @@ fn the_code_exchange_sends_the_verifier_and_client_credentials() {
         issuer: idp.issuer.clone(),
         client_id: "client-123".into(),
         client_secret: Secret::parse("GOOGLE_CLIENT_SECRET", "s3cret").unwrap(),
+        redirect_via: None,
+        relay_for: None,
     };
     let token = block_on(exchange_code(
         &idp,

@@ -12,10 +12,10 @@ use crate::support::{
     signed_in_admin, worker_log,
 };
 
-const DAY_MS: i64 = 24 * 3600 * 1000;
+pub(crate) const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// Fires the cron `cron` as if it were `at_ms`.
-async fn fire(cron: &str, at_ms: i64) {
+pub(crate) async fn fire(cron: &str, at_ms: i64) {
     let url = format!(
         "{}/cdn-cgi/handler/scheduled?cron={}&time={at_ms}",
         base_url(),
@@ -32,7 +32,7 @@ async fn fire(cron: &str, at_ms: i64) {
 
 /// Waits (up to 30 s: the queue delivers within a second locally) for a log line about task
 /// `id` whose message starts with `message`.
-async fn task_logged(control: &str, id: &str, message: &str) -> Value {
+pub(crate) async fn task_logged(control: &str, id: &str, message: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let found = worker_log(control).await.into_iter().find(|line| {
@@ -52,7 +52,7 @@ async fn task_logged(control: &str, id: &str, message: &str) -> Value {
     }
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("the clock is past 1970");
@@ -60,7 +60,7 @@ fn now_ms() -> i64 {
 }
 
 /// The UTC day `YYYY-MM-DD` of `ms`.
-fn day_of(ms: i64) -> String {
+pub(crate) fn day_of(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .expect("a representable time")
         .format("%Y-%m-%d")

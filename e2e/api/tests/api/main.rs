@@ -7,6 +7,7 @@
 mod account;
 mod auth;
 mod contract;
+mod costs;
 mod edge;
 mod faults;
 mod hardening;

@@ -1,7 +1,7 @@
 //! Scheduled jobs and the tasks they queue, over the platform ports so `cargo test` runs them.
 //!
-//! A cron event only puts a task on TASK_QUEUE (`schedule`); the queue consumer runs it (`run`).
-//! Tasks have deterministic ids (`rollup:2026-11-25`), and a task that has run is recorded in
+//! A cron event only puts its tasks on TASK_QUEUE (`schedule`); the queue consumer runs each
+//! (`run`). Tasks have deterministic ids (`rollup:2026-11-25`), and a task that has run is recorded in
 //! `task_runs`, so a message delivered twice — or a cron fired twice — does its work once.
 //! A transient failure is retried with backoff; a permanent one, or the last retry, ends in the
 //! dead-letter queue, whose consumer records the task as dead and logs an error (`bury`).
@@ -16,6 +16,8 @@ use crate::store::{StoreError, jobs as store};
 use crate::tasks::{Task, Work};
 use crate::time;
 
+mod costs;
+
 /// Idle guests removed per transaction, and transactions per run: bounded work, brief locks.
 const CLEANUP_BATCH: u32 = 200;
 const CLEANUP_MAX_BATCHES: u32 = 50;
@@ -23,29 +25,38 @@ const CLEANUP_MAX_BATCHES: u32 = 50;
 /// Guests idle this long are removed by the weekly cleanup (their sessions have expired).
 pub const IDLE_GUEST_DAYS: u64 = 30;
 
-/// The task a job's cron queues when it fires at `scheduled_ms`.
-pub fn task_for(job: Job, scheduled_ms: u64) -> Task {
+/// The tasks a job's cron queues when it fires at `scheduled_ms`. The daily job closes the day
+/// twice over, as two tasks that fail and retry on their own: the learning rollup and the
+/// costs (whose usage APIs may be down while the database is not).
+pub fn tasks_for(job: Job, scheduled_ms: u64) -> Vec<Task> {
+    // Fired at midnight: the day that just ended (any time in the next hour counts).
+    let yesterday = || time::day(scheduled_ms.saturating_sub(HOUR_MS));
     let work = match job {
-        Job::Trends => Work::GatherTrends {
+        Job::Trends => vec![Work::GatherTrends {
             hour: time::rfc3339(scheduled_ms)[..13].to_string(),
-        },
-        // Fired at midnight: the day that just ended (any time in the next hour counts).
-        Job::Rollup => Work::RollupDay {
-            day: time::day(scheduled_ms.saturating_sub(HOUR_MS)),
-        },
-        Job::Cleanup => Work::CleanUp {
+        }],
+        Job::Rollup => vec![
+            Work::RollupDay { day: yesterday() },
+            Work::CloseCosts { day: yesterday() },
+        ],
+        Job::Cleanup => vec![Work::CleanUp {
             before: time::day(scheduled_ms.saturating_sub(IDLE_GUEST_DAYS * DAY_MS)),
-        },
+        }],
     };
-    let key = match &work {
-        Work::GatherTrends { hour } => hour.clone(),
-        Work::RollupDay { day } => day.clone(),
-        Work::CleanUp { before } => before.clone(),
-    };
-    Task {
-        id: format!("{}:{key}", job.name()),
-        work,
-    }
+    work.into_iter()
+        .map(|work| {
+            let (name, key) = match &work {
+                Work::GatherTrends { hour } => (job.name(), hour),
+                Work::RollupDay { day } => (job.name(), day),
+                Work::CloseCosts { day } => ("costs", day),
+                Work::CleanUp { before } => (job.name(), before),
+            };
+            Task {
+                id: format!("{name}:{key}"),
+                work,
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,25 +84,27 @@ fn log<P: Platform>(platform: &P, level: Level, message: &str, task: &Task) {
     platform.log(level, &line(level, message, task));
 }
 
-/// The cron event: queues the task of the job `cron` names.
+/// The cron event: queues the tasks of the job `cron` names.
 pub async fn schedule<P: Platform>(
     platform: &P,
     cron: &str,
     scheduled_ms: u64,
-) -> Result<Task, JobError> {
+) -> Result<Vec<Task>, JobError> {
     let job = Job::from_cron(cron).ok_or_else(|| JobError::UnknownCron(cron.to_string()))?;
-    let task = task_for(job, scheduled_ms);
-    platform
-        .enqueue(&task)
-        .await
-        .map_err(|err| JobError::Transient(format!("queueing {}: {err}", task.id)))?;
-    log(
-        platform,
-        Level::Info,
-        &format!("scheduled {}", job.name()),
-        &task,
-    );
-    Ok(task)
+    let tasks = tasks_for(job, scheduled_ms);
+    for task in &tasks {
+        platform
+            .enqueue(task)
+            .await
+            .map_err(|err| JobError::Transient(format!("queueing {}: {err}", task.id)))?;
+        log(
+            platform,
+            Level::Info,
+            &format!("scheduled {}", job.name()),
+            task,
+        );
+    }
+    Ok(tasks)
 }
 
 /// How running a task ended.
@@ -120,6 +133,7 @@ pub async fn run<P: Platform>(platform: &P, task: &Task) -> Result<Ran, JobError
             store::roll_up(db, day, &time::day(start + DAY_MS)).await?;
             format!("rolled up {day}")
         }
+        Work::CloseCosts { day } => costs::close(platform, db, day).await?,
         Work::CleanUp { before } => {
             let mut removed = 0;
             let mut batches = 0;
@@ -198,8 +212,10 @@ mod tests {
 
     #[test]
     fn each_cron_queues_its_task_with_an_id_that_names_the_period() {
-        let rollup = task_for(Job::Rollup, MIDNIGHT_NOV_26);
-        assert_eq!(rollup.id, "rollup:2026-11-25");
+        let daily = tasks_for(Job::Rollup, MIDNIGHT_NOV_26);
+        let ids: Vec<&str> = daily.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["rollup:2026-11-25", "costs:2026-11-25"]);
+        let rollup = daily[0].clone();
         assert_eq!(
             rollup.work,
             Work::RollupDay {
@@ -207,11 +223,17 @@ mod tests {
             }
         );
         assert_eq!(
-            task_for(Job::Trends, MIDNIGHT_NOV_26).id,
+            daily[1].work,
+            Work::CloseCosts {
+                day: "2026-11-25".into()
+            }
+        );
+        assert_eq!(
+            tasks_for(Job::Trends, MIDNIGHT_NOV_26)[0].id,
             "trends:2026-11-26T00"
         );
         assert_eq!(
-            task_for(Job::Cleanup, MIDNIGHT_NOV_26).work,
+            tasks_for(Job::Cleanup, MIDNIGHT_NOV_26)[0].work,
             Work::CleanUp {
                 before: "2026-10-27".into()
             }
@@ -228,7 +250,14 @@ mod tests {
         assert!(matches!(err, JobError::UnknownCron(_)));
         assert!(platform.queued.lock().unwrap().is_empty());
         block_on(schedule(&platform, "0 0 * * *", MIDNIGHT_NOV_26)).unwrap();
-        assert_eq!(platform.queued.lock().unwrap()[0].id, "rollup:2026-11-25");
+        let queued: Vec<String> = platform
+            .queued
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|t| t.id.clone())
+            .collect();
+        assert_eq!(queued, ["rollup:2026-11-25", "costs:2026-11-25"]);
     }
 
     #[test]
@@ -256,7 +285,7 @@ mod tests {
         let permanent: JobError = StoreError::Database(DbError::Protocol("bug".into())).into();
         assert!(matches!(permanent, JobError::Permanent(_)));
         let platform = FakePlatform::healthy().with_database_down();
-        let task = task_for(Job::Rollup, MIDNIGHT_NOV_26);
+        let task = tasks_for(Job::Rollup, MIDNIGHT_NOV_26).remove(0);
         assert!(matches!(
             block_on(run(&platform, &task)),
             Err(JobError::Transient(_))
