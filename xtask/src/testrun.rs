@@ -156,18 +156,22 @@ fn cargo_tests_skipping(
     Ok(())
 }
 
-/// `local`: the stack was started by this run, so the local sign-in provider must be there.
+/// `local`: the stack was started by this run, so the local sign-in provider must be there,
+/// and the tests may use its control server and usage stand-in.
 fn browser_tests(
     tally: &mut Tally,
     tools: &Tools,
     base_url: &str,
     results: &Path,
-    local: bool,
+    local: Option<&LocalStack>,
 ) -> Result<()> {
     eprintln!("▸ browser tests (Playwright, Chromium)");
     let mut playwright = crate::node::tool(&tools.paths, &tools.playwright);
-    if local {
-        playwright.env("PTP_REQUIRE_LOCAL", "1");
+    if let Some(local) = local {
+        playwright
+            .env("PTP_REQUIRE_LOCAL", "1")
+            .env("PTP_CONTROL_URL", local.control_url)
+            .env("PTP_USAGE_URL", local.usage_url);
     }
     let status = playwright
         .current_dir(&tools.paths.root)
@@ -349,7 +353,7 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
     let results = scratch.stack.dir().join("playwright.json");
     api_tests(tally, tools, &url, Some(&local))?;
     crate::smoke::run(&url, tally)?;
-    browser_tests(tally, tools, &url, &results, true)?;
+    browser_tests(tally, tools, &url, &results, Some(&local))?;
     crate::contract::tests(
         tally,
         tools,
@@ -388,7 +392,7 @@ pub fn e2e(url: &str) -> Result<()> {
     api_tests(&mut tally, &tools, url, None)?;
     let results = tools.paths.local().join("e2e-playwright.json");
     fs::create_dir_all(tools.paths.local())?;
-    browser_tests(&mut tally, &tools, url, &results, false)?;
+    browser_tests(&mut tally, &tools, url, &results, None)?;
     if !tally.report() {
         std::process::exit(1);
     }

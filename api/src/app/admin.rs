@@ -127,8 +127,8 @@ pub async fn costs<P: Platform>(
     ApiQuery(query): ApiQuery<Days>,
 ) -> Result<Json<CostReport>, ApiError> {
     let from = query.first_day(&platform)?;
-    let days = costs::recent(platform.database()?, &from).await?;
-    let latest = days.first();
+    let (days, latest) = costs::recent(platform.database()?, &from).await?;
+    let latest = latest.as_ref();
     let month_to_date_usd = latest.map_or(0.0, |day| day.month_to_date_usd);
     Ok(Json(CostReport {
         budget_usd: BUDGET.monthly_usd,

@@ -37,6 +37,32 @@ async fn read_into(
     Ok(())
 }
 
+/// Earlier days of the month with no closed costs (a task that died, days before tracking
+/// began): the month to date leaves them out, and the day says so.
+fn unclosed_days(month_start: &str, day_ms: u64, closed: &[String]) -> Option<String> {
+    let mut at = time::parse(&format!("{month_start}T00:00:00.000Z"))?;
+    let mut missing = Vec::new();
+    while at < day_ms {
+        let day = time::day(at);
+        if !closed.contains(&day) {
+            missing.push(day);
+        }
+        at += DAY_MS;
+    }
+    match missing.len() {
+        0 => None,
+        n @ 1..=5 => Some(format!(
+            "not closed earlier this month: {} ({n} days)",
+            missing.join(", ")
+        )),
+        n => Some(format!(
+            "not closed earlier this month: {}, … {} ({n} days)",
+            missing[..4].join(", "),
+            missing[n - 1]
+        )),
+    }
+}
+
 /// Closes `day` (`YYYY-MM-DD`); what it did, for the task's record.
 pub async fn close<P: Platform>(
     platform: &P,
@@ -66,9 +92,12 @@ pub async fn close<P: Platform>(
     read_into(readers.turso.as_ref(), TURSO, period, &mut usage, &mut gaps).await?;
 
     let month_start = format!("{}-01", &day[..7]);
-    let (before, ai_usd) = store::before_and_ai_spend(db, &month_start, day, &next_day).await?;
-    usage.openrouter_usd = ai_usd;
-    let closed = close_day(&PRICES, &BUDGET, &before, &usage);
+    let month = store::month_so_far(db, &month_start, day, &next_day).await?;
+    usage.openrouter_usd = month.ai_usd;
+    if let Some(gap) = unclosed_days(&month_start, start, &month.closed) {
+        gaps.push(gap);
+    }
+    let closed = close_day(&PRICES, &BUDGET, &month.before, &usage);
     store::save(
         db,
         &ClosedDay {

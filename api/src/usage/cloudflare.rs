@@ -99,54 +99,98 @@ fn groups<'a>(account: &'a Value, dataset: &str) -> Result<&'a Vec<Value>, Usage
         .ok_or_else(|| malformed(format!("no {dataset} in the answer")))
 }
 
-/// The sum of `field` over every group of `dataset` whose `actionType` `keep` accepts.
+/// The sum of `field` over every group of `dataset` whose `actionType` `keep` accepts (`None`
+/// for a dataset queried without that dimension).
 fn total(
     account: &Value,
     dataset: &str,
     field: &str,
-    keep: impl Fn(&str) -> bool,
+    keep: Option<&dyn Fn(&str) -> bool>,
 ) -> Result<f64, UsageError> {
     let mut sum = 0.0;
     for group in groups(account, dataset)? {
-        let action = group["dimensions"]["actionType"].as_str().unwrap_or("");
-        if keep(action) {
+        let kept = match keep {
+            None => true,
+            Some(keep) => match group["dimensions"]["actionType"].as_str() {
+                Some(action) => keep(action),
+                None => return Err(malformed(format!("a {dataset} group has no actionType"))),
+            },
+        };
+        if kept {
             sum += count(SOURCE, &group["sum"][field], &format!("{dataset}.{field}"))?;
         }
     }
     Ok(sum)
 }
 
+/// A GraphQL error answer: the API reports its rate limit this way too, inside a 200, and that
+/// one is worth a later try.
+fn refusal(errors: &[Value]) -> UsageError {
+    let messages: Vec<&str> = errors
+        .iter()
+        .filter_map(|e| e["message"].as_str())
+        .collect();
+    let detail = super::shortened(&messages.join("; "));
+    let throttled = errors.iter().any(|e| {
+        e["extensions"]["code"] == "rate_limited"
+            || e["message"].as_str().is_some_and(|m| {
+                let m = m.to_ascii_lowercase();
+                m.contains("rate limit") || m.contains("budget depleted")
+            })
+    });
+    if throttled {
+        UsageError::Unreachable {
+            service: SOURCE,
+            detail,
+        }
+    } else {
+        UsageError::Refused {
+            service: SOURCE,
+            detail,
+        }
+    }
+}
+
+const KV_ACTIONS: [&str; 4] = ["read", "write", "delete", "list"];
+
 /// Reads the GraphQL answer into the price table's meters.
 pub fn parse(body: &str) -> Result<Usage, UsageError> {
     let doc = parse_json(SOURCE, body)?;
     if let Some(errors) = doc["errors"].as_array().filter(|e| !e.is_empty()) {
-        let messages: Vec<&str> = errors
-            .iter()
-            .filter_map(|e| e["message"].as_str())
-            .collect();
-        return Err(UsageError::Refused {
-            service: SOURCE,
-            detail: super::shortened(&messages.join("; ")),
-        });
+        return Err(refusal(errors));
     }
     let account = match doc["data"]["viewer"]["accounts"].as_array() {
         Some(accounts) if accounts.len() == 1 => &accounts[0],
         Some(_) => return Err(malformed("the token does not see exactly this one account")),
         None => return Err(malformed("no data.viewer.accounts")),
     };
-    let any = |_: &str| true;
-    let requests = total(account, "workersInvocationsAdaptive", "requests", any)?;
-    let cpu_us = total(account, "workersInvocationsAdaptive", "cpuTimeUs", any)?;
-    let do_active_us = total(account, "durableObjectsPeriodicGroups", "activeTime", any)?;
+    // Every KV operation is one of the four priced ones; a new kind must not pass as free.
+    let kv_known = |a: &str| KV_ACTIONS.iter().any(|k| k.eq_ignore_ascii_case(a));
+    let unknown = |a: &str| !kv_known(a);
+    if total(
+        account,
+        "kvOperationsAdaptiveGroups",
+        "requests",
+        Some(&unknown),
+    )? > 0.0
+    {
+        return Err(malformed("an unknown KV operation in the answer"));
+    }
+    let requests = total(account, "workersInvocationsAdaptive", "requests", None)?;
+    let cpu_us = total(account, "workersInvocationsAdaptive", "cpuTimeUs", None)?;
+    let do_active_us = total(account, "durableObjectsPeriodicGroups", "activeTime", None)?;
     let kv = |action: &'static str| {
+        let keep = move |a: &str| a.eq_ignore_ascii_case(action);
         total(
             account,
             "kvOperationsAdaptiveGroups",
             "requests",
-            move |a| a.eq_ignore_ascii_case(action),
+            Some(&keep),
         )
     };
     let r2 = "r2OperationsAdaptiveGroups";
+    let class_a = |a: &str| !R2_CLASS_B.contains(&a) && !R2_FREE.contains(&a);
+    let class_b = |a: &str| R2_CLASS_B.contains(&a);
     let meters = [
         ("worker_requests", requests),
         ("worker_cpu_ms", cpu_us / 1000.0),
@@ -159,7 +203,7 @@ pub fn parse(body: &str) -> Result<Usage, UsageError> {
                 account,
                 "durableObjectsInvocationsAdaptiveGroups",
                 "requests",
-                any,
+                None,
             )?,
         ),
         ("do_gb_seconds", do_active_us / 1e6 * DO_GB_PER_OBJECT),
@@ -169,13 +213,11 @@ pub fn parse(body: &str) -> Result<Usage, UsageError> {
         ("kv_lists", kv("list")?),
         (
             "r2_class_a",
-            total(account, r2, "requests", |a| {
-                !R2_CLASS_B.contains(&a) && !R2_FREE.contains(&a)
-            })?,
+            total(account, r2, "requests", Some(&class_a))?,
         ),
         (
             "r2_class_b",
-            total(account, r2, "requests", |a| R2_CLASS_B.contains(&a))?,
+            total(account, r2, "requests", Some(&class_b))?,
         ),
         (
             "queue_operations",
@@ -183,7 +225,7 @@ pub fn parse(body: &str) -> Result<Usage, UsageError> {
                 account,
                 "queueMessageOperationsAdaptiveGroups",
                 "billableOperations",
-                any,
+                None,
             )?,
         ),
     ];

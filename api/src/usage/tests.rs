@@ -120,6 +120,21 @@ fn an_answer_missing_a_dataset_or_with_a_negative_count_is_malformed_never_zero(
         cloudflare::parse("<html>"),
         Err(UsageError::Malformed { .. })
     ));
+    let unnamed = DAY.replace(
+        r#""dimensions": { "actionType": "write" }"#,
+        r#""dimensions": {}"#,
+    );
+    assert_eq!(
+        cloudflare::parse(&unnamed).unwrap_err().to_string(),
+        "cloudflare answered in an unexpected shape: a kvOperationsAdaptiveGroups group has no actionType"
+    );
+    let renamed = DAY.replace(r#""actionType": "list""#, r#""actionType": "bulk_get""#);
+    assert!(matches!(
+        cloudflare::parse(&renamed),
+        Err(UsageError::Malformed { .. })
+    ));
+    let throttled = r#"{"data":null,"errors":[{"message":"rate limiter budget depleted, try again after 5 minutes"}]}"#;
+    assert!(cloudflare::parse(throttled).unwrap_err().is_transient());
 }
 
 #[test]

@@ -252,7 +252,7 @@ mod tests {
         assert!((quiet.cost_usd - 0.85).abs() < 1e-9);
         assert!((quiet.month_to_date_usd - (9.99 + 0.85)).abs() < 1e-9);
         assert_eq!(quiet.alert, None);
-        // 32 M requests this day on top of a month that used its allowance: $6.60 more, and
+        // 22 M requests this day on top of a month that used its allowance: $6.60 more, and
         // $30 of AI calls before it bring the month to $46.59, 93 % of the budget.
         let before = usage(&[("worker_requests", 10_000_000.0)], 30.0);
         let heavy = usage(&[("worker_requests", 22_000_000.0)], 0.0);

@@ -55,24 +55,24 @@ async fn the_daily_job_prices_the_platforms_usage_and_alerts_past_80_percent_of_
         return;
     }
     let usage_url = std::env::var("PTP_USAGE_URL").expect("the test run names the stand-in");
-    // A day of its own, months back (no other test closes it), early enough in its month that
-    // the next day is in the same month.
-    let back = 40
-        + i64::from(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .subsec_nanos()
-                % 250,
-        );
-    let mut start = (now_ms() / DAY_MS - back) * DAY_MS;
-    while chrono::DateTime::from_timestamp_millis(start)
+    // A month of its own, months back (no other test closes its days), from its first day so
+    // no earlier day of the month is missing.
+    let back = 2 + std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .day()
-        > 27
-    {
-        start -= DAY_MS;
-    }
+        .subsec_nanos()
+        % 8;
+    let first = chrono::DateTime::from_timestamp_millis(now_ms())
+        .expect("a representable time")
+        .date_naive()
+        .with_day(1)
+        .and_then(|day| day.checked_sub_months(chrono::Months::new(back)))
+        .expect("a representable month");
+    let start = first
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc()
+        .timestamp_millis();
     let (quiet, heavy) = (day_of(start), day_of(start + DAY_MS));
 
     fire("0 0 * * *", start + DAY_MS).await;
@@ -80,7 +80,11 @@ async fn the_daily_job_prices_the_platforms_usage_and_alerts_past_80_percent_of_
     assert_eq!(done["work"]["kind"], "close_costs");
     let admin = signed_in_admin(&control, "costs").await;
     let day = closed_day(&admin, &quiet).await;
-    assert_eq!(day.gaps, Vec::<String>::new(), "both platforms were read");
+    assert_eq!(
+        day.gaps,
+        Vec::<String>::new(),
+        "both platforms were read, and it is the month's first day"
+    );
     assert_eq!(day.usage["worker_requests"], 1_200.0);
     assert_eq!(day.usage["turso_rows_read"], 40_000.0);
     assert!(
