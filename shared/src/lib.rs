@@ -4,6 +4,7 @@
 //! type also derives `utoipa::ToSchema` so the API can publish its contract from these types.
 
 pub mod account;
+pub mod audit;
 pub mod error;
 pub mod health;
 pub mod learning;
@@ -18,6 +19,7 @@ pub use account::{
     ExportedCard, KeysRevoked, Me, Role, Scope, SessionInfo, UpdateMe, UserKind, UserList,
     UserSummary,
 };
+pub use audit::{AuditEntry, AuditPage, QuestionHistory, QuestionVersion};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use health::{CheckStatus, HealthChecks, HealthResponse};
 pub use learning::{

@@ -6,6 +6,7 @@
 
 mod admin;
 mod assets;
+mod audit;
 mod auth;
 pub mod caching;
 pub mod catalog;
@@ -165,6 +166,8 @@ documented!(
     admin::list_users => Private,
     admin::daily_metrics => Private,
     admin::costs => Private,
+    audit::log => Private,
+    audit::versions => Private,
     catalog::list_exams => Public(Everyone),
     catalog::list_exams_legacy => Public(Everyone),
     catalog::get_exam => Public(Everyone),

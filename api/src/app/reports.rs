@@ -149,6 +149,31 @@ fn edited(
     })
 }
 
+/// The fields an edit changed, each as `[before, after]`, for the audit log.
+fn content_diff(before: &Content, after: &Content) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::json;
+    let pairs = [
+        ("stem", json!(before.stem), json!(after.stem)),
+        ("choices", json!(before.choices), json!(after.choices)),
+        ("key", json!(before.key), json!(after.key)),
+        (
+            "explanation",
+            json!(before.explanation),
+            json!(after.explanation),
+        ),
+        (
+            "references",
+            json!(before.references),
+            json!(after.references),
+        ),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, was, is)| was != is)
+        .map(|(field, was, is)| (field.to_string(), json!([was, is])))
+        .collect()
+}
+
 /// Closes a report: `resolve` with the corrected question (a new version of it) or `dismiss`.
 #[utoipa::path(
     post,
@@ -163,7 +188,7 @@ fn edited(
         responses::NoSession,
         responses::AdminsOnly,
         (status = 404, description = "No such report", body = ptp_shared::ErrorBody),
-        (status = 409, description = "The report is already closed", body = ptp_shared::ErrorBody),
+        (status = 409, description = "The report is already closed, or its question changed since it was read", body = ptp_shared::ErrorBody),
     ),
     security(("session" = [])),
 )]
@@ -183,12 +208,18 @@ pub async fn resolve<P: Platform>(
         return Err(ApiError::Conflict("This report is already closed.".into()));
     }
     let note = note(&resolution.note)?;
-    let (status, change) = match (resolution.resolution, &resolution.edit) {
+    let (status, change, mut diff) = match (resolution.resolution, &resolution.edit) {
         (wire::Resolution::Resolve, Some(edit)) => {
             let question = catalog::question(db, &QuestionId::trusted(report.question.clone()))
                 .await?
                 .ok_or_else(|| ApiError::NotFound("The reported question".into()))?;
-            (wire::ReportStatus::Resolved, Some(edited(&question, edit)?))
+            let after = edited(&question, edit)?;
+            let diff = content_diff(&question.content, &after);
+            (
+                wire::ReportStatus::Resolved,
+                Some((after, question.version)),
+                diff,
+            )
         }
         (wire::Resolution::Resolve, None) => {
             return Err(ValidationError::new(
@@ -197,20 +228,29 @@ pub async fn resolve<P: Platform>(
             )
             .into());
         }
-        (wire::Resolution::Dismiss, _) => (wire::ReportStatus::Dismissed, None),
+        (wire::Resolution::Dismiss, _) => {
+            (wire::ReportStatus::Dismissed, None, serde_json::Map::new())
+        }
     };
-    if !reports::close(
-        db,
-        &report,
+    diff.insert(
+        "status".into(),
+        serde_json::json!(["open", status.as_str()]),
+    );
+    diff.insert("question".into(), report.question.clone().into());
+    diff.insert("note".into(), note.clone().into());
+    let diff = serde_json::Value::Object(diff);
+    let closing = reports::Closing {
         status,
-        &note,
-        &admin.id,
-        change.as_ref(),
-        platform.now_millis(),
-    )
-    .await?
-    {
-        return Err(ApiError::Conflict("This report is already closed.".into()));
+        note: &note,
+        admin_id: &admin.id,
+        change: change.as_ref().map(|(content, base)| (content, *base)),
+        diff: &diff,
+    };
+    if !reports::close(db, &report, &closing, platform.now_millis()).await? {
+        return Err(ApiError::Conflict(
+            "This report was closed, or its question changed, meanwhile; reload it and try again."
+                .into(),
+        ));
     }
     if change.is_some() {
         // The question's published text changed: no cached catalogue read may show the old one.

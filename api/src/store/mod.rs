@@ -2,6 +2,7 @@
 
 pub mod answers;
 pub mod api_keys;
+pub mod audit;
 pub mod cards;
 pub mod catalog;
 pub mod costs;

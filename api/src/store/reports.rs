@@ -5,6 +5,7 @@ use ptp_domain::rate_limit::REPORTS;
 use ptp_domain::{QuestionId, ReportId, UserId};
 use ptp_shared::{ReportReason, ReportStatus, ReportView};
 
+use super::audit::{self, Action};
 use super::{Refusal, StoreError};
 use crate::db::{Database, DbError, Row, Stmt, int, opt_text, rows, stmt, text};
 use crate::http::HttpClient;
@@ -143,29 +144,84 @@ pub async fn get(
     Ok(rows(&result).next().map(|row| view(&row)).transpose()?)
 }
 
-/// Closes an open report, and with `change` rewrites its question as a new version, in one
-/// transaction. `Ok(false)`: the report was not open (any more).
+/// How an admin closes a report.
+pub struct Closing<'a> {
+    pub status: ReportStatus,
+    pub note: &'a str,
+    pub admin_id: &'a UserId,
+    /// The corrected question and the version it corrects, when the report is resolved by an
+    /// edit.
+    pub change: Option<(&'a Content, u32)>,
+    /// What the audit log records of it.
+    pub diff: &'a serde_json::Value,
+}
+
+/// Closes an open report, and with a change rewrites its question as a new version, with its
+/// audit entry, in one transaction. `Ok(false)`: the report was not open any more, or its
+/// question is no longer the version the change was made to (another admin changed it).
 pub async fn close(
     db: &Database<impl HttpClient>,
     report: &ReportView,
-    status: ReportStatus,
-    note: &str,
-    admin_id: &UserId,
-    change: Option<&Content>,
+    closing: &Closing<'_>,
     now_ms: u64,
 ) -> Result<bool, StoreError> {
+    let Closing {
+        status,
+        note,
+        admin_id,
+        change,
+        diff,
+    } = *closing;
     let now = time::rfc3339(now_ms);
-    let still_open = "EXISTS (SELECT 1 FROM question_reports WHERE id = ? AND status = 'open')";
-    let mut statements: Vec<Stmt> = vec![];
-    if let Some(change) = change {
+    // The audit entry and the report's closing go first, both only while the report is open
+    // and (for an edit) its question still the version read; the question is rewritten last,
+    // only if this transaction closed the report.
+    let mut condition =
+        "EXISTS (SELECT 1 FROM question_reports WHERE id = ? AND status = 'open')".to_string();
+    let mut params = vec![text(&report.id)];
+    if let Some((_, base)) = change {
+        condition.push_str(" AND (SELECT version FROM questions WHERE id = ?) = ?");
+        params.extend([text(&report.question), int(i64::from(base))]);
+    }
+    let action = match status {
+        ReportStatus::Resolved => Action::ReportResolve,
+        _ => Action::ReportDismiss,
+    };
+    let mut statements: Vec<Stmt> = vec![audit::entry(
+        admin_id.as_str(),
+        action,
+        &format!("report:{}", report.id),
+        diff,
+        &condition,
+        params.clone(),
+    )];
+    let mut closing_params = vec![
+        text(status.as_str()),
+        opt_text(Some(note)),
+        text(admin_id),
+        text(&now),
+    ];
+    closing_params.extend(params);
+    statements.push(stmt(
+        &format!(
+            "UPDATE question_reports SET status = ?, resolution_note = ?, resolved_by = ?, resolved_at = ? \
+             WHERE id = ? AND {condition}"
+        ),
+        {
+            let mut all = closing_params;
+            all.insert(4, text(&report.id));
+            all
+        },
+    ));
+    if let Some((change, base)) = change {
         let json = |list: &Vec<String>| serde_json::to_string(list).expect("strings serialize");
         let html = change.render();
         statements.push(stmt(
-            &format!(
-                "UPDATE questions SET stem = ?, choices = ?, answer_key = ?, explanation = ?, refs = ?, \
-                 stem_html = ?, choices_html = ?, explanation_html = ?, refs_html = ?, \
-                 version = version + 1, updated_by = ?, updated_at = ? WHERE id = ? AND {still_open}"
-            ),
+            "UPDATE questions SET stem = ?, choices = ?, answer_key = ?, explanation = ?, refs = ?, \
+             stem_html = ?, choices_html = ?, explanation_html = ?, refs_html = ?, \
+             version = version + 1, updated_by = ?, updated_at = ? WHERE id = ? AND version = ? \
+             AND EXISTS (SELECT 1 FROM question_reports WHERE id = ? AND status = 'resolved' \
+             AND resolved_by = ? AND resolved_at = ?)",
             [
                 text(&change.stem),
                 text(json(&change.choices)),
@@ -179,17 +235,15 @@ pub async fn close(
                 text(admin_id),
                 text(&now),
                 text(&report.question),
+                int(i64::from(base)),
                 text(&report.id),
+                text(admin_id),
+                text(&now),
             ],
         ));
     }
-    let status = status.as_str();
-    statements.push(stmt(
-        "UPDATE question_reports SET status = ?, resolution_note = ?, resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
-        [text(status), opt_text(Some(note)), text(admin_id), text(&now), text(&report.id)],
-    ));
     let results = db.transaction(statements).await?;
     Ok(results
-        .last()
+        .get(1)
         .is_some_and(|result| result.affected_row_count == 1))
 }

@@ -59,6 +59,15 @@ impl SqliteTransport {
             .unwrap_or_else(|err| panic!("{sql}: {err}"));
     }
 
+    /// Runs `sql` directly and says why the database refused it, if it did.
+    pub fn try_run(&self, sql: &str) -> Result<(), String> {
+        self.conn
+            .lock()
+            .unwrap()
+            .execute_batch(sql)
+            .map_err(|err| err.to_string())
+    }
+
     /// The first column of the first row `sql` selects, as text (`NULL` as `None`).
     pub fn scalar(&self, sql: &str) -> Option<String> {
         let conn = self.conn.lock().unwrap();

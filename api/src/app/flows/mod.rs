@@ -2,6 +2,7 @@
 //! module and handler runs its real SQL here, natively.
 
 mod account;
+mod history;
 mod progress;
 mod relay;
 mod reports;

@@ -188,7 +188,7 @@ fn a_stored_key_that_fits_no_choice_is_an_error_never_served() {
     // The schema's CHECKs keep unknown names out of every enum column; a key is JSON they cannot see.
     stack
         .db
-        .run("UPDATE questions SET answer_key = '[\"z\"]' WHERE id = 'tiny-1-001'");
+        .run("UPDATE questions SET answer_key = '[\"z\"]', version = version + 1 WHERE id = 'tiny-1-001'");
     let listed = stack.call(None, "GET", "/api/v1/exams/TINY-1/questions?limit=20", None);
     assert_eq!(listed.status, 500, "{}", listed.json);
     assert_eq!(listed.json["error"]["code"], "internal");

@@ -5,6 +5,7 @@
 //! say so and do nothing, unless `PTP_REQUIRE_LOCAL` demands them.
 
 mod account;
+mod audit;
 mod auth;
 mod contract;
 mod costs;
