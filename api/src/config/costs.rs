@@ -103,15 +103,7 @@ impl CostsConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lookup(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| value.to_string())
-        }
-    }
+    use crate::config::lookup;
 
     const ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
 

@@ -326,5 +326,16 @@ pub enum ConfigError {
     },
 }
 
+/// A settings lookup over fixed pairs, for the config modules' tests.
+#[cfg(test)]
+fn lookup(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+    move |name| {
+        pairs
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -83,15 +83,7 @@ impl PaymentsConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lookup(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| value.to_string())
-        }
-    }
+    use crate::config::lookup;
 
     #[test]
     fn openrouter_is_required_and_langchain_optional() {
