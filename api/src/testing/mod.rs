@@ -6,10 +6,10 @@ pub mod idp;
 pub mod scripted;
 mod settings;
 pub mod sqlite;
+mod stores;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::Request;
@@ -20,8 +20,7 @@ use crate::config::{ConfigError, Settings};
 use crate::db::Database;
 use crate::http::{HttpClient, HttpReply, OutboundRequest, TransportError};
 use crate::observe::{CostRecord, Level, RequestRecord};
-use crate::ports::{AssetLookup, AssetMeta, AssetStore, KeyValue, KvError, Platform};
-use crate::ports::{CachedResponse, ResponseCache};
+use crate::ports::{AssetMeta, Platform};
 use crate::tasks::Task;
 use crate::timing::Timings;
 use ptp_domain::limiter::{self, Isolate, Step, Tally};
@@ -29,6 +28,7 @@ use ptp_domain::rate_limit::{Decision, Limit};
 pub use scripted::ScriptedTransport;
 use settings::test_setting;
 pub use settings::{SITE, test_db_config, test_settings};
+pub use stores::{FakeAssets, FakeCache, FakeKv};
 
 pub fn block_on<F: Future>(future: F) -> F::Output {
     futures_executor::block_on(future)
@@ -57,90 +57,7 @@ impl HttpClient for TestTransport {
     }
 }
 
-/// KV in a map; TTLs are not enforced (tests control time through tokens instead).
-#[derive(Clone, Default)]
-pub struct FakeKv {
-    entries: Arc<Mutex<HashMap<String, String>>>,
-    failure: Option<String>,
-}
-
-impl FakeKv {
-    pub fn failing(error: &str) -> Self {
-        Self {
-            entries: Arc::default(),
-            failure: Some(error.to_string()),
-        }
-    }
-
-    fn check(&self) -> Result<(), KvError> {
-        self.failure.clone().map_or(Ok(()), |e| Err(KvError(e)))
-    }
-}
-
-impl KeyValue for FakeKv {
-    async fn get(&self, key: &str) -> Result<Option<String>, KvError> {
-        self.check()?;
-        Ok(self.entries.lock().unwrap().get(key).cloned())
-    }
-
-    async fn put(&self, key: &str, value: &str, _ttl: Duration) -> Result<(), KvError> {
-        self.check()?;
-        self.entries
-            .lock()
-            .unwrap()
-            .insert(key.to_string(), value.to_string());
-        Ok(())
-    }
-
-    async fn delete(&self, key: &str) -> Result<(), KvError> {
-        self.check()?;
-        self.entries.lock().unwrap().remove(key);
-        Ok(())
-    }
-}
-
 const SELECT_ONE_OK: &str = r#"{"results":[{"type":"ok","response":{"type":"execute","result":{"cols":[],"rows":[],"affected_row_count":0,"last_insert_rowid":null}}},{"type":"ok","response":{"type":"close"}}]}"#;
-
-#[derive(Clone, Default)]
-pub struct FakeAssets(HashMap<String, (AssetMeta, Vec<u8>)>);
-
-impl AssetStore for FakeAssets {
-    async fn lookup(
-        &self,
-        key: &str,
-        if_none_match: Option<&str>,
-        head: bool,
-    ) -> Result<AssetLookup, String> {
-        let Some((meta, bytes)) = self.0.get(key) else {
-            return Ok(AssetLookup::Missing);
-        };
-        Ok(if if_none_match == Some(meta.etag.as_str()) {
-            AssetLookup::NotModified(meta.clone())
-        } else if head {
-            AssetLookup::Head(meta.clone())
-        } else {
-            AssetLookup::Found(meta.clone(), Body::from(bytes.clone()))
-        })
-    }
-}
-
-/// The cache in a map; entries never expire (tests are shorter than `max-age`).
-#[derive(Clone, Default)]
-pub struct FakeCache(Arc<Mutex<HashMap<String, CachedResponse>>>);
-
-impl ResponseCache for FakeCache {
-    async fn get(&self, key: &str) -> Result<Option<CachedResponse>, String> {
-        Ok(self.0.lock().unwrap().get(key).cloned())
-    }
-
-    async fn put(&self, key: &str, response: &CachedResponse) -> Result<(), String> {
-        self.0
-            .lock()
-            .unwrap()
-            .insert(key.to_string(), response.clone());
-        Ok(())
-    }
-}
 
 #[derive(Clone)]
 pub struct FakePlatform {
