@@ -43,6 +43,10 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// Several rules broken at once (a question's fields): each named, the first also as
+    /// `field`/`reason` like a single [`ApiError::Invalid`].
+    #[error("{} rules broken", .0.len())]
+    Problems(Vec<ValidationError>),
     #[error("bad request: {0}")]
     BadRequest(String),
     /// `clear_cookie`: the session cookie was the problem; tell the browser to drop it.
@@ -154,6 +158,31 @@ impl ApiError {
                 format!("{} {}.", err.field, err.reason),
                 details(&[("field", json!(err.field)), ("reason", json!(err.reason))]),
             ),
+            Problems(problems) => {
+                let first = problems.first();
+                (
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::InvalidInput,
+                    problems
+                        .iter()
+                        .map(|p| format!("{} {}.", p.field, p.reason))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    details(&[
+                        ("field", json!(first.map(|p| p.field))),
+                        ("reason", json!(first.map(|p| &p.reason))),
+                        (
+                            "problems",
+                            json!(
+                                problems
+                                    .iter()
+                                    .map(|p| json!({"field": p.field, "reason": p.reason}))
+                                    .collect::<Vec<_>>()
+                            ),
+                        ),
+                    ]),
+                )
+            }
             BadRequest(message) => (
                 StatusCode::BAD_REQUEST,
                 ErrorCode::InvalidInput,

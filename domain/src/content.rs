@@ -62,60 +62,115 @@ impl Content {
         }
     }
 
-    /// The rules: a stem, 2–6 non-empty choices, none of them "all/none of the above", a key of
-    /// the kind's arity drawn from the choices, an explanation that (except for ordering)
-    /// discusses every choice as `**A**`, `**B**`, …, and 1–10 references; every text bounded.
+    /// The rules: a stem, 2–6 distinct non-empty choices, none of them "all/none of the above",
+    /// a key of the kind's arity drawn from the choices, an explanation that (except for
+    /// ordering) discusses every choice as `**A**`, `**B**`, …, and 1–10 references; every text
+    /// bounded. The first rule broken; [`Content::check`] lists them all.
     pub fn parse(draft: Draft<'_>) -> Result<Self, ValidationError> {
-        let stem = text("stem", draft.stem, MAX_STEM_CHARS)?;
-        let choices = draft
-            .choices
-            .iter()
-            .map(|choice| text("choices", choice, MAX_CHOICE_CHARS))
-            .collect::<Result<Vec<_>, _>>()?;
-        if let Some(catch_all) = choices.iter().find(|choice| {
-            let lower = choice.to_lowercase();
-            lower.contains("all of the above") || lower.contains("none of the above")
-        }) {
+        Self::check(draft).map_err(|mut problems| problems.remove(0))
+    }
+
+    /// Every rule the draft breaks, at most one per field, in field order (never empty on `Err`).
+    pub fn check(draft: Draft<'_>) -> Result<Self, Vec<ValidationError>> {
+        let mut problems = vec![];
+        let stem = kept(&mut problems, text("stem", draft.stem, MAX_STEM_CHARS));
+        let choices = kept(&mut problems, choices(draft.choices));
+        let key: Vec<&str> = draft.key.iter().map(|id| id.trim()).collect();
+        let answer = kept(
+            &mut problems,
+            AnswerKey::new(draft.kind, draft.choices.len(), &key),
+        );
+        let explanation = kept(
+            &mut problems,
+            explanation(draft.kind, draft.explanation, draft.choices.len()),
+        );
+        let references = kept(&mut problems, references(draft.references));
+        match (stem, choices, answer, explanation, references) {
+            (Some(stem), Some(choices), Some(_), Some(explanation), Some(references)) => Ok(Self {
+                kind: draft.kind,
+                stem,
+                choices,
+                key: key.into_iter().map(str::to_string).collect(),
+                explanation,
+                references,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// The value, or `None` with its problem noted.
+fn kept<T>(problems: &mut Vec<ValidationError>, result: Result<T, ValidationError>) -> Option<T> {
+    result.map_err(|problem| problems.push(problem)).ok()
+}
+
+fn choices(raw: &[String]) -> Result<Vec<String>, ValidationError> {
+    let choices = raw
+        .iter()
+        .map(|choice| text("choices", choice, MAX_CHOICE_CHARS))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(catch_all) = choices.iter().find(|choice| {
+        let lower = choice.to_lowercase();
+        lower.contains("all of the above") || lower.contains("none of the above")
+    }) {
+        return Err(ValidationError::new(
+            "choices",
+            format!("{catch_all:?}: every choice must stand on its own"),
+        ));
+    }
+    let normalized: Vec<String> = choices
+        .iter()
+        .map(|choice| {
+            choice
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    for (later, choice) in normalized.iter().enumerate() {
+        if let Some(earlier) = normalized[..later].iter().position(|other| other == choice) {
+            let label = |index: usize| char::from(b'A' + index as u8);
             return Err(ValidationError::new(
                 "choices",
-                format!("{catch_all:?}: every choice must stand on its own"),
+                format!(
+                    "{} and {} are the same choice",
+                    label(earlier),
+                    label(later)
+                ),
             ));
         }
-        let key: Vec<&str> = draft.key.iter().map(|id| id.trim()).collect();
-        AnswerKey::new(draft.kind, choices.len(), &key)?;
-        let explanation = text("explanation", draft.explanation, MAX_EXPLANATION_CHARS)?;
-        if draft.kind != QuestionKind::Ordering {
-            let labels = (b'A'..).take(choices.len()).map(char::from);
-            if let Some(missing) = labels
-                .map(|label| format!("**{label}**"))
-                .find(|label| !explanation.contains(label.as_str()))
-            {
-                return Err(ValidationError::new(
-                    "explanation",
-                    format!("must discuss every choice; {missing} is missing"),
-                ));
-            }
-        }
-        if draft.references.is_empty() || draft.references.len() > MAX_REFERENCES {
-            return Err(ValidationError::new(
-                "references",
-                format!("1 to {MAX_REFERENCES} references to vendor documentation"),
-            ));
-        }
-        let references = draft
-            .references
-            .iter()
-            .map(|reference| text("references", reference, MAX_REFERENCE_CHARS))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self {
-            kind: draft.kind,
-            stem,
-            choices,
-            key: key.into_iter().map(str::to_string).collect(),
-            explanation,
-            references,
-        })
     }
+    Ok(choices)
+}
+
+fn explanation(kind: QuestionKind, raw: &str, choices: usize) -> Result<String, ValidationError> {
+    let explanation = text("explanation", raw, MAX_EXPLANATION_CHARS)?;
+    if kind != QuestionKind::Ordering {
+        let labels = (b'A'..).take(choices).map(char::from);
+        if let Some(missing) = labels
+            .map(|label| format!("**{label}**"))
+            .find(|label| !explanation.contains(label.as_str()))
+        {
+            return Err(ValidationError::new(
+                "explanation",
+                format!("must discuss every choice; {missing} is missing"),
+            ));
+        }
+    }
+    Ok(explanation)
+}
+
+fn references(raw: &[String]) -> Result<Vec<String>, ValidationError> {
+    if raw.is_empty() || raw.len() > MAX_REFERENCES {
+        return Err(ValidationError::new(
+            "references",
+            format!("1 to {MAX_REFERENCES} references to vendor documentation"),
+        ));
+    }
+    raw.iter()
+        .map(|reference| text("references", reference, MAX_REFERENCE_CHARS))
+        .collect()
 }
 
 #[cfg(test)]
@@ -223,6 +278,35 @@ mod tests {
             )),
             "choices"
         );
+    }
+
+    #[test]
+    fn two_choices_alike_but_for_case_and_spacing_are_refused_by_letter() {
+        let refused = parse(
+            QuestionKind::Single,
+            &["Port 443", "port  443", "22"],
+            &["a"],
+            EXPLAINED,
+            &["RFC 9110"],
+        )
+        .unwrap_err();
+        assert_eq!(refused.field, "choices");
+        assert_eq!(refused.reason, "A and B are the same choice");
+    }
+
+    #[test]
+    fn every_broken_field_is_named_at_once() {
+        let problems = Content::check(Draft {
+            kind: QuestionKind::Single,
+            stem: " ",
+            choices: &strings(&["80", "443", "22"]),
+            key: &strings(&["d"]),
+            explanation: "**A** only.",
+            references: &[],
+        })
+        .unwrap_err();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["stem", "key", "explanation", "references"]);
     }
 
     #[test]

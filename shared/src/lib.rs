@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod authoring;
 pub mod error;
 pub mod health;
 pub mod learning;
@@ -20,6 +21,10 @@ pub use account::{
     UserSummary,
 };
 pub use audit::{AuditEntry, AuditPage, QuestionHistory, QuestionVersion};
+pub use authoring::{
+    AdminQuestion, AdminQuestionList, AdminQuestionSummary, ChangeStatus, FieldProblem,
+    NewQuestion, PreviewResult, QuestionContent, QuestionStatus, RestoreVersion, SaveQuestion,
+};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use health::{CheckStatus, HealthChecks, HealthResponse};
 pub use learning::{
@@ -28,8 +33,8 @@ pub use learning::{
     Progress, QuestionKind, QuestionList, QuestionView, Readiness, SessionItem, SessionResult,
     SessionView, SetFlag, Solution, StartSession, SubmitAnswer,
 };
-pub use metrics::{CostReport, DailyCost, DailyMetric, DailyMetrics};
+pub use metrics::{CostReport, DailyCost, DailyMetric, DailyMetrics, ItemStatsList, ItemStatsView};
 pub use reports::{
-    QuestionEdit, ReportList, ReportQuestion, ReportReason, ReportStatus, ReportView, Resolution,
-    ResolveReport,
+    MyReports, QuestionEdit, ReportDetail, ReportList, ReportQuestion, ReportReason, ReportStatus,
+    ReportView, Resolution, ResolveReport,
 };

@@ -59,3 +59,35 @@ pub struct CostReport {
     /// Closed days of the last `days`, newest first.
     pub days: Vec<DailyCost>,
 }
+
+/// One question version's item analysis (first attempts only), as of the last daily rollup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemStatsView {
+    pub question: String,
+    pub version: u32,
+    pub domain: String,
+    /// Whether this is the question's current version.
+    pub current: bool,
+    pub responses: u32,
+    /// Share of first attempts answered correctly, 0–1.
+    pub facility: f64,
+    /// Point-biserial correlation with the learner's score on the rest of the exam, −1–1;
+    /// absent when there is nothing to correlate (everyone right, or one learner).
+    pub discrimination: Option<f64>,
+    /// Each choice's share of attempts that picked it, by position (`a` first); empty for
+    /// ordering questions.
+    pub choice_shares: Vec<f64>,
+    pub median_ms: u64,
+    /// `too_easy` (> 90 % right), `too_hard` (< 20 %), `negative_discrimination`,
+    /// `unused_distractor:<choice>` (picked by < 5 %); raised from 20 first attempts.
+    pub flags: Vec<String>,
+    pub computed_at: String,
+}
+
+/// `GET /api/v1/admin/stats`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemStatsList {
+    pub items: Vec<ItemStatsView>,
+}

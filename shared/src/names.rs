@@ -2,6 +2,7 @@
 //! and in the seed files. `parse` of anything else names the field and what it may be.
 
 use crate::account::{Role, UserKind};
+use crate::authoring::QuestionStatus;
 use crate::learning::{Filter, Mode, Navigation, QuestionKind};
 use crate::reports::{ReportReason, ReportStatus};
 
@@ -150,3 +151,9 @@ mod tests {
         ReportStatus
     );
 }
+names!(QuestionStatus, "status", "draft, in_review, published or retired", {
+    Draft => "draft",
+    InReview => "in_review",
+    Published => "published",
+    Retired => "retired",
+});

@@ -43,7 +43,11 @@ pub struct ReportView {
     pub details: String,
     pub status: ReportStatus,
     pub created_at: String,
+    /// Why it was closed, in the admin's words.
     pub resolution_note: Option<String>,
+    pub resolved_at: Option<String>,
+    /// Closed as the duplicate of this earlier report (its status is `dismissed`).
+    pub duplicate_of: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,8 +83,10 @@ pub struct QuestionEdit {
 pub enum Resolution {
     /// Fix the question (bumping its version) and close the report.
     Resolve,
-    /// Close the report without changing the question.
+    /// Close the report without changing the question (rejected, with the reason as `note`).
     Dismiss,
+    /// Close it as the same problem as `duplicate_of`, another report on the question.
+    Duplicate,
 }
 
 /// `POST /api/v1/admin/reports/{id}/resolve`.
@@ -95,4 +101,28 @@ pub struct ResolveReport {
     /// With `resolve`: the corrected content.
     #[serde(default)]
     pub edit: Option<QuestionEdit>,
+    /// With `duplicate`: the report this one repeats.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub duplicate_of: Option<String>,
+}
+
+/// `GET /api/v1/admin/reports/{id}`: a report with what its reporter saw and chose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportDetail {
+    pub report: ReportView,
+    /// The question as it is now.
+    pub question: crate::AdminQuestion,
+    /// The version the report was filed against, as it was.
+    pub reported: crate::QuestionVersion,
+    /// The reporter's last answer to the question before reporting it, if they answered.
+    pub answer: Option<Vec<String>>,
+}
+
+/// `GET /api/v1/me/reports`: the caller's reports and what became of them, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyReports {
+    pub reports: Vec<ReportView>,
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use ptp_domain::DAY_MS;
 use ptp_domain::ValidationError;
 use ptp_domain::costs::{BUDGET, alert};
-use ptp_shared::{CostReport, DailyMetrics, UserList};
+use ptp_shared::{CostReport, DailyMetrics, ItemStatsList, UserList};
 use serde::Deserialize;
 
 use crate::app::current::Current;
@@ -13,7 +13,7 @@ use crate::app::{responses, views};
 use crate::auth::access::Admin;
 use crate::error::ApiError;
 use crate::ports::Platform;
-use crate::store::{costs, jobs, users};
+use crate::store::{costs, items, jobs, users};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -137,5 +137,76 @@ pub async fn costs<P: Platform>(
         month_to_date_usd,
         alert: alert(&BUDGET, month_to_date_usd).map(|alert| alert.message),
         days,
+    }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// The exam (required).
+    #[param(max_length = 32)]
+    exam: String,
+    /// `facility` (default), `discrimination`, `responses` or `median_ms`.
+    #[param(max_length = 16)]
+    sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    #[param(max_length = 4)]
+    order: Option<String>,
+    /// Older versions too, not only each question's current one.
+    all_versions: Option<bool>,
+    /// 1–1000, default 500.
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+}
+
+/// How each question performs (first attempts only, per version): responses, facility,
+/// discrimination, each choice's share, median time and the rule-of-thumb flags, as of the
+/// last daily rollup.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/stats",
+    operation_id = "get_admin_stats",
+    tag = "admin",
+    params(StatsQuery),
+    responses(
+        (status = 200, description = "The exam's item analysis, sorted", body = ItemStatsList),
+        (status = 400, description = "An unknown sort or order, or `limit` out of range", body = ptp_shared::ErrorBody),
+        responses::NoValidSession,
+        responses::AdminsOnly,
+    ),
+    security(("session" = [])),
+)]
+pub async fn item_stats<P: Platform>(
+    Current(platform): Current<P>,
+    Admin(_admin): Admin,
+    ApiQuery(query): ApiQuery<StatsQuery>,
+) -> Result<Json<ItemStatsList>, ApiError> {
+    let exam = ptp_domain::ExamCode::parse(&query.exam)?;
+    let sort = match query.sort.as_deref().unwrap_or("facility") {
+        "facility" => items::Sort::Facility,
+        "discrimination" => items::Sort::Discrimination,
+        "responses" => items::Sort::Responses,
+        "median_ms" => items::Sort::MedianTime,
+        _ => {
+            return Err(ValidationError::new(
+                "sort",
+                "must be facility, discrimination, responses or median_ms",
+            )
+            .into());
+        }
+    };
+    let descending = match query.order.as_deref().unwrap_or("asc") {
+        "asc" => false,
+        "desc" => true,
+        _ => return Err(ValidationError::new("order", "must be asc or desc").into()),
+    };
+    let limit = query.limit.unwrap_or(500);
+    if !(1..=1000).contains(&limit) {
+        return Err(ValidationError::new("limit", "must be between 1 and 1000").into());
+    }
+    let db = platform.database()?;
+    let all = query.all_versions.unwrap_or(false);
+    Ok(Json(ItemStatsList {
+        items: items::table(db, exam.as_str(), sort, descending, all, limit).await?,
     }))
 }

@@ -112,15 +112,16 @@ pub async fn start_guest<P: Platform>(
         platform.sessions(),
         &auth.jwt_secret,
         &guest.id,
-        UserKind::Guest,
+        (UserKind::Guest, guest.role),
         guest.session_epoch,
         platform.now_secs(),
     )
     .await?;
     let mut response = (StatusCode::CREATED, Json(views::me(&guest))).into_response();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, session::cookie(&token, UserKind::Guest));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::cookie(&token, session::token_ttl(UserKind::Guest, guest.role)),
+    );
     Ok(response)
 }
 

@@ -267,7 +267,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("cf-connecting-ip", "2001:db8:1:2:3::9".parse().unwrap());
         let session = |kind| Credential::Session {
-            claims: Claims::new(&UserId::trusted("user-7"), "sid-1", kind, 0),
+            claims: Claims::new(&UserId::trusted("user-7"), "sid-1", kind, 0, 3600),
         };
         assert_eq!(
             buckets(

@@ -8,6 +8,7 @@ mod admin;
 mod assets;
 mod audit;
 mod auth;
+mod authoring;
 pub mod caching;
 pub mod catalog;
 pub mod current;
@@ -159,6 +160,7 @@ documented!(
     me::patch_me => Live,
     me::export_me => Live,
     me::delete_me => Live,
+    reports::my_reports => Private,
     keys::list_keys => Private,
     keys::create_key => Live,
     keys::revoke_key => Live,
@@ -166,8 +168,16 @@ documented!(
     admin::list_users => Private,
     admin::daily_metrics => Private,
     admin::costs => Private,
+    admin::item_stats => Private,
     audit::log => Private,
     audit::versions => Private,
+    authoring::list => Private,
+    authoring::preview => Live,
+    authoring::create => Live,
+    authoring::get_question => Private,
+    authoring::save => Live,
+    authoring::change_status => Live,
+    authoring::restore_version => Live,
     catalog::list_exams => Public(Everyone),
     catalog::list_exams_legacy => Public(Everyone),
     catalog::get_exam => Public(Everyone),
@@ -184,6 +194,7 @@ documented!(
     progress::get_due => Private,
     reports::report => Live,
     reports::list_reports => Private,
+    reports::get_report => Private,
     reports::resolve => Live;
     undocumented:
     "/api/v1/openapi.json" => get(openapi::serve),

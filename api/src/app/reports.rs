@@ -11,11 +11,11 @@ use serde::Deserialize;
 
 use crate::app::current::Current;
 use crate::app::json::{ApiJson, ApiQuery};
-use crate::app::responses;
+use crate::app::{responses, views};
 use crate::auth::access::{Admin, Session};
 use crate::error::ApiError;
 use crate::ports::Platform;
-use crate::store::{catalog, reports};
+use crate::store::{audit, authoring, catalog, reports};
 use ptp_domain::rate_limit::REPORTS;
 
 const MAX_DETAILS: usize = 2_000;
@@ -71,6 +71,10 @@ pub async fn report<P: Platform>(
 pub struct ReportFilter {
     /// Default `open`.
     status: Option<wire::ReportStatus>,
+    /// Only reports on this exam's questions.
+    #[param(max_length = 32)]
+    exam: Option<String>,
+    reason: Option<wire::ReportReason>,
     /// The last report of the previous page (its `next_after`).
     #[param(max_length = 64)]
     after: Option<String>,
@@ -79,7 +83,8 @@ pub struct ReportFilter {
     limit: Option<u32>,
 }
 
-/// The report queue, oldest first, a page at a time (a flood of reports cannot hide the rest).
+/// The report queue, oldest first, a page at a time (a flood of reports cannot hide the rest),
+/// by state, exam and reason.
 #[utoipa::path(
     get,
     path = "/api/v1/admin/reports",
@@ -88,7 +93,7 @@ pub struct ReportFilter {
     params(ReportFilter),
     responses(
         (status = 200, description = "One page of reports", body = wire::ReportList),
-        (status = 400, description = "`limit` out of range, or `after` is not a report id", body = ptp_shared::ErrorBody),
+        (status = 400, description = "`limit` or `exam` out of range, or `after` is not a report id", body = ptp_shared::ErrorBody),
         responses::NoSession,
         responses::AdminsOnly,
     ),
@@ -108,7 +113,19 @@ pub async fn list_reports<P: Platform>(
     if after.is_some_and(|id| id.is_empty() || id.len() > 64) {
         return Err(ValidationError::new("after", "must be a report id (1–64 characters)").into());
     }
-    let (found, more) = reports::list(platform.database()?, status, after, limit).await?;
+    if filter
+        .exam
+        .as_ref()
+        .is_some_and(|exam| exam.is_empty() || exam.len() > 32)
+    {
+        return Err(ValidationError::new("exam", "must be an exam code (1–32 characters)").into());
+    }
+    let queue = reports::Queue {
+        status,
+        exam: filter.exam.as_deref(),
+        reason: filter.reason,
+    };
+    let (found, more) = reports::list(platform.database()?, &queue, after, limit).await?;
     let next_after = more.then(|| found.last().map(|r| r.id.clone())).flatten();
     Ok(Json(wire::ReportList {
         reports: found,
@@ -149,32 +166,8 @@ fn edited(
     })
 }
 
-/// The fields an edit changed, each as `[before, after]`, for the audit log.
-fn content_diff(before: &Content, after: &Content) -> serde_json::Map<String, serde_json::Value> {
-    use serde_json::json;
-    let pairs = [
-        ("stem", json!(before.stem), json!(after.stem)),
-        ("choices", json!(before.choices), json!(after.choices)),
-        ("key", json!(before.key), json!(after.key)),
-        (
-            "explanation",
-            json!(before.explanation),
-            json!(after.explanation),
-        ),
-        (
-            "references",
-            json!(before.references),
-            json!(after.references),
-        ),
-    ];
-    pairs
-        .into_iter()
-        .filter(|(_, was, is)| was != is)
-        .map(|(field, was, is)| (field.to_string(), json!([was, is])))
-        .collect()
-}
-
-/// Closes a report: `resolve` with the corrected question (a new version of it) or `dismiss`.
+/// Closes a report: `resolve` with the corrected question (a new version of it), `dismiss`
+/// (rejected, the reason in `note`) or `duplicate` of another report on the question.
 #[utoipa::path(
     post,
     path = "/api/v1/admin/reports/{id}/resolve",
@@ -184,7 +177,7 @@ fn content_diff(before: &Content, after: &Content) -> serde_json::Map<String, se
     request_body = wire::ResolveReport,
     responses(
         (status = 200, description = "The closed report", body = wire::ReportView),
-        (status = 400, description = "The edit breaks the question, or `resolve` without an edit", body = ptp_shared::ErrorBody),
+        (status = 400, description = "The edit breaks the question, `resolve` without an edit, or `duplicate` of no other report on the question", body = ptp_shared::ErrorBody),
         responses::NoSession,
         responses::AdminsOnly,
         (status = 404, description = "No such report", body = ptp_shared::ErrorBody),
@@ -214,7 +207,7 @@ pub async fn resolve<P: Platform>(
                 .await?
                 .ok_or_else(|| ApiError::NotFound("The reported question".into()))?;
             let after = edited(&question, edit)?;
-            let diff = content_diff(&question.content, &after);
+            let diff = crate::app::authoring::content_diff(&question.content, &after);
             (
                 wire::ReportStatus::Resolved,
                 Some((after, question.version)),
@@ -228,15 +221,45 @@ pub async fn resolve<P: Platform>(
             )
             .into());
         }
-        (wire::Resolution::Dismiss, _) => {
+        (wire::Resolution::Dismiss | wire::Resolution::Duplicate, _) => {
             (wire::ReportStatus::Dismissed, None, serde_json::Map::new())
         }
+    };
+    let duplicate_of = match (resolution.resolution, resolution.duplicate_of.as_deref()) {
+        (wire::Resolution::Duplicate, Some(other)) => {
+            let earlier = ReportId::parse(other)
+                .ok()
+                .filter(|other| other.as_str() != report.id);
+            let earlier = match earlier {
+                Some(earlier) => reports::get(db, &earlier).await?,
+                None => None,
+            };
+            match earlier {
+                Some(earlier) if earlier.question == report.question => Some(earlier.id),
+                _ => {
+                    return Err(ValidationError::new(
+                        "duplicate_of",
+                        "must be another report on the same question",
+                    )
+                    .into());
+                }
+            }
+        }
+        (wire::Resolution::Duplicate, None) => {
+            return Err(
+                ValidationError::new("duplicate_of", "names the report this one repeats").into(),
+            );
+        }
+        _ => None,
     };
     diff.insert(
         "status".into(),
         serde_json::json!(["open", status.as_str()]),
     );
     diff.insert("question".into(), report.question.clone().into());
+    if let Some(earlier) = &duplicate_of {
+        diff.insert("duplicate_of".into(), earlier.clone().into());
+    }
     diff.insert("note".into(), note.clone().into());
     let diff = serde_json::Value::Object(diff);
     let closing = reports::Closing {
@@ -244,6 +267,7 @@ pub async fn resolve<P: Platform>(
         note: &note,
         admin_id: &admin.id,
         change: change.as_ref().map(|(content, base)| (content, *base)),
+        duplicate_of: duplicate_of.as_deref(),
         diff: &diff,
     };
     if !reports::close(db, &report, &closing, platform.now_millis()).await? {
@@ -260,4 +284,67 @@ pub async fn resolve<P: Platform>(
         .await?
         .ok_or_else(no_such_report)?;
     Ok(Json(closed))
+}
+
+/// A report with the question as it is now, the version it was filed against and the
+/// reporter's answer.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/reports/{id}",
+    operation_id = "get_admin_report",
+    tag = "admin",
+    params(("id" = String, Path, description = "Report id")),
+    responses(
+        (status = 200, description = "The report and its question", body = wire::ReportDetail),
+        responses::NoSession,
+        responses::AdminsOnly,
+        (status = 404, description = "No such report", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn get_report<P: Platform>(
+    Current(platform): Current<P>,
+    Admin(_admin): Admin,
+    Path(id): Path<String>,
+) -> Result<Json<wire::ReportDetail>, ApiError> {
+    let no_such_report = || ApiError::NotFound(format!("The report {id:?}"));
+    let report_id = ReportId::parse(&id).map_err(|_| no_such_report())?;
+    let db = platform.database()?;
+    let report = reports::get(db, &report_id)
+        .await?
+        .ok_or_else(no_such_report)?;
+    let question_id = QuestionId::trusted(report.question.clone());
+    let question = authoring::get(db, &question_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("report {id} of a missing question")))?;
+    let reported = audit::version(db, &question_id, report.question_version)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("report {id}: its version is not kept")))?;
+    let answer = reports::reporter_answer(db, &report_id).await?;
+    Ok(Json(wire::ReportDetail {
+        report,
+        question: views::admin_question(&question),
+        reported,
+        answer,
+    }))
+}
+
+/// Reports the caller filed, newest first (up to 100), with what became of each.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/reports",
+    operation_id = "get_me_reports",
+    tag = "reports",
+    responses(
+        (status = 200, description = "The caller's reports", body = wire::MyReports),
+        responses::NoSession,
+    ),
+    security(("session" = [])),
+)]
+pub async fn my_reports<P: Platform>(
+    Current(platform): Current<P>,
+    Session(caller): Session,
+) -> Result<Json<wire::MyReports>, ApiError> {
+    let reports = reports::mine(platform.database()?, &caller.user_id, 100).await?;
+    Ok(Json(wire::MyReports { reports }))
 }

@@ -250,7 +250,7 @@ pub async fn google_callback<P: Platform>(
         kv,
         &auth.jwt_secret,
         &member.id,
-        UserKind::Member,
+        (UserKind::Member, member.role),
         member.session_epoch,
         now,
     )
@@ -259,7 +259,7 @@ pub async fn google_callback<P: Platform>(
     let headers = response.headers_mut();
     headers.append(
         header::SET_COOKIE,
-        session::cookie(&token, UserKind::Member),
+        session::cookie(&token, session::token_ttl(UserKind::Member, member.role)),
     );
     headers.append(header::SET_COOKIE, cookies::clear(BINDING_COOKIE));
     Ok(response)

@@ -1,9 +1,12 @@
 //! The one place where what the store read becomes what the API sends: exams, their domains and
 //! questions as learners see them, accounts as their owners and admins see them.
 
+use ptp_domain::content::{Content, Rendered};
+use ptp_domain::lifecycle;
 use ptp_domain::question::{ChoiceId, QuestionKind};
 use ptp_shared as wire;
 
+use crate::store::authoring::Authored;
 use crate::store::catalog::{ExamRecord, QuestionRecord};
 use crate::store::users::UserRecord;
 
@@ -41,31 +44,60 @@ pub fn exam_detail(exam: &ExamRecord) -> wire::ExamDetail {
 }
 
 pub fn solution(question: &QuestionRecord) -> wire::Solution {
-    let content = &question.content;
+    solution_of(&question.content, &question.html)
+}
+
+fn solution_of(content: &Content, html: &Rendered) -> wire::Solution {
     wire::Solution {
         key: content.key.clone(),
         explanation: content.explanation.clone(),
-        explanation_html: question.html.explanation.clone(),
+        explanation_html: html.explanation.clone(),
         references: content.references.clone(),
-        references_html: question.html.references.clone(),
+        references_html: html.references.clone(),
     }
 }
 
 /// The question as learners see it; the solution only when `reveal`.
 pub fn question_view(question: &QuestionRecord, reveal: bool) -> wire::QuestionView {
-    let content = &question.content;
+    let picks = match question.content.kind {
+        QuestionKind::Multi => question.key.picks() as u32,
+        _ => 0,
+    };
+    view_of(
+        (
+            question.id.as_str(),
+            &question.exam,
+            &question.domain,
+            question.version,
+        ),
+        &question.content,
+        &question.html,
+        picks,
+        reveal,
+    )
+}
+
+/// `(id, exam, domain, version)`, the content and its rendering as learners see them.
+fn view_of(
+    (id, exam, domain, version): (&str, &str, &str, u32),
+    content: &Content,
+    html: &Rendered,
+    multi_picks: u32,
+    reveal: bool,
+) -> wire::QuestionView {
     wire::QuestionView {
-        id: question.id.to_string(),
-        exam: question.exam.clone(),
-        domain: question.domain.clone(),
+        id: id.to_string(),
+        exam: exam.to_string(),
+        domain: domain.to_string(),
         kind: content.kind,
         stem: content.stem.clone(),
-        stem_html: question.html.stem.clone(),
-        // The key was checked against the choices as read, so every choice has an id; the
-        // rendering has as many choices as the content (checked as read).
+        stem_html: html.stem.clone(),
+        // A stored key was checked against the choices as read, and a preview's choices are
+        // bounded by the choice ids, so every choice shown has an id; the rendering has as many
+        // choices as the content.
         choices: (0..)
             .map_while(ChoiceId::nth)
-            .zip(content.choices.iter().zip(&question.html.choices))
+            .zip(content.choices.iter().zip(&html.choices))
             .map(|(id, (text, html))| wire::Choice {
                 id: id.to_string(),
                 text: text.clone(),
@@ -74,11 +106,47 @@ pub fn question_view(question: &QuestionRecord, reveal: bool) -> wire::QuestionV
             .collect(),
         picks: match content.kind {
             QuestionKind::Single => 1,
-            QuestionKind::Multi => question.key.picks() as u32,
+            QuestionKind::Multi => multi_picks,
             QuestionKind::Ordering => content.choices.len() as u32,
         },
-        version: question.version,
-        solution: reveal.then(|| solution(question)),
+        version,
+        solution: reveal.then(|| solution_of(content, html)),
+    }
+}
+
+pub fn question_content(content: &Content) -> wire::QuestionContent {
+    wire::QuestionContent {
+        kind: content.kind,
+        stem: content.stem.clone(),
+        choices: content.choices.clone(),
+        key: content.key.clone(),
+        explanation: content.explanation.clone(),
+        references: content.references.clone(),
+    }
+}
+
+/// A draft as learners would see it once answered, whether or not it keeps the rules yet.
+pub fn preview(exam: &str, domain: &str, content: &Content) -> wire::QuestionView {
+    let html = content.render();
+    let picks = content.key.len() as u32;
+    view_of(("preview", exam, domain, 0), content, &html, picks, true)
+}
+
+pub fn admin_question(question: &Authored) -> wire::AdminQuestion {
+    let record = &question.record;
+    wire::AdminQuestion {
+        id: record.id.to_string(),
+        exam: record.exam.clone(),
+        domain: record.domain.clone(),
+        status: question.status,
+        version: record.version,
+        source: question.source.clone(),
+        content: question_content(&record.content),
+        view: question_view(record, true),
+        updated_by: question.updated_by.clone(),
+        updated_at: question.updated_at.clone(),
+        next: lifecycle::next(question.status),
+        open_reports: question.open_reports,
     }
 }
 

@@ -114,6 +114,9 @@ pub async fn resolve<P: Platform>(
     if user.session_epoch != claims.epoch {
         return Ok((refused(AuthFailure::Revoked, true), None));
     }
+    if session::outlived(user.role, record.created_at, now) {
+        return Ok((refused(AuthFailure::Expired, true), None));
+    }
     let mut refreshed_cookie = None;
     if claims.needs_refresh(now) {
         session::extend(platform.sessions(), &claims.sid, &record, now).await?;
@@ -124,9 +127,10 @@ pub async fn resolve<P: Platform>(
                 platform.log_error(&format!("marking a guest as seen failed: {err}"));
             }
         }
-        let refreshed = claims.renewed(now);
+        let ttl = session::token_ttl(claims.kind, user.role);
+        let refreshed = claims.renewed(now, ttl);
         let token = session::sign(&auth.jwt_secret, &refreshed);
-        refreshed_cookie = Some(session::cookie(&token, refreshed.kind));
+        refreshed_cookie = Some(session::cookie(&token, ttl));
     }
     let caller = Caller {
         user_id,
@@ -171,7 +175,12 @@ mod tests {
             &guest_row_in_epoch("guest-1", user_epoch),
         );
         let platform = FakePlatform::healthy().with_database(database);
-        let cookie = session_cookie(&platform, "guest-1", UserKind::Guest, 0);
+        let cookie = session_cookie(
+            &platform,
+            "guest-1",
+            (UserKind::Guest, ptp_shared::Role::Learner),
+            0,
+        );
         let response = block_on(request(
             platform,
             "GET",

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderValue};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use ptp_shared::UserKind;
+use ptp_shared::{Role, UserKind};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::cookies;
@@ -26,12 +26,25 @@ pub const GUEST_TOKEN_TTL: u64 = 30 * 24 * 3600;
 pub const REFRESH_AFTER: u64 = 10 * 60;
 /// A member signs in again at least this often, however active.
 pub const MEMBER_SESSION_MAX: u64 = 30 * 24 * 3600;
+/// An admin's token lives two hours past its last use: the console can change what every
+/// learner sees, so an unattended one closes sooner.
+pub const ADMIN_TOKEN_TTL: u64 = 2 * 3600;
+/// An admin signs in again at least this often: every admin operation rests on a sign-in with
+/// Google less than 12 hours old (also when the role came during a longer session).
+pub const ADMIN_SESSION_MAX: u64 = 12 * 3600;
 
-pub fn token_ttl(kind: UserKind) -> u64 {
-    match kind {
-        UserKind::Member => MEMBER_TOKEN_TTL,
-        UserKind::Guest => GUEST_TOKEN_TTL,
+/// How long a token of a `kind` user with `role` lives past its last use.
+pub fn token_ttl(kind: UserKind, role: Role) -> u64 {
+    match (kind, role) {
+        (UserKind::Member, Role::Admin) => ADMIN_TOKEN_TTL,
+        (UserKind::Member, Role::Learner) => MEMBER_TOKEN_TTL,
+        (UserKind::Guest, _) => GUEST_TOKEN_TTL,
     }
+}
+
+/// Whether a session signed in at `signed_in_at` is too old for a user with `role` at `now`.
+pub fn outlived(role: Role, signed_in_at: u64, now: u64) -> bool {
+    role == Role::Admin && now.saturating_sub(signed_in_at) > ADMIN_SESSION_MAX
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,13 +62,14 @@ pub struct Claims {
 }
 
 impl Claims {
-    pub fn new(user_id: &UserId, sid: &str, kind: UserKind, now: u64) -> Self {
+    /// A token issued at `now`, living `ttl` seconds.
+    pub fn new(user_id: &UserId, sid: &str, kind: UserKind, now: u64, ttl: u64) -> Self {
         Self {
             sub: user_id.to_string(),
             sid: sid.to_string(),
             kind,
             iat: now,
-            exp: now + token_ttl(kind),
+            exp: now + ttl,
             epoch: 0,
         }
     }
@@ -64,11 +78,11 @@ impl Claims {
         Self { epoch, ..self }
     }
 
-    /// The same session, reissued at `now` with a fresh expiry.
-    pub fn renewed(&self, now: u64) -> Self {
+    /// The same session, reissued at `now` to live `ttl` seconds.
+    pub fn renewed(&self, now: u64, ttl: u64) -> Self {
         Self {
             iat: now,
-            exp: now + token_ttl(self.kind),
+            exp: now + ttl,
             ..self.clone()
         }
     }
@@ -108,8 +122,9 @@ pub fn verify(secret: &Secret, token: &str, now: u64) -> Result<Claims, AuthFail
     Ok(claims)
 }
 
-pub fn cookie(token: &str, kind: UserKind) -> HeaderValue {
-    cookies::set(COOKIE_NAME, token, token_ttl(kind))
+/// The cookie carrying `token`, kept by the browser as long as the token lives (`ttl`).
+pub fn cookie(token: &str, ttl: u64) -> HeaderValue {
+    cookies::set(COOKIE_NAME, token, ttl)
 }
 
 /// Tells the browser to forget the session cookie.
@@ -141,19 +156,21 @@ fn ttl_until(expires_at: u64, now: u64) -> Duration {
     Duration::from_secs(expires_at.saturating_sub(now).max(60))
 }
 
-/// A new session of the user, issued in their `epoch`: its KV record and a signed token.
+/// A new session of the user (`kind`, `role`), issued in their `epoch`: its KV record and a
+/// signed token.
 pub async fn start(
     kv: &impl KeyValue,
     secret: &Secret,
     user_id: &UserId,
-    kind: UserKind,
+    (kind, role): (UserKind, Role),
     epoch: u32,
     now: u64,
 ) -> Result<String, ApiError> {
     let sid = random_token(16);
-    let lifetime = match kind {
-        UserKind::Member => MEMBER_SESSION_MAX,
-        UserKind::Guest => GUEST_TOKEN_TTL,
+    let lifetime = match (kind, role) {
+        (UserKind::Member, Role::Admin) => ADMIN_SESSION_MAX,
+        (UserKind::Member, Role::Learner) => MEMBER_SESSION_MAX,
+        (UserKind::Guest, _) => GUEST_TOKEN_TTL,
     };
     let record = SessionRecord {
         user_id: user_id.to_string(),
@@ -166,7 +183,7 @@ pub async fn start(
         .await?;
     Ok(sign(
         secret,
-        &Claims::new(user_id, &sid, kind, now).with_epoch(epoch),
+        &Claims::new(user_id, &sid, kind, now, token_ttl(kind, role)).with_epoch(epoch),
     ))
 }
 
@@ -220,7 +237,13 @@ mod tests {
     #[test]
     fn a_signed_token_verifies_until_it_expires() {
         let key = secret(&"k".repeat(32));
-        let claims = Claims::new(&UserId::trusted("user-1"), "sid-1", UserKind::Member, NOW);
+        let claims = Claims::new(
+            &UserId::trusted("user-1"),
+            "sid-1",
+            UserKind::Member,
+            NOW,
+            MEMBER_TOKEN_TTL,
+        );
         let token = sign(&key, &claims);
         assert_eq!(verify(&key, &token, NOW + 60).unwrap(), claims);
         assert_eq!(
@@ -234,7 +257,13 @@ mod tests {
         let key = secret(&"k".repeat(32));
         let token = sign(
             &key,
-            &Claims::new(&UserId::trusted("user-1"), "sid-1", UserKind::Member, NOW),
+            &Claims::new(
+                &UserId::trusted("user-1"),
+                "sid-1",
+                UserKind::Member,
+                NOW,
+                MEMBER_TOKEN_TTL,
+            ),
         );
         assert_eq!(
             verify(&secret(&"x".repeat(32)), &token, NOW),
@@ -260,7 +289,13 @@ mod tests {
         );
         let hs512 = crate::auth::jwt::encode(
             &Header::new(Algorithm::HS512),
-            &Claims::new(&UserId::trusted("user-1"), "sid-1", UserKind::Member, NOW),
+            &Claims::new(
+                &UserId::trusted("user-1"),
+                "sid-1",
+                UserKind::Member,
+                NOW,
+                MEMBER_TOKEN_TTL,
+            ),
             &EncodingKey::from_secret(key.expose().as_bytes()),
         )
         .unwrap();
@@ -274,7 +309,13 @@ mod tests {
 
     #[test]
     fn tokens_are_refreshed_after_ten_minutes() {
-        let claims = Claims::new(&UserId::trusted("u"), "s", UserKind::Guest, NOW);
+        let claims = Claims::new(
+            &UserId::trusted("u"),
+            "s",
+            UserKind::Guest,
+            NOW,
+            GUEST_TOKEN_TTL,
+        );
         assert!(!claims.needs_refresh(NOW + 599));
         assert!(claims.needs_refresh(NOW + 600));
         assert_eq!(claims.exp, NOW + GUEST_TOKEN_TTL);
@@ -282,7 +323,7 @@ mod tests {
 
     #[test]
     fn the_cookie_is_http_only_secure_and_same_site_lax() {
-        let value = cookie("abc", UserKind::Member);
+        let value = cookie("abc", MEMBER_TOKEN_TTL);
         let text = value.to_str().unwrap();
         for part in [
             "__Host-ptp_session=abc",

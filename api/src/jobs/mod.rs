@@ -12,7 +12,7 @@ use ptp_domain::{DAY_MS, HOUR_MS};
 use crate::db::DbError;
 use crate::observe::{Level, line};
 use crate::ports::Platform;
-use crate::store::{StoreError, jobs as store};
+use crate::store::{StoreError, items, jobs as store};
 use crate::tasks::{Task, Work};
 use crate::time;
 
@@ -131,7 +131,13 @@ pub async fn run<P: Platform>(platform: &P, task: &Task) -> Result<Ran, JobError
             let start = time::parse(&format!("{day}T00:00:00.000Z"))
                 .ok_or_else(|| JobError::Permanent(format!("not a day: {day}")))?;
             store::roll_up(db, day, &time::day(start + DAY_MS)).await?;
-            format!("rolled up {day}")
+            // The item analysis as of the day's end, exam by exam.
+            let computed_at = time::rfc3339(start + DAY_MS);
+            let mut analysed = 0;
+            for exam in store::exam_codes(db).await? {
+                analysed += items::refresh(db, &exam, &computed_at).await?;
+            }
+            format!("rolled up {day}; analysed {analysed} question versions")
         }
         Work::CloseCosts { day } => costs::close(platform, db, day).await?,
         Work::CleanUp { before } => {

@@ -10,7 +10,7 @@ use ptp_domain::session::Mode;
 
 use super::StoreError;
 use super::cards::{card_from, card_upsert};
-use super::catalog::{ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from};
+use super::catalog::{DRAWN_EDITION, ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from};
 use super::sealed::in_running_mock;
 use super::sessions::{ItemRecord, SessionRecord, session_exam_statements, session_from, u32_of};
 use crate::db::{Database, DbError, int, rows, stmt, text};
@@ -52,7 +52,7 @@ pub async fn context(
     let item = stmt(
         &format!(
             "SELECT sq.position, sq.flagged, {QUESTION_COLUMNS} FROM session_questions sq \
-             JOIN questions q ON q.id = sq.question_id WHERE sq.session_id = ? AND sq.question_id = ?"
+             {DRAWN_EDITION} WHERE sq.session_id = ? AND sq.question_id = ?"
         ),
         [text(session_id), text(question)],
     );

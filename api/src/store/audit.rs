@@ -3,6 +3,7 @@
 //! for the caller's own transaction, so an action and its record commit together.
 
 use ptp_domain::QuestionId;
+use ptp_domain::lifecycle::Move;
 use ptp_shared::{AuditEntry, QuestionVersion};
 
 use super::StoreError;
@@ -12,15 +13,25 @@ use crate::http::HttpClient;
 /// What an admin did, as the log names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    QuestionCreate,
+    /// A new version: an edit, or an old version restored.
+    QuestionEdit,
+    /// A move between statuses.
+    Move(Move),
     ReportResolve,
     ReportDismiss,
+    ReportDuplicate,
 }
 
 impl Action {
     pub fn as_str(self) -> &'static str {
         match self {
+            Action::QuestionCreate => "question_create",
+            Action::QuestionEdit => "question_edit",
+            Action::Move(step) => step.action(),
             Action::ReportResolve => "report_resolve",
             Action::ReportDismiss => "report_dismiss",
+            Action::ReportDuplicate => "report_duplicate",
         }
     }
 }
@@ -56,6 +67,25 @@ fn json_list(row: &Row<'_>, column: &str) -> Result<Vec<String>, StoreError> {
         .map_err(|err| StoreError::Corrupt(format!("{column}: {err}")))
 }
 
+const VERSION_COLUMNS: &str = "version, domain_code, kind, stem, choices, answer_key, explanation, \
+     refs, changed_by, changed_at FROM question_versions WHERE question_id = ?";
+
+fn version_from(row: &Row<'_>) -> Result<QuestionVersion, StoreError> {
+    Ok(QuestionVersion {
+        version: u32::try_from(row.int("version")?)
+            .map_err(|_| StoreError::Corrupt("version out of range".into()))?,
+        domain: row.text("domain_code")?,
+        kind: row.text("kind")?,
+        stem: row.text("stem")?,
+        choices: json_list(row, "choices")?,
+        key: json_list(row, "answer_key")?,
+        explanation: row.text("explanation")?,
+        references: json_list(row, "refs")?,
+        changed_by: row.text("changed_by")?,
+        changed_at: row.text("changed_at")?,
+    })
+}
+
 /// The newest `limit` versions of `question`, newest first.
 pub async fn versions(
     db: &Database<impl HttpClient>,
@@ -64,29 +94,29 @@ pub async fn versions(
 ) -> Result<Vec<QuestionVersion>, StoreError> {
     let result = db
         .execute(stmt(
-            "SELECT version, domain_code, kind, stem, choices, answer_key, explanation, refs, \
-             changed_by, changed_at FROM question_versions WHERE question_id = ? \
-             ORDER BY version DESC LIMIT ?",
+            &format!("SELECT {VERSION_COLUMNS} ORDER BY version DESC LIMIT ?"),
             [text(question), int(i64::from(limit))],
         ))
         .await?;
+    rows(&result).map(|row| version_from(&row)).collect()
+}
+
+/// One version of `question`, as it was.
+pub async fn version(
+    db: &Database<impl HttpClient>,
+    question: &QuestionId,
+    version: u32,
+) -> Result<Option<QuestionVersion>, StoreError> {
+    let result = db
+        .execute(stmt(
+            &format!("SELECT {VERSION_COLUMNS} AND version = ?"),
+            [text(question), int(i64::from(version))],
+        ))
+        .await?;
     rows(&result)
-        .map(|row| {
-            Ok(QuestionVersion {
-                version: u32::try_from(row.int("version")?)
-                    .map_err(|_| StoreError::Corrupt("version out of range".into()))?,
-                domain: row.text("domain_code")?,
-                kind: row.text("kind")?,
-                stem: row.text("stem")?,
-                choices: json_list(&row, "choices")?,
-                key: json_list(&row, "answer_key")?,
-                explanation: row.text("explanation")?,
-                references: json_list(&row, "refs")?,
-                changed_by: row.text("changed_by")?,
-                changed_at: row.text("changed_at")?,
-            })
-        })
-        .collect()
+        .next()
+        .map(|row| version_from(&row))
+        .transpose()
 }
 
 /// One page of the log, newest first: entries older than `before` (an entry's id) when given;

@@ -17,6 +17,12 @@ use crate::time;
 
 pub const EXAM_COLUMNS: &str = "e.code, e.vendor, e.name, e.version, e.question_count, e.minutes, e.score_min, \
      e.score_max, e.passing_score, e.raw_cut, e.navigation";
+/// Joins each `sq` (a `session_questions` row) to the version of its question it drew, as `q`
+/// with [`QUESTION_COLUMNS`]: a session shows and grades what it drew, whatever was saved since.
+/// A version drawn before versions were kept (migration 0009) is read as the current one.
+pub const DRAWN_EDITION: &str = "JOIN question_editions q ON q.id = sq.question_id AND q.version = \
+     COALESCE((SELECT v.version FROM question_versions v WHERE v.question_id = sq.question_id \
+     AND v.version = sq.question_version), (SELECT c.version FROM questions c WHERE c.id = sq.question_id))";
 pub const QUESTION_COLUMNS: &str = "q.id, q.exam_code, q.domain_code, q.kind, q.stem, q.choices, q.answer_key, q.explanation, q.refs, q.version, q.stem_html, q.choices_html, q.explanation_html, q.refs_html";
 
 fn json_list(row: &Row, column: &str) -> Result<Vec<String>, DbError> {

@@ -64,6 +64,16 @@ pub async fn roll_up(
     Ok(())
 }
 
+/// Every exam's code, retired ones included (their questions' statistics still count).
+pub async fn exam_codes(db: &Database<impl HttpClient>) -> Result<Vec<String>, StoreError> {
+    let result = db
+        .execute(stmt("SELECT code FROM exams ORDER BY code", []))
+        .await?;
+    Ok(rows(&result)
+        .map(|row| row.text("code"))
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
 /// The rolled-up days from `from` (inclusive), newest first.
 pub async fn daily(
     db: &Database<impl HttpClient>,

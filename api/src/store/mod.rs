@@ -3,10 +3,12 @@
 pub mod answers;
 pub mod api_keys;
 pub mod audit;
+pub mod authoring;
 pub mod cards;
 pub mod catalog;
 pub mod costs;
 pub mod draws;
+pub mod items;
 pub mod jobs;
 pub mod progress;
 pub mod reports;

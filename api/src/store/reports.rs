@@ -25,11 +25,13 @@ fn view(row: &Row) -> Result<ReportView, DbError> {
         status: named(row, "status", ReportStatus::parse)?,
         created_at: row.text("created_at")?,
         resolution_note: row.opt_text("resolution_note")?,
+        resolved_at: row.opt_text("resolved_at")?,
+        duplicate_of: row.opt_text("duplicate_of")?,
     })
 }
 
-const COLUMNS: &str =
-    "id, question_id, question_version, reason, details, status, created_at, resolution_note";
+const COLUMNS: &str = "id, question_id, question_version, reason, details, status, created_at, \
+     resolution_note, resolved_at, duplicate_of";
 
 /// What filing a report came to.
 pub enum Filed {
@@ -94,17 +96,31 @@ pub async fn create(
     Ok(Filed::OverQuota { oldest_ms })
 }
 
-/// One page of reports in `status`, oldest first, after the report `after` (the last of the
-/// previous page); `limit + 1` rows are read to know whether another page follows.
+/// Which reports the queue shows.
+pub struct Queue<'a> {
+    pub status: ReportStatus,
+    pub exam: Option<&'a str>,
+    pub reason: Option<ReportReason>,
+}
+
+/// One page of the queue, oldest first, after the report `after` (the last of the previous
+/// page); `limit + 1` rows are read to know whether another page follows.
 pub async fn list(
     db: &Database<impl HttpClient>,
-    status: ReportStatus,
+    queue: &Queue<'_>,
     after: Option<&str>,
     limit: u32,
 ) -> Result<(Vec<ReportView>, bool), StoreError> {
-    let status = status.as_str();
     let mut sql = format!("SELECT {COLUMNS} FROM question_reports WHERE status = ?");
-    let mut params = vec![text(status)];
+    let mut params = vec![text(queue.status.as_str())];
+    if let Some(exam) = queue.exam {
+        sql.push_str(" AND question_id IN (SELECT id FROM questions WHERE exam_code = ?)");
+        params.push(text(exam));
+    }
+    if let Some(reason) = queue.reason {
+        sql.push_str(" AND reason = ?");
+        params.push(text(reason.as_str()));
+    }
     let mut statements = vec![];
     if let Some(after) = after {
         sql.push_str(
@@ -131,6 +147,48 @@ pub async fn list(
     Ok((found, more))
 }
 
+/// The newest `limit` reports `user_id` filed, with what became of them.
+pub async fn mine(
+    db: &Database<impl HttpClient>,
+    user_id: &UserId,
+    limit: u32,
+) -> Result<Vec<ReportView>, StoreError> {
+    let result = db
+        .execute(stmt(
+            &format!(
+                "SELECT {COLUMNS} FROM question_reports WHERE user_id = ? \
+                 ORDER BY created_at DESC, id DESC LIMIT ?"
+            ),
+            [text(user_id), int(i64::from(limit))],
+        ))
+        .await?;
+    Ok(rows(&result)
+        .map(|row| view(&row))
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The reporter's last answer to the reported question before they reported it.
+pub async fn reporter_answer(
+    db: &Database<impl HttpClient>,
+    id: &ReportId,
+) -> Result<Option<Vec<String>>, StoreError> {
+    let result = db
+        .execute(stmt(
+            "SELECT r.answer FROM question_reports p JOIN responses r ON r.user_id = p.user_id \
+             AND r.question_id = p.question_id WHERE p.id = ? AND r.answered_at <= p.created_at \
+             ORDER BY r.answered_at DESC LIMIT 1",
+            [text(id)],
+        ))
+        .await?;
+    rows(&result)
+        .next()
+        .map(|row| {
+            serde_json::from_str(&row.text("answer")?)
+                .map_err(|err| StoreError::Corrupt(format!("answer: {err}")))
+        })
+        .transpose()
+}
+
 pub async fn get(
     db: &Database<impl HttpClient>,
     id: &ReportId,
@@ -152,6 +210,8 @@ pub struct Closing<'a> {
     /// The corrected question and the version it corrects, when the report is resolved by an
     /// edit.
     pub change: Option<(&'a Content, u32)>,
+    /// With a duplicate: the report it repeats.
+    pub duplicate_of: Option<&'a str>,
     /// What the audit log records of it.
     pub diff: &'a serde_json::Value,
 }
@@ -170,6 +230,7 @@ pub async fn close(
         note,
         admin_id,
         change,
+        duplicate_of,
         diff,
     } = *closing;
     let now = time::rfc3339(now_ms);
@@ -183,8 +244,9 @@ pub async fn close(
         condition.push_str(" AND (SELECT version FROM questions WHERE id = ?) = ?");
         params.extend([text(&report.question), int(i64::from(base))]);
     }
-    let action = match status {
-        ReportStatus::Resolved => Action::ReportResolve,
+    let action = match (status, duplicate_of) {
+        (ReportStatus::Resolved, _) => Action::ReportResolve,
+        (_, Some(_)) => Action::ReportDuplicate,
         _ => Action::ReportDismiss,
     };
     let mut statements: Vec<Stmt> = vec![audit::entry(
@@ -200,18 +262,16 @@ pub async fn close(
         opt_text(Some(note)),
         text(admin_id),
         text(&now),
+        opt_text(duplicate_of),
+        text(&report.id),
     ];
     closing_params.extend(params);
     statements.push(stmt(
         &format!(
-            "UPDATE question_reports SET status = ?, resolution_note = ?, resolved_by = ?, resolved_at = ? \
-             WHERE id = ? AND {condition}"
+            "UPDATE question_reports SET status = ?, resolution_note = ?, resolved_by = ?, resolved_at = ?, \
+             duplicate_of = ? WHERE id = ? AND {condition}"
         ),
-        {
-            let mut all = closing_params;
-            all.insert(4, text(&report.id));
-            all
-        },
+        closing_params,
     ));
     if let Some((change, base)) = change {
         let json = |list: &Vec<String>| serde_json::to_string(list).expect("strings serialize");

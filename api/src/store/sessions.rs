@@ -17,7 +17,7 @@ use crate::http::HttpClient;
 use crate::ids::new_id;
 use crate::store::cards::{card_from, card_upsert};
 use crate::store::catalog::{
-    ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from, exam_statements,
+    DRAWN_EDITION, ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from, exam_statements,
 };
 use crate::store::sealed::in_running_mock;
 use crate::time;
@@ -226,7 +226,7 @@ pub async fn load(
     let items = stmt(
         &format!(
             "SELECT sq.position, sq.flagged, {QUESTION_COLUMNS} FROM session_questions sq \
-             JOIN questions q ON q.id = sq.question_id WHERE sq.session_id = ? ORDER BY sq.position"
+             {DRAWN_EDITION} WHERE sq.session_id = ? ORDER BY sq.position"
         ),
         [text(session_id)],
     );

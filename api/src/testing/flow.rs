@@ -115,9 +115,14 @@ impl Stack {
             ))
             .and_then(|epoch| epoch.parse().ok())
             .expect("the user's epoch");
+        let role = self
+            .db
+            .scalar(&format!("SELECT role FROM users WHERE id = '{id}'"))
+            .and_then(|role| ptp_shared::Role::parse(&role).ok())
+            .expect("the user's role");
         Caller::Cookie {
             user_id: id.to_string(),
-            cookie: session_cookie(&self.platform, id, kind, epoch),
+            cookie: session_cookie(&self.platform, id, (kind, role), epoch),
         }
     }
 
@@ -171,5 +176,9 @@ impl Stack {
 
     pub fn post(&self, caller: &Caller, path: &str, body: Value) -> Reply {
         self.call(Some(caller), "POST", path, Some(body))
+    }
+
+    pub fn put(&self, caller: &Caller, path: &str, body: Value) -> Reply {
+        self.call(Some(caller), "PUT", path, Some(body))
     }
 }

@@ -286,12 +286,12 @@ pub async fn get(platform: FakePlatform, path: &str) -> Response {
     request(platform, "GET", path, &[], "").await
 }
 
-/// The `Cookie` header value of a new browser session of user `id` (of `kind`, in `epoch`), as
+/// The `Cookie` header value of a new browser session of user `id` (of its kind and role, in `epoch`), as
 /// signing in would issue it.
 pub fn session_cookie(
     platform: &FakePlatform,
     id: &str,
-    kind: ptp_shared::UserKind,
+    standing: (ptp_shared::UserKind, ptp_shared::Role),
     epoch: u32,
 ) -> String {
     let secret = &platform.settings().auth.as_ref().unwrap().jwt_secret;
@@ -299,7 +299,7 @@ pub fn session_cookie(
         platform.sessions(),
         secret,
         &ptp_domain::UserId::trusted(id),
-        kind,
+        standing,
         epoch,
         platform.now_secs(),
     ))

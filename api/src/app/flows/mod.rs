@@ -2,8 +2,12 @@
 //! module and handler runs its real SQL here, natively.
 
 mod account;
+mod admin_session;
+mod authoring;
 mod history;
 mod progress;
+mod queue;
 mod relay;
 mod reports;
 mod sessions;
+mod stats;

@@ -44,7 +44,12 @@ fn handler_requests(database: &ScriptedTransport) -> usize {
 }
 
 fn guest_cookie(platform: &FakePlatform) -> String {
-    session_cookie(platform, "guest-1", UserKind::Guest, 0)
+    session_cookie(
+        platform,
+        "guest-1",
+        (UserKind::Guest, ptp_shared::Role::Learner),
+        0,
+    )
 }
 
 fn start(platform: &FakePlatform, body: &str) -> axum::response::Response {

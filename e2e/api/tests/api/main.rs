@@ -7,6 +7,7 @@
 mod account;
 mod audit;
 mod auth;
+mod authoring;
 mod contract;
 mod costs;
 mod edge;

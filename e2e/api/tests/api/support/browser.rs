@@ -112,6 +112,13 @@ impl Browser {
             .await
     }
 
+    pub async fn put_json(&self, path: &str, body: serde_json::Value) -> Reply {
+        self.request(reqwest::Method::PUT, path)
+            .json(&body)
+            .fetch()
+            .await
+    }
+
     /// The whole "Sign in with Google" round trip against the local provider; returns the
     /// callback's response (a redirect to `return_to` with the cookie, or a refusal).
     pub async fn sign_in_response(&self, email: &str, return_to: &str) -> Reply {
