@@ -234,3 +234,117 @@ pub async fn report_question(
 pub async fn ensure_session() -> Result<Me, ApiFailure> {
     json(Request::post("/api/v1/auth/guest").build()).await
 }
+
+// ---- admin console ----------------------------------------------------------------------------
+
+/// `GET /api/v1/admin/questions` with `query` already encoded (`exam=…&status=…`).
+pub async fn admin_questions(query: &str) -> Result<ptp_shared::AdminQuestionList, ApiFailure> {
+    json(Request::get(&format!("/api/v1/admin/questions?{query}")).build()).await
+}
+
+pub async fn admin_question(id: &str) -> Result<ptp_shared::AdminQuestion, ApiFailure> {
+    json(Request::get(&format!("/api/v1/admin/questions/{}", js_encode(id))).build()).await
+}
+
+pub async fn preview_question(
+    content: &ptp_shared::QuestionContent,
+) -> Result<ptp_shared::PreviewResult, ApiFailure> {
+    json(body(
+        Request::post("/api/v1/admin/questions/preview"),
+        content,
+    ))
+    .await
+}
+
+pub async fn create_question(
+    new: &ptp_shared::NewQuestion,
+) -> Result<ptp_shared::AdminQuestion, ApiFailure> {
+    json(body(Request::post("/api/v1/admin/questions"), new)).await
+}
+
+pub async fn save_question(
+    id: &str,
+    save: &ptp_shared::SaveQuestion,
+) -> Result<ptp_shared::AdminQuestion, ApiFailure> {
+    json(body(
+        Request::put(&format!("/api/v1/admin/questions/{}", js_encode(id))),
+        save,
+    ))
+    .await
+}
+
+pub async fn change_status(
+    id: &str,
+    change: &ptp_shared::ChangeStatus,
+) -> Result<ptp_shared::AdminQuestion, ApiFailure> {
+    json(body(
+        Request::post(&format!("/api/v1/admin/questions/{}/status", js_encode(id))),
+        change,
+    ))
+    .await
+}
+
+pub async fn question_history(id: &str) -> Result<ptp_shared::QuestionHistory, ApiFailure> {
+    json(
+        Request::get(&format!(
+            "/api/v1/admin/questions/{}/versions",
+            js_encode(id)
+        ))
+        .build(),
+    )
+    .await
+}
+
+pub async fn restore_version(
+    id: &str,
+    version: u32,
+    base_version: u32,
+) -> Result<ptp_shared::AdminQuestion, ApiFailure> {
+    json(body(
+        Request::post(&format!(
+            "/api/v1/admin/questions/{}/versions/{version}/restore",
+            js_encode(id)
+        )),
+        &ptp_shared::RestoreVersion { base_version },
+    ))
+    .await
+}
+
+/// `GET /api/v1/admin/reports` with `query` already encoded.
+pub async fn admin_reports(query: &str) -> Result<ptp_shared::ReportList, ApiFailure> {
+    json(Request::get(&format!("/api/v1/admin/reports?{query}")).build()).await
+}
+
+pub async fn admin_report(id: &str) -> Result<ptp_shared::ReportDetail, ApiFailure> {
+    json(Request::get(&format!("/api/v1/admin/reports/{}", js_encode(id))).build()).await
+}
+
+pub async fn resolve_report(
+    id: &str,
+    resolution: &ptp_shared::ResolveReport,
+) -> Result<ptp_shared::ReportView, ApiFailure> {
+    json(body(
+        Request::post(&format!("/api/v1/admin/reports/{}/resolve", js_encode(id))),
+        resolution,
+    ))
+    .await
+}
+
+/// `GET /api/v1/admin/audit` with `query` already encoded.
+pub async fn audit_log(query: &str) -> Result<ptp_shared::AuditPage, ApiFailure> {
+    json(Request::get(&format!("/api/v1/admin/audit?{query}")).build()).await
+}
+
+pub async fn my_reports() -> Result<ptp_shared::MyReports, ApiFailure> {
+    json(Request::get("/api/v1/me/reports").build()).await
+}
+
+/// A query string of the pairs whose value is not empty, each value encoded.
+pub fn query(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{name}={}", js_encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}

@@ -30,6 +30,20 @@ pub enum Route {
     Progress,
     #[at("/account")]
     Account,
+    #[at("/admin")]
+    Admin,
+    #[at("/admin/questions")]
+    AdminQuestions,
+    #[at("/admin/questions/new")]
+    AdminNewQuestion,
+    #[at("/admin/questions/:id")]
+    AdminQuestion { id: String },
+    #[at("/admin/reports")]
+    AdminReports,
+    #[at("/admin/reports/:id")]
+    AdminReport { id: String },
+    #[at("/admin/audit")]
+    AdminAudit,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -44,6 +58,12 @@ fn switch(route: Route) -> Html {
         Route::Review { id } => html! { <pages::SessionReview id={id} /> },
         Route::Progress => html! { <pages::ProgressPage /> },
         Route::Account => html! { <pages::Account /> },
+        Route::Admin | Route::AdminQuestions => html! { <pages::admin::Questions /> },
+        Route::AdminNewQuestion => html! { <pages::admin::NewQuestion /> },
+        Route::AdminQuestion { id } => html! { <pages::admin::QuestionPage id={id} /> },
+        Route::AdminReports => html! { <pages::admin::Reports /> },
+        Route::AdminReport { id } => html! { <pages::admin::ReportPage id={id} /> },
+        Route::AdminAudit => html! { <pages::admin::AuditLog /> },
         Route::NotFound => html! { <pages::NotFound /> },
     }
 }

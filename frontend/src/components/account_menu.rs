@@ -93,6 +93,11 @@ pub fn account_menu() -> Html {
                     <span onclick={close.clone()}>
                         <Link<Route> to={Route::Account} classes="menu-item">{ "Account" }</Link<Route>>
                     </span>
+                    if me.role == ptp_shared::Role::Admin {
+                        <span onclick={close.clone()}>
+                            <Link<Route> to={Route::AdminQuestions} classes="menu-item">{ "Admin console" }</Link<Route>>
+                        </span>
+                    }
                     <button class="menu-item" role="menuitem" onclick={sign_out}>{ "Sign out" }</button>
                 </div>
             }

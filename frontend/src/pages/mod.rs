@@ -1,6 +1,7 @@
 //! One component per route.
 
 mod account;
+pub mod admin;
 mod exam;
 mod exams;
 mod home;

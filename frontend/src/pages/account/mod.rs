@@ -3,6 +3,7 @@
 mod danger;
 mod keys;
 mod profile;
+mod reports;
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -80,6 +81,7 @@ pub fn account() -> Html {
                     <p class="form-error" role="alert">{ text.clone() }</p>
                 }
             </section>
+            <reports::YourReports />
             <danger::YourData me={me.clone()} />
         </section>
     }
