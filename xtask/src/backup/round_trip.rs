@@ -85,19 +85,22 @@ fn answered(base: &str) -> Result<(Learner<'_>, String, Vec<String>)> {
     Ok((learner, session.id, answer))
 }
 
-/// Drops every table: the database is as empty as a fresh one.
+/// Drops every view and table (their indexes and triggers go with them): the database is as
+/// empty as a fresh one.
 fn wipe(url: &str, token: &str) -> Result<()> {
-    let names = crate::remote_db::with_connection(url, token, async |conn| {
-        Ok(super::dump::schema(&conn)
-            .await?
+    let objects = crate::remote_db::with_connection(url, token, async |conn| {
+        let mut objects = super::dump::schema(&conn).await?;
+        // Views first: a view left behind would outlive the tables it reads.
+        objects.sort_by_key(|o| o.kind != "view");
+        Ok(objects
             .into_iter()
-            .filter(|o| o.kind == "table")
-            .map(|o| o.name)
+            .filter(|o| o.kind == "table" || o.kind == "view")
+            .map(|o| (o.kind.to_ascii_uppercase(), o.name))
             .collect::<Vec<_>>())
     })?;
-    let drops: String = names
+    let drops: String = objects
         .iter()
-        .map(|name| format!("DROP TABLE \"{}\";\n", name.replace('"', "\"\"")))
+        .map(|(kind, name)| format!("DROP {kind} \"{}\";\n", name.replace('"', "\"\"")))
         .collect();
     let http = Client::builder().timeout(Duration::from_secs(60)).build()?;
     sequence(
