@@ -41,6 +41,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("request body too large")]
     PayloadTooLarge,
+    /// A body over an operation's own limit, which the message names.
+    #[error("too large: {0}")]
+    TooLarge(String),
     #[error(transparent)]
     Invalid(#[from] ValidationError),
     /// Several rules broken at once (a question's fields): each named, the first also as
@@ -49,6 +52,9 @@ pub enum ApiError {
     Problems(Vec<ValidationError>),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Input refused with structured details (an import's report).
+    #[error("invalid: {message}")]
+    InvalidWith { message: String, details: Value },
     /// `clear_cookie`: the session cookie was the problem; tell the browser to drop it.
     #[error("unauthorized: {failure:?}")]
     Unauthorized {
@@ -151,6 +157,18 @@ impl ApiError {
                 ErrorCode::PayloadTooLarge,
                 "The request body is too large.".into(),
                 None,
+            ),
+            TooLarge(message) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                message.clone(),
+                None,
+            ),
+            InvalidWith { message, details } => (
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidInput,
+                message.clone(),
+                details.as_object().cloned(),
             ),
             Invalid(err) => (
                 StatusCode::BAD_REQUEST,

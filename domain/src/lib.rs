@@ -6,6 +6,7 @@
 //! `yew`, `libsql` or any HTTP or storage crate.
 
 pub mod account;
+pub mod bank;
 pub mod content;
 pub mod costs;
 pub mod draw;

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod audit;
 pub mod authoring;
+pub mod bank;
 pub mod error;
 pub mod health;
 pub mod learning;

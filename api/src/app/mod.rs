@@ -9,6 +9,7 @@ mod assets;
 mod audit;
 mod auth;
 mod authoring;
+mod bank;
 pub mod caching;
 pub mod catalog;
 pub mod current;
@@ -178,6 +179,8 @@ documented!(
     authoring::save => Live,
     authoring::change_status => Live,
     authoring::restore_version => Live,
+    bank::export => Private,
+    bank::import => Live,
     catalog::list_exams => Public(Everyone),
     catalog::list_exams_legacy => Public(Everyone),
     catalog::get_exam => Public(Everyone),

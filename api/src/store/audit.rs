@@ -21,6 +21,8 @@ pub enum Action {
     ReportResolve,
     ReportDismiss,
     ReportDuplicate,
+    /// A question file applied to an exam's bank.
+    Import,
 }
 
 impl Action {
@@ -32,6 +34,7 @@ impl Action {
             Action::ReportResolve => "report_resolve",
             Action::ReportDismiss => "report_dismiss",
             Action::ReportDuplicate => "report_duplicate",
+            Action::Import => "import",
         }
     }
 }

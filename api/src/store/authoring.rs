@@ -15,7 +15,7 @@ use crate::http::HttpClient;
 use crate::time;
 
 /// `questions.status` with review folded in: a draft with a review request is in review.
-const STAGE: &str = "CASE WHEN q.status = 'draft' AND EXISTS (SELECT 1 FROM question_reviews r \
+pub(super) const STAGE: &str = "CASE WHEN q.status = 'draft' AND EXISTS (SELECT 1 FROM question_reviews r \
      WHERE r.question_id = q.id) THEN 'in_review' ELSE q.status END";
 
 const OPEN_REPORTS: &str = "(SELECT count(*) FROM question_reports p WHERE p.question_id = q.id \
@@ -37,7 +37,7 @@ fn count(row: &Row, column: &str) -> Result<u32, DbError> {
 }
 
 impl Authored {
-    fn from_row(row: &Row) -> Result<Self, DbError> {
+    pub(super) fn from_row(row: &Row) -> Result<Self, DbError> {
         Ok(Self {
             record: QuestionRecord::from_row(row)?,
             status: named(row, "stage", Status::parse)?,
@@ -76,6 +76,23 @@ pub struct Filter<'a> {
     pub status: Option<Status>,
 }
 
+impl Filter<'_> {
+    /// Appends ` AND column = ?` for each criterion to a query over a row set with `exam_code`,
+    /// `domain_code` and `stage` columns.
+    pub(super) fn narrow(&self, sql: &mut String, params: &mut Vec<Value>) {
+        for (column, value) in [
+            ("exam_code", self.exam),
+            ("domain_code", self.domain),
+            ("stage", self.status.map(Status::as_str)),
+        ] {
+            if let Some(value) = value {
+                sql.push_str(&format!(" AND {column} = ?"));
+                params.push(text(value));
+            }
+        }
+    }
+}
+
 /// The stem's first characters a list row shows.
 const SUMMARY_CHARS: i64 = 160;
 
@@ -94,16 +111,7 @@ pub async fn list(
          FROM questions q) WHERE id > ?"
     );
     let mut params: Vec<Value> = vec![text(after.unwrap_or(""))];
-    for (column, value) in [
-        ("exam_code", filter.exam),
-        ("domain_code", filter.domain),
-        ("stage", filter.status.map(Status::as_str)),
-    ] {
-        if let Some(value) = value {
-            sql.push_str(&format!(" AND {column} = ?"));
-            params.push(text(value));
-        }
-    }
+    filter.narrow(&mut sql, &mut params);
     sql.push_str(" ORDER BY id LIMIT ?");
     params.push(int(i64::from(limit) + 1));
     let result = db.execute(stmt(&sql, params)).await?;
@@ -137,7 +145,7 @@ fn json(list: &[String]) -> String {
 }
 
 /// The columns a content write sets, and their values (rendering included).
-fn content_values(content: &Content) -> [Value; 10] {
+pub(super) fn content_values(content: &Content) -> [Value; 10] {
     let html = content.render();
     [
         text(content.kind.as_str()),

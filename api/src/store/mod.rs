@@ -4,6 +4,7 @@ pub mod answers;
 pub mod api_keys;
 pub mod audit;
 pub mod authoring;
+pub mod bank;
 pub mod cards;
 pub mod catalog;
 pub mod costs;

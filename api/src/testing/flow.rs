@@ -33,7 +33,9 @@ impl Caller {
 pub struct Reply {
     pub status: u16,
     pub headers: HeaderMap,
+    /// The body, when it is JSON; `Null` otherwise.
     pub json: Value,
+    pub text: String,
 }
 
 impl Reply {
@@ -134,6 +136,23 @@ impl Stack {
         path: &str,
         body: Option<Value>,
     ) -> Reply {
+        let body = body.map(|body| body.to_string());
+        self.send(
+            caller,
+            method,
+            path,
+            body.as_deref().map(|body| ("application/json", body)),
+        )
+    }
+
+    /// `method path` as `caller` (or anonymously), with a `(content type, body)` for writes.
+    pub fn send(
+        &self,
+        caller: Option<&Caller>,
+        method: &str,
+        path: &str,
+        body: Option<(&str, &str)>,
+    ) -> Reply {
         let auth;
         let mut headers = vec![("origin", SITE), ("cf-connecting-ip", "198.51.100.7")];
         match caller {
@@ -144,21 +163,24 @@ impl Stack {
             }
             None => {}
         }
-        let body = body.map(|body| body.to_string());
-        if body.is_some() {
-            headers.push(("content-type", "application/json"));
+        if let Some((content_type, _)) = body {
+            headers.push(("content-type", content_type));
         }
         let response = block_on(request(
             self.platform.clone(),
             method,
             path,
             &headers,
-            body.as_deref().unwrap_or(""),
+            body.map_or("", |(_, body)| body),
         ));
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = super::read_text(response);
-        let json = if text.is_empty() {
+        let is_json = headers
+            .get("content-type")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("application/json"));
+        let json = if text.is_empty() || !is_json {
             Value::Null
         } else {
             serde_json::from_str(&text).unwrap_or_else(|err| panic!("{err}: {text}"))
@@ -167,6 +189,7 @@ impl Stack {
             status,
             headers,
             json,
+            text,
         }
     }
 

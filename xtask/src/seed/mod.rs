@@ -2,15 +2,16 @@
 //! applies, and upserted into a database. Questions an admin has edited (`updated_by` is no longer
 //! `seed`) are left alone, so re-seeding never undoes a correction.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use ptp_domain::content::{Content, Draft, Rendered};
+use ptp_domain::ExamCode;
+use ptp_domain::bank;
+use ptp_domain::content::{Content, Rendered};
 use ptp_domain::exam::{DomainWeight, ExamRules, Navigation, ScoreScale};
-use ptp_domain::question::QuestionKind;
-use ptp_domain::{ExamCode, QuestionId};
+use ptp_shared::bank::{BankFormat, QuestionSeed};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -40,31 +41,6 @@ pub struct DomainSeed {
     pub code: String,
     pub name: String,
     pub weight: u32,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QuestionSeed {
-    pub id: String,
-    pub domain: String,
-    pub kind: String,
-    pub stem: String,
-    pub choices: Vec<ChoiceSeed>,
-    pub key: Vec<String>,
-    pub explanation: String,
-    pub references: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChoiceSeed {
-    pub id: String,
-    pub text: String,
-}
-
-#[derive(Deserialize)]
-struct QuestionFile {
-    questions: Vec<QuestionSeed>,
 }
 
 pub struct Bank {
@@ -100,9 +76,10 @@ pub fn load(root: &Path) -> Result<Bank> {
         let mut questions = vec![];
         if folder.is_dir() {
             for qfile in sorted_files(&folder)? {
-                let text = fs::read_to_string(&qfile)?;
-                hasher.update(&text);
-                let parsed: QuestionFile = toml::from_str(&text)
+                let bytes = fs::read(&qfile)?;
+                hasher.update(&bytes);
+                // The console's import reads files the same way, within the same bounds.
+                let parsed = bank::parse(BankFormat::Toml, &bytes)
                     .with_context(|| format!("parsing {}", qfile.display()))?;
                 questions.extend(parsed.questions);
             }
@@ -154,72 +131,34 @@ pub fn rules(exam: &ExamSeed) -> Result<ExamRules> {
     Ok(rules)
 }
 
-/// The structural rules of a bank: every key among its choices and of the right arity, choice ids
-/// `a, b, …`, explanations that discuss every option, unique ids and stems, known domains.
+/// The rules of a bank, as the console's import applies them (see [`bank::check`]): the first
+/// question that breaks one fails the whole seed, naming the question, the field and the rule.
 /// Returns each question's content, in order.
 pub fn check(exam: &ExamSeed, questions: &[QuestionSeed]) -> Result<Vec<Content>> {
     rules(exam)?;
-    let mut contents = Vec::with_capacity(questions.len());
-    let domains: BTreeSet<&str> = exam.domains.iter().map(|d| d.code.as_str()).collect();
-    let mut ids = BTreeSet::new();
-    let mut stems = BTreeMap::new();
-    for q in questions {
-        let at = || format!("question {}", q.id);
-        QuestionId::parse(&q.id).map_err(|err| anyhow::anyhow!("{}: {}", at(), err.reason))?;
-        if !ids.insert(q.id.as_str()) {
-            bail!("{}: duplicate id", at());
-        }
-        let expected_prefix = format!("{}-{}-", exam.code.to_ascii_lowercase(), q.domain);
-        if !q.id.starts_with(&expected_prefix) {
-            bail!(
-                "{}: ids of this exam and domain start with {expected_prefix}",
-                at()
-            );
-        }
-        if !domains.contains(q.domain.as_str()) {
-            bail!(
-                "{}: domain {} is not one of {}'s",
-                at(),
-                q.domain,
-                exam.code
-            );
-        }
-        let normalized: String = q
-            .stem
-            .to_lowercase()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        if let Some(other) = stems.insert(normalized, q.id.as_str()) {
-            bail!("{}: same stem as {other}", at());
-        }
-        let kind = QuestionKind::parse(&q.kind).with_context(at)?;
-        for (index, choice) in q.choices.iter().enumerate() {
-            let expected = ((b'a' + index as u8) as char).to_string();
-            if choice.id != expected {
-                bail!("{}: choice {} must be {expected}", at(), index + 1);
+    let domains: Vec<&str> = exam.domains.iter().map(|d| d.code.as_str()).collect();
+    bank::check(&exam.code, &domains, questions)
+        .into_iter()
+        .zip(questions)
+        .map(|(result, q)| match result {
+            Ok(checked) => Ok(checked.content),
+            Err(problems) => {
+                let problems: Vec<String> = problems
+                    .iter()
+                    .map(|p| format!("{}: {}", p.field, p.reason))
+                    .collect();
+                bail!("question {}: {}", q.id, problems.join("; "))
             }
-        }
-        let choices: Vec<String> = q.choices.iter().map(|c| c.text.clone()).collect();
-        contents.push(
-            Content::parse(Draft {
-                kind,
-                stem: &q.stem,
-                choices: &choices,
-                key: &q.key,
-                explanation: &q.explanation,
-                references: &q.references,
-            })
-            .with_context(at)?,
-        );
-    }
-    Ok(contents)
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use ptp_domain::draw::allocate;
+    use ptp_shared::bank::ChoiceSeed;
+    use std::collections::BTreeSet;
 
     /// Whether each exam's bank can fill a full-length mock weighted like the real exam.
     fn full_mock_shortfalls(bank: &Bank) -> Vec<String> {

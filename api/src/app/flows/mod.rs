@@ -4,6 +4,7 @@
 mod account;
 mod admin_session;
 mod authoring;
+mod bank;
 mod history;
 mod progress;
 mod queue;

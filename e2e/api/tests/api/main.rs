@@ -8,6 +8,7 @@ mod account;
 mod audit;
 mod auth;
 mod authoring;
+mod bank;
 mod contract;
 mod costs;
 mod edge;
