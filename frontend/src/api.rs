@@ -339,6 +339,35 @@ pub async fn my_reports() -> Result<ptp_shared::MyReports, ApiFailure> {
     json(Request::get("/api/v1/me/reports").build()).await
 }
 
+/// `POST /api/v1/admin/import`: `text` checked (`dry_run`) or applied to `exam`'s bank.
+pub async fn import_bank(
+    exam: &str,
+    format: ptp_shared::bank::BankFormat,
+    dry_run: bool,
+    text: &str,
+) -> Result<ptp_shared::bank::ImportReport, ApiFailure> {
+    let dry_run = if dry_run { "true" } else { "false" };
+    let url = format!(
+        "/api/v1/admin/import?{}",
+        query(&[
+            ("exam", exam),
+            ("format", format.extension()),
+            ("dry_run", dry_run)
+        ])
+    );
+    json(
+        Request::post(&url)
+            .header("content-type", format.media_type())
+            .body(text.to_string()),
+    )
+    .await
+}
+
+/// `GET /api/v1/admin/stats` with `query` already encoded.
+pub async fn item_stats(query: &str) -> Result<ptp_shared::ItemStatsList, ApiFailure> {
+    json(Request::get(&format!("/api/v1/admin/stats?{query}")).build()).await
+}
+
 /// A query string of the pairs whose value is not empty, each value encoded.
 pub fn query(pairs: &[(&str, &str)]) -> String {
     pairs

@@ -44,6 +44,10 @@ pub enum Route {
     AdminReport { id: String },
     #[at("/admin/audit")]
     AdminAudit,
+    #[at("/admin/stats")]
+    AdminStats,
+    #[at("/admin/bank")]
+    AdminBank,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -64,6 +68,8 @@ fn switch(route: Route) -> Html {
         Route::AdminReports => html! { <pages::admin::Reports /> },
         Route::AdminReport { id } => html! { <pages::admin::ReportPage id={id} /> },
         Route::AdminAudit => html! { <pages::admin::AuditLog /> },
+        Route::AdminStats => html! { <pages::admin::Stats /> },
+        Route::AdminBank => html! { <pages::admin::Bank /> },
         Route::NotFound => html! { <pages::NotFound /> },
     }
 }

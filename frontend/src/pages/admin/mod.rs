@@ -2,10 +2,12 @@
 //! Shown only to admins; the API refuses everyone else on every operation anyway.
 
 mod audit;
+mod bank;
 mod editor;
 mod question;
 mod questions;
 mod reports;
+mod stats;
 
 use ptp_shared::Role;
 use yew::prelude::*;
@@ -15,9 +17,11 @@ use crate::Route;
 use crate::session::{Identity, use_session};
 
 pub use audit::AuditLog;
+pub use bank::Bank;
 pub use question::{NewQuestion, QuestionPage};
 pub use questions::Questions;
 pub use reports::{ReportPage, Reports};
+pub use stats::{Stats, flag_label};
 
 #[derive(Properties, PartialEq)]
 pub struct AdminOnlyProps {
@@ -34,6 +38,8 @@ pub fn admin_only(props: &AdminOnlyProps) -> Html {
                 <nav class="admin-nav" aria-label="Console">
                     <Link<Route> to={Route::AdminQuestions}>{ "Questions" }</Link<Route>>
                     <Link<Route> to={Route::AdminReports}>{ "Reports" }</Link<Route>>
+                    <Link<Route> to={Route::AdminStats}>{ "Statistics" }</Link<Route>>
+                    <Link<Route> to={Route::AdminBank}>{ "Import and export" }</Link<Route>>
                     <Link<Route> to={Route::AdminAudit}>{ "Audit log" }</Link<Route>>
                 </nav>
                 { props.children.clone() }

@@ -4,7 +4,7 @@ use ptp_shared::QuestionStatus;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{AdminOnly, status_label};
+use super::{AdminOnly, flag_label, status_label};
 use crate::Route;
 use crate::api;
 use crate::remote::{Remote, placeholder, use_remote};
@@ -84,7 +84,7 @@ pub fn questions() -> Html {
                         <thead><tr>
                             <th scope="col">{ "Question" }</th><th scope="col">{ "Status" }</th>
                             <th scope="col">{ "Exam · domain" }</th><th scope="col">{ "Version" }</th>
-                            <th scope="col">{ "Open reports" }</th>
+                            <th scope="col">{ "Open reports" }</th><th scope="col">{ "Flags" }</th>
                         </tr></thead>
                         <tbody>
                             { for list.questions.iter().map(|q| html! {
@@ -97,6 +97,7 @@ pub fn questions() -> Html {
                                     <td>{ format!("{} · {}", q.exam, q.domain) }</td>
                                     <td>{ q.version }</td>
                                     <td>{ q.open_reports }</td>
+                                    <td>{ for q.flags.iter().map(|f| html! { <span class="flag">{ flag_label(f) }</span> }) }</td>
                                 </tr>
                             }) }
                         </tbody>
