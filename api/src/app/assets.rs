@@ -170,11 +170,19 @@ fn asset_key(path: &str) -> Option<String> {
     safe.then(|| key.to_string())
 }
 
-/// Client-side routes (`/exams/sy0-701`) have no file extension in their last segment; missing
-/// files (`/app-1234.js`) do, and get a real 404 instead of the app shell.
+/// Client-side routes (`/exams/sy0-701`, `/admin/questions/200-301-1.0-001`) have no file
+/// extension in their last segment; missing files (`/app-1234.js`) do, and get a real 404
+/// instead of the app shell. An extension is letters and digits with a letter among them, so the
+/// dot of a domain (`1.0-001`) is not one.
 fn is_client_route(key: &str) -> bool {
     let last = key.rsplit('/').next().unwrap_or(key);
-    !last.contains('.')
+    match last.rsplit_once('.') {
+        Some((_, extension)) => {
+            !(extension.chars().all(|c| c.is_ascii_alphanumeric())
+                && extension.chars().any(|c| c.is_ascii_alphabetic()))
+        }
+        None => true,
+    }
 }
 
 fn if_none_match(headers: &HeaderMap) -> Option<String> {
@@ -243,7 +251,13 @@ mod tests {
 
     #[test]
     fn the_shell_and_every_client_route_get_index_html_revalidated_each_time() {
-        for path in ["/", "/index.html", "/exams", "/exams/sy0-701/practice"] {
+        for path in [
+            "/",
+            "/index.html",
+            "/exams",
+            "/exams/sy0-701/practice",
+            "/admin/questions/200-301-1.0-001",
+        ] {
             let response = call("GET", path, None);
             assert_eq!(response.status(), 200, "{path}");
             assert_eq!(header(&response, "cache-control"), "no-cache", "{path}");
