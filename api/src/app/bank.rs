@@ -6,6 +6,7 @@ use axum::Json;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use ptp_domain::bank::{self, FileError, Importer, MAX_FILE_BYTES, MAX_QUESTIONS, Step};
 use ptp_domain::lifecycle::Status;
 use ptp_domain::{ExamCode, ValidationError};
@@ -133,23 +134,33 @@ pub struct ImportQuery {
     dry_run: Option<bool>,
 }
 
-/// Reads the body whole, refusing one over the limit before parsing a byte of it.
-async fn file_bytes(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, ApiError> {
-    let too_large = || {
-        ApiError::TooLarge(format!(
-            "An import takes a file of at most {MAX_FILE_BYTES} bytes."
-        ))
-    };
+/// Reads the body whole, refusing one over the limit before parsing a byte of it. An oversize
+/// body is still read to its end, discarded as it comes: answering before the client has sent
+/// it all makes the runtime drop the connection, and the client would see a reset, not the 413.
+async fn file_bytes(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_FILE_BYTES as u64) {
-        return Err(too_large());
+    let mut over = declared.is_some_and(|length| length > MAX_FILE_BYTES as u64);
+    let mut kept = Vec::new();
+    let mut chunks = body.into_data_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk
+            .map_err(|err| ApiError::BadRequest(format!("The body could not be read: {err}")))?;
+        if over || kept.len() + chunk.len() > MAX_FILE_BYTES {
+            over = true;
+            kept = Vec::new();
+        } else {
+            kept.extend_from_slice(&chunk);
+        }
     }
-    axum::body::to_bytes(body, MAX_FILE_BYTES)
-        .await
-        .map_err(|_| too_large())
+    if over {
+        return Err(ApiError::TooLarge(format!(
+            "An import takes a file of at most {MAX_FILE_BYTES} bytes."
+        )));
+    }
+    Ok(kept)
 }
 
 /// A file of questions for one exam held to the rules and compared with its bank. The dry run
