@@ -32,7 +32,7 @@ test('an admin writes a question, publishes it, a learner answers and reports it
   const choiceRows = page.locator('li.choice-edit');
   await choiceRows.nth(1).getByRole('checkbox').check();
   await choiceRows.nth(3).getByRole('checkbox').check();
-  await page.getByLabel('Explanation').fill('**A** is clear text. **B** and **D** encrypt. **C** is SSH again.');
+  await page.getByRole('textbox', { name: /^Explanation/ }).fill('**A** is clear text. **B** and **D** encrypt. **C** is SSH again.');
   await page.getByLabel('References').fill('RFC 4253\nRFC 8446');
   // The live preview shows it as learners will, before anything is saved.
   const preview = page.getByRole('region', { name: 'Preview' });
@@ -42,7 +42,7 @@ test('an admin writes a question, publishes it, a learner answers and reports it
   await expect(page.getByRole('alert').filter({ hasText: 'choices B and C are the same choice' })).toBeVisible();
 
   await page.getByLabel('Choice C', { exact: true }).fill('FTP');
-  await page.getByLabel('Explanation').fill('**A** is clear text. **B** and **D** encrypt. **C** is clear text.');
+  await page.getByRole('textbox', { name: /^Explanation/ }).fill('**A** is clear text. **B** and **D** encrypt. **C** is clear text.');
   await page.getByRole('button', { name: 'Save as draft' }).click();
   await expect(page).toHaveURL(/\/admin\/questions\/200-301-4\.0-[a-z0-9]+$/);
   const id = page.url().split('/').pop();
