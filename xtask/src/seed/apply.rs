@@ -1,13 +1,60 @@
-//! Writing a checked bank into a database: exams, their domains and questions upserted in one
-//! transaction, each question with its rendering, skipped when this exact bank was applied.
+//! Writing a checked bank into a database: exams, their domains and questions in one
+//! transaction, each question as `domain::bank::step` decides for the seed — the same decision
+//! the console's import makes, except that a question an admin has corrected is kept. Skipped
+//! when this exact bank was applied.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use ptp_domain::QuestionId;
+use ptp_domain::bank::{self, Checked, Importer, Step, Stored};
+use ptp_domain::content::Content;
+use ptp_domain::question::QuestionKind;
 
 use super::load;
 
 const SEED_TABLE: &str = "CREATE TABLE IF NOT EXISTS _seed (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+fn json(list: &[String]) -> String {
+    serde_json::to_string(list).expect("strings serialize")
+}
+
+fn list(row: &libsql::Row, index: i32) -> Result<Vec<String>> {
+    Ok(serde_json::from_str(&row.get::<String>(index)?)?)
+}
+
+/// The exam's questions as stored, by id.
+async fn stored(tx: &libsql::Transaction, exam: &str) -> Result<BTreeMap<String, Stored>> {
+    let mut rows = tx
+        .query(
+            "SELECT id, version, domain_code, kind, stem, choices, answer_key, explanation, refs, updated_by \
+             FROM questions WHERE exam_code = ?1",
+            [exam],
+        )
+        .await?;
+    let mut found = BTreeMap::new();
+    while let Some(row) = rows.next().await? {
+        let kind = row.get::<String>(3)?;
+        let content = Content {
+            kind: QuestionKind::parse(&kind)
+                .map_err(|_| anyhow::anyhow!("stored kind {kind:?} is unknown"))?,
+            stem: row.get(4)?,
+            choices: list(&row, 5)?,
+            key: list(&row, 6)?,
+            explanation: row.get(7)?,
+            references: list(&row, 8)?,
+        };
+        let stored = Stored {
+            version: u32::try_from(row.get::<i64>(1)?).context("version out of range")?,
+            domain: row.get(2)?,
+            content,
+            seeded: row.get::<String>(9)? == "seed",
+        };
+        found.insert(row.get::<String>(0)?, stored);
+    }
+    Ok(found)
+}
 
 /// Upserts the bank unless this exact bank was applied already; returns the questions written.
 pub fn apply(root: &Path, url: &str, token: &str) -> Result<Option<usize>> {
@@ -54,50 +101,15 @@ pub fn apply(root: &Path, url: &str, token: &str) -> Result<Option<usize>> {
                 )
                 .await?;
             }
+            let now = stored(&tx, &exam.code).await?;
             for q in questions {
-                let json = |v: &Vec<String>| serde_json::to_string(v).expect("strings serialize");
-                let choices: Vec<String> = q
-                    .choices
-                    .iter()
-                    .map(|c| c.text.trim().to_string())
-                    .collect();
-                // A changed seed question is a new version; one an admin corrected is theirs now.
-                tx.execute(
-                    "INSERT INTO questions (id, exam_code, domain_code, kind, stem, choices, answer_key, explanation, refs, status, source, created_by, updated_by) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'published', 'authored', 'seed', 'seed') \
-                     ON CONFLICT (id) DO UPDATE SET domain_code = ?3, kind = ?4, stem = ?5, choices = ?6, answer_key = ?7, \
-                     explanation = ?8, refs = ?9, version = questions.version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-                     WHERE questions.updated_by = 'seed' AND (questions.stem IS NOT ?5 OR questions.choices IS NOT ?6 \
-                     OR questions.answer_key IS NOT ?7 OR questions.explanation IS NOT ?8 OR questions.refs IS NOT ?9 \
-                     OR questions.kind IS NOT ?4 OR questions.domain_code IS NOT ?3)",
-                    libsql::params![
-                        q.id.as_str(),
-                        exam.code.as_str(),
-                        q.domain.as_str(),
-                        q.kind.as_str(),
-                        q.stem.trim(),
-                        json(&choices),
-                        json(&q.key),
-                        q.explanation.trim(),
-                        json(&q.references)
-                    ],
-                )
-                .await?;
-                // The rendering follows the Markdown of every question the seed still owns.
-                let html = &bank.rendered[&q.id];
-                tx.execute(
-                    "UPDATE questions SET stem_html = ?2, choices_html = ?3, explanation_html = ?4, refs_html = ?5 \
-                     WHERE id = ?1 AND updated_by = 'seed'",
-                    libsql::params![
-                        q.id.as_str(),
-                        html.stem.as_str(),
-                        json(&html.choices),
-                        html.explanation.as_str(),
-                        json(&html.references)
-                    ],
-                )
-                .await?;
-                written += 1;
+                let question = Checked {
+                    id: QuestionId::trusted(q.id.clone()),
+                    domain: q.domain.clone(),
+                    content: bank.contents[&q.id].clone(),
+                };
+                let step = bank::step(Importer::Seed, &question, now.get(&q.id));
+                written += write(&tx, &exam.code, &question, &step, &bank.rendered[&q.id]).await?;
             }
         }
         tx.execute(
@@ -109,4 +121,68 @@ pub fn apply(root: &Path, url: &str, token: &str) -> Result<Option<usize>> {
         tx.commit().await?;
         Ok(Some(written))
     })
+}
+
+/// One question's step; the rows it wrote (content or rendering).
+async fn write(
+    tx: &libsql::Transaction,
+    exam: &str,
+    question: &Checked,
+    step: &Step,
+    html: &ptp_domain::content::Rendered,
+) -> Result<usize> {
+    let c = &question.content;
+    let id = question.id.as_str();
+    let content: Vec<libsql::Value> = vec![
+        id.into(),
+        question.domain.as_str().into(),
+        c.kind.as_str().into(),
+        c.stem.as_str().into(),
+        json(&c.choices).into(),
+        json(&c.key).into(),
+        c.explanation.as_str().into(),
+        json(&c.references).into(),
+        html.stem.as_str().into(),
+        json(&html.choices).into(),
+        html.explanation.as_str().into(),
+        json(&html.references).into(),
+        exam.into(),
+    ];
+    let changed = match step {
+        Step::Create => {
+            tx.execute(
+                "INSERT INTO questions (id, domain_code, kind, stem, choices, answer_key, explanation, refs, \
+                 stem_html, choices_html, explanation_html, refs_html, exam_code, status, source, created_by, updated_by) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'published', 'authored', 'seed', 'seed')",
+                content,
+            )
+            .await?
+        }
+        // A changed seed question is a new version; sessions keep the one they drew.
+        Step::Change { base, .. } => {
+            let mut params = content;
+            params.push(libsql::Value::Integer(i64::from(*base)));
+            tx.execute(
+                "UPDATE questions SET domain_code = ?2, kind = ?3, stem = ?4, choices = ?5, answer_key = ?6, \
+                 explanation = ?7, refs = ?8, stem_html = ?9, choices_html = ?10, explanation_html = ?11, \
+                 refs_html = ?12, version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+                 WHERE id = ?1 AND exam_code = ?13 AND version = ?14",
+                params,
+            )
+            .await?
+        }
+        // The same Markdown may render anew (a changed renderer changes the checksum).
+        Step::Unchanged => {
+            tx.execute(
+                "UPDATE questions SET stem_html = ?9, choices_html = ?10, explanation_html = ?11, refs_html = ?12 \
+                 WHERE id = ?1 AND updated_by = 'seed' AND domain_code = ?2 AND exam_code = ?13 \
+                 AND (stem_html IS NOT ?9 OR choices_html IS NOT ?10 OR explanation_html IS NOT ?11 OR refs_html IS NOT ?12)",
+                content,
+            )
+            .await?
+        }
+        // An admin's correction is theirs now.
+        Step::Kept => 0,
+    };
+    Ok(changed as usize)
 }

@@ -47,6 +47,8 @@ pub struct Bank {
     pub exams: Vec<(ExamSeed, Vec<QuestionSeed>)>,
     /// Each question's content rendered to HTML, by question id: stored beside its Markdown.
     pub rendered: BTreeMap<String, Rendered>,
+    /// Each question's content as checked (texts trimmed), by question id.
+    pub contents: BTreeMap<String, Content>,
     /// SHA-256 of every seed file and of what they render to, to skip re-seeding an unchanged
     /// bank (a changed renderer re-applies it).
     pub checksum: String,
@@ -67,6 +69,7 @@ pub fn load(root: &Path) -> Result<Bank> {
     let mut hasher = Sha256::new();
     let mut exams = vec![];
     let mut rendered = BTreeMap::new();
+    let mut checked = BTreeMap::new();
     for file in sorted_files(&root.join("exams"))? {
         let text = fs::read_to_string(&file)?;
         hasher.update(&text);
@@ -96,12 +99,14 @@ pub fn load(root: &Path) -> Result<Bank> {
                 hasher.update(part);
             }
             rendered.insert(q.id.clone(), html);
+            checked.insert(q.id.clone(), content);
         }
         exams.push((exam, questions));
     }
     Ok(Bank {
         exams,
         rendered,
+        contents: checked,
         checksum: format!("{:x}", hasher.finalize()),
     })
 }
