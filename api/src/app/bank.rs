@@ -50,6 +50,7 @@ pub struct ExportQuery {
     domain: Option<String>,
     status: Option<wire::QuestionStatus>,
     /// `toml` (the default, the seed's format) or `json`.
+    #[param(inline)]
     format: Option<BankFormat>,
 }
 
@@ -129,6 +130,7 @@ pub struct ImportQuery {
     #[param(max_length = 32)]
     exam: String,
     /// `toml` (the default) or `json`.
+    #[param(inline)]
     format: Option<BankFormat>,
     /// `true` (the default): report only. `false`: apply.
     dry_run: Option<bool>,

@@ -344,6 +344,36 @@ mod tests {
         }
     }
 
+    /// Every `$ref` in `value`, wherever it stands.
+    fn references<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    found.push(target);
+                }
+                map.values().for_each(|v| references(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_reference_names_a_schema_the_document_defines() {
+        let doc: Value = serde_json::from_str(&generated()).unwrap();
+        let mut found = vec![];
+        references(&doc, &mut found);
+        assert!(found.len() > 50, "{} references", found.len());
+        let dangling: Vec<&str> = found
+            .into_iter()
+            .filter(|target| {
+                let name = target.strip_prefix("#/components/schemas/");
+                !name.is_some_and(|name| doc["components"]["schemas"].get(name).is_some())
+            })
+            .collect();
+        assert_eq!(dangling, Vec::<&str>::new());
+    }
+
     #[test]
     fn operation_ids_are_unique() {
         let mut ids: Vec<String> = operations()
