@@ -18,6 +18,13 @@ pub fn input_value(event: &InputEvent) -> String {
         .value()
 }
 
+/// The value a `<select>`'s change event chose.
+pub fn select_value(event: &Event) -> String {
+    event
+        .target_unchecked_into::<web_sys::HtmlSelectElement>()
+        .value()
+}
+
 /// A shortcut key meant for the page: not typed into a field, not activating a focused button or
 /// link, not a browser shortcut, and no modal dialog open.
 pub fn is_page_shortcut(event: &KeyboardEvent) -> bool {

@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 
 use crate::Route;
 use crate::components::charts::{AccuracyChart, Bar, Gauge};
-use crate::dom::local_time;
+use crate::dom::{local_time, select_value};
 use crate::remote::{Remote, placeholder, use_remote};
 use crate::session::{Identity, use_session};
 
@@ -106,11 +106,7 @@ fn readiness_card(props: &ReadinessProps) -> Html {
     let choose = {
         let exam = exam.clone();
         Callback::from(move |event: Event| {
-            exam.set(
-                event
-                    .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                    .value(),
-            );
+            exam.set(select_value(&event));
         })
     };
     html! {

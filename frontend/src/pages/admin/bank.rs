@@ -6,9 +6,10 @@ use ptp_shared::bank::{BankFormat, ImportReport};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use yew::prelude::*;
 
-use super::AdminOnly;
+use super::{AdminOnly, exam_choices};
 use crate::api;
-use crate::remote::{Remote, use_remote};
+use crate::dom::select_value;
+use crate::remote::use_remote;
 
 /// The file chosen for import: its name and text.
 #[derive(Clone, PartialEq)]
@@ -82,21 +83,10 @@ pub fn bank() -> Html {
     let chosen = use_state(|| None::<Chosen>);
     let outcome = use_state(|| Outcome::Idle);
     let (exams, _) = use_remote((), |()| api::exams());
-    let exam_options = match &*exams {
-        Remote::Ready(list) => list
-            .exams
-            .iter()
-            .map(|e| html! { <option value={e.code.clone()}>{ format!("{} {}", e.code, e.name) }</option> })
-            .collect::<Html>(),
-        _ => Html::default(),
-    };
+    let exam_options = exam_choices(&exams);
     let on_select = |state: UseStateHandle<String>, outcome: UseStateHandle<Outcome>| {
         Callback::from(move |event: Event| {
-            state.set(
-                event
-                    .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                    .value(),
-            );
+            state.set(select_value(&event));
             outcome.set(Outcome::Idle);
         })
     };

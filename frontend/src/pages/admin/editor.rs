@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::api::{self, ApiFailure};
 use crate::components::QuestionCard;
-use crate::dom::input_value;
+use crate::dom::{input_value, select_value};
 
 const MAX_CHOICES: usize = 6;
 /// How long typing pauses before the preview is asked for.
@@ -200,9 +200,7 @@ pub fn editor(props: &EditorProps) -> Html {
     let set_kind = {
         let draft = draft.clone();
         Callback::from(move |event: Event| {
-            let value = event
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let value = select_value(&event);
             let mut next = (*draft).clone();
             next.kind = QuestionKind::parse(&value).unwrap_or(next.kind);
             next.key.clear();
@@ -213,9 +211,7 @@ pub fn editor(props: &EditorProps) -> Html {
         let draft = draft.clone();
         Callback::from(move |event: Event| {
             let mut next = (*draft).clone();
-            next.domain = event
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            next.domain = select_value(&event);
             draft.set(next);
         })
     };

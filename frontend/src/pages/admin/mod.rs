@@ -9,11 +9,13 @@ mod questions;
 mod reports;
 mod stats;
 
-use ptp_shared::Role;
+use ptp_shared::{ExamList, Role};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::Route;
+use crate::dom::select_value;
+use crate::remote::Remote;
 use crate::session::{Identity, use_session};
 
 pub use audit::AuditLog;
@@ -54,6 +56,63 @@ pub fn admin_only(props: &AdminOnlyProps) -> Html {
                 <p>{ "Only administrators can use the console." }</p>
             </section>
         },
+    }
+}
+
+/// The exams on offer as a `<select>`'s options (value: the code), once the list has come.
+pub fn exam_choices(exams: &Remote<ExamList>) -> Html {
+    match exams {
+        Remote::Ready(list) => list
+            .exams
+            .iter()
+            .map(|e| html! { <option value={e.code.clone()}>{ format!("{} {}", e.code, e.name) }</option> })
+            .collect(),
+        _ => Html::default(),
+    }
+}
+
+/// A paged list's filter: its change handler sets `state` and goes back to the first page.
+pub fn filter_choice(
+    state: UseStateHandle<String>,
+    pages: UseStateHandle<Vec<String>>,
+) -> Callback<Event> {
+    Callback::from(move |event: Event| {
+        state.set(select_value(&event));
+        pages.set(vec![]);
+    })
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PagerProps {
+    /// The cursors of the pages before this one, and this page's.
+    pub pages: UseStateHandle<Vec<String>>,
+    /// This page's `next_after`: there is a next page.
+    pub next_after: Option<String>,
+}
+
+/// "Previous page" and "Next page", as far as there are such pages.
+#[component(Pager)]
+pub fn pager(props: &PagerProps) -> Html {
+    let step = |forward: Option<String>| {
+        let pages = props.pages.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*pages).clone();
+            match &forward {
+                Some(cursor) => next.push(cursor.clone()),
+                None => drop(next.pop()),
+            }
+            pages.set(next);
+        })
+    };
+    html! {
+        <p class="pager">
+            if !props.pages.is_empty() {
+                <button type="button" class="secondary" onclick={step(None)}>{ "Previous page" }</button>
+            }
+            if let Some(cursor) = props.next_after.clone() {
+                <button type="button" class="secondary" onclick={step(Some(cursor))}>{ "Next page" }</button>
+            }
+        </p>
     }
 }
 

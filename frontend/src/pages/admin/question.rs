@@ -7,10 +7,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::editor::{Draft, Editor, Outcome};
-use super::{AdminOnly, status_label};
+use super::{AdminOnly, exam_choices, status_label};
 use crate::Route;
 use crate::api;
-use crate::dom::local_time;
+use crate::dom::{local_time, select_value};
 use crate::remote::{Remote, placeholder, use_remote};
 
 /// The exam's domains as the editor lists them, `(code, name)`.
@@ -35,22 +35,9 @@ pub fn new_question() -> Html {
     });
     let choose = {
         let exam = exam.clone();
-        Callback::from(move |event: Event| {
-            exam.set(
-                event
-                    .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                    .value(),
-            )
-        })
+        Callback::from(move |event: Event| exam.set(select_value(&event)))
     };
-    let exam_options = match &*exams {
-        Remote::Ready(list) => list
-            .exams
-            .iter()
-            .map(|e| html! { <option value={e.code.clone()}>{ format!("{} {}", e.code, e.name) }</option> })
-            .collect::<Html>(),
-        _ => Html::default(),
-    };
+    let exam_options = exam_choices(&exams);
     let editor = match &*detail {
         Remote::Ready(Some(detail)) => {
             let code = detail.summary.code.clone();

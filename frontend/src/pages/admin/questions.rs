@@ -4,7 +4,7 @@ use ptp_shared::QuestionStatus;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{AdminOnly, flag_label, status_label};
+use super::{AdminOnly, Pager, exam_choices, filter_choice, flag_label, status_label};
 use crate::Route;
 use crate::api;
 use crate::remote::{Remote, placeholder, use_remote};
@@ -36,45 +36,12 @@ pub fn questions() -> Html {
             api::admin_questions(&query).await
         },
     );
-    let choose = |state: UseStateHandle<String>| {
-        let pages = pages.clone();
-        Callback::from(move |event: Event| {
-            state.set(
-                event
-                    .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                    .value(),
-            );
-            pages.set(vec![]);
-        })
-    };
-    let exam_options = match &*exams {
-        Remote::Ready(list) => list
-            .exams
-            .iter()
-            .map(|e| html! { <option value={e.code.clone()}>{ format!("{} {}", e.code, e.name) }</option> })
-            .collect::<Html>(),
-        _ => Html::default(),
-    };
+    let choose = |state: UseStateHandle<String>| filter_choice(state, pages.clone());
+    let exam_options = exam_choices(&exams);
     let body = placeholder(&*list, "questions").unwrap_or_else(|| {
         let Remote::Ready(list) = &*list else {
             return Html::default();
         };
-        let next = list.next_after.clone().map(|cursor| {
-            let pages = pages.clone();
-            Callback::from(move |_: MouseEvent| {
-                let mut next = (*pages).clone();
-                next.push(cursor.clone());
-                pages.set(next);
-            })
-        });
-        let previous = (!pages.is_empty()).then(|| {
-            let pages = pages.clone();
-            Callback::from(move |_: MouseEvent| {
-                let mut next = (*pages).clone();
-                next.pop();
-                pages.set(next);
-            })
-        });
         html! {
             <>
                 if list.questions.is_empty() {
@@ -103,14 +70,7 @@ pub fn questions() -> Html {
                         </tbody>
                     </table>
                 }
-                <p class="pager">
-                    if let Some(previous) = previous {
-                        <button type="button" class="secondary" onclick={previous}>{ "Previous page" }</button>
-                    }
-                    if let Some(next) = next {
-                        <button type="button" class="secondary" onclick={next}>{ "Next page" }</button>
-                    }
-                </p>
+                <Pager pages={pages.clone()} next_after={list.next_after.clone()} />
             </>
         }
     });

@@ -7,8 +7,8 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::AdminOnly;
 use super::editor::{Draft, Editor, Outcome};
+use super::{AdminOnly, Pager, exam_choices, filter_choice};
 use crate::Route;
 use crate::api;
 use crate::dom::{input_value, local_time};
@@ -21,12 +21,6 @@ pub fn reason_label(reason: ReportReason) -> &'static str {
         ReportReason::Typo => "Typo",
         ReportReason::Outdated => "Outdated",
     }
-}
-
-fn select_value(event: &Event) -> String {
-    event
-        .target_unchecked_into::<web_sys::HtmlSelectElement>()
-        .value()
 }
 
 #[component(Reports)]
@@ -49,33 +43,12 @@ pub fn reports() -> Html {
             api::admin_reports(&query).await
         },
     );
-    let choose = |state: UseStateHandle<String>| {
-        let pages = pages.clone();
-        Callback::from(move |event: Event| {
-            state.set(select_value(&event));
-            pages.set(vec![]);
-        })
-    };
-    let exam_options = match &*exams {
-        Remote::Ready(list) => list
-            .exams
-            .iter()
-            .map(|e| html! { <option value={e.code.clone()}>{ e.code.clone() }</option> })
-            .collect::<Html>(),
-        _ => Html::default(),
-    };
+    let choose = |state: UseStateHandle<String>| filter_choice(state, pages.clone());
+    let exam_options = exam_choices(&exams);
     let body = placeholder(&*list, "reports").unwrap_or_else(|| {
         let Remote::Ready(list) = &*list else {
             return Html::default();
         };
-        let next = list.next_after.clone().map(|cursor| {
-            let pages = pages.clone();
-            Callback::from(move |_: MouseEvent| {
-                let mut next = (*pages).clone();
-                next.push(cursor.clone());
-                pages.set(next);
-            })
-        });
         html! {
             <>
                 if list.reports.is_empty() {
@@ -94,9 +67,7 @@ pub fn reports() -> Html {
                         </li>
                     }) }
                 </ul>
-                if let Some(next) = next {
-                    <button type="button" class="secondary" onclick={next}>{ "Next page" }</button>
-                }
+                <Pager pages={pages.clone()} next_after={list.next_after.clone()} />
             </>
         }
     });

@@ -5,9 +5,10 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::AdminOnly;
+use super::{AdminOnly, exam_choices};
 use crate::Route;
 use crate::api;
+use crate::dom::select_value;
 use crate::remote::{Remote, placeholder, use_remote};
 
 /// The sortable columns: the API's sort name and the header.
@@ -55,22 +56,11 @@ pub fn stats() -> Html {
             .await
         },
     );
-    let exam_options = match &*exams {
-        Remote::Ready(list) => list
-            .exams
-            .iter()
-            .map(|e| html! { <option value={e.code.clone()}>{ format!("{} {}", e.code, e.name) }</option> })
-            .collect::<Html>(),
-        _ => Html::default(),
-    };
+    let exam_options = exam_choices(&exams);
     let on_exam = {
         let exam = exam.clone();
         Callback::from(move |event: Event| {
-            exam.set(
-                event
-                    .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                    .value(),
-            );
+            exam.set(select_value(&event));
         })
     };
     let header = |(name, label): (&'static str, &'static str)| {
