@@ -368,7 +368,7 @@ mod tests {
             .into_iter()
             .filter(|target| {
                 let name = target.strip_prefix("#/components/schemas/");
-                !name.is_some_and(|name| doc["components"]["schemas"].get(name).is_some())
+                name.is_none_or(|name| doc["components"]["schemas"].get(name).is_none())
             })
             .collect();
         assert_eq!(dangling, Vec::<&str>::new());
