@@ -221,6 +221,20 @@ mod tests {
     }
 
     #[test]
+    fn no_shipped_key_gives_itself_away_by_its_length() {
+        let bank = bank();
+        let cues: Vec<String> = bank
+            .contents
+            .iter()
+            .filter_map(|(id, content)| {
+                ptp_domain::drafts::key_length_cue(content)
+                    .map(|(key, longest)| format!("{id}: key {key} chars, longest distractor {longest}"))
+            })
+            .collect();
+        assert_eq!(cues, Vec::<String>::new());
+    }
+
+    #[test]
     fn every_exam_can_fill_a_full_length_mock() {
         assert_eq!(full_mock_shortfalls(&bank()), Vec::<String>::new());
     }
