@@ -227,8 +227,9 @@ mod tests {
             .contents
             .iter()
             .filter_map(|(id, content)| {
-                ptp_domain::drafts::key_length_cue(content)
-                    .map(|(key, longest)| format!("{id}: key {key} chars, longest distractor {longest}"))
+                ptp_domain::drafts::key_length_cue(content).map(|(key, longest)| {
+                    format!("{id}: key {key} chars, longest distractor {longest}")
+                })
             })
             .collect();
         assert_eq!(cues, Vec::<String>::new());
