@@ -3,6 +3,7 @@
 
 mod audit;
 mod bank;
+mod draft;
 mod editor;
 mod question;
 mod questions;

@@ -6,7 +6,8 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::editor::{Draft, Editor, Outcome};
+use super::draft::Draft;
+use super::editor::{Editor, Outcome};
 use super::{AdminOnly, exam_choices, status_label};
 use crate::Route;
 use crate::api;

@@ -7,7 +7,8 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::editor::{Draft, Editor, Outcome};
+use super::draft::Draft;
+use super::editor::{Editor, Outcome};
 use super::{AdminOnly, Pager, exam_choices, filter_choice};
 use crate::Route;
 use crate::api;
