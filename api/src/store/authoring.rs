@@ -145,7 +145,7 @@ fn json(list: &[String]) -> String {
 }
 
 /// The columns a content write sets, and their values (rendering included).
-pub(super) fn content_values(content: &Content) -> [Value; 10] {
+fn content_values(content: &Content) -> [Value; 10] {
     let html = content.render();
     [
         text(content.kind.as_str()),
@@ -193,6 +193,52 @@ async fn logged(
         .is_some_and(|result| result.affected_row_count == 1))
 }
 
+/// The statement writing a new draft `(id, exam, domain)` by `(actor, now)`, only while
+/// `condition` holds.
+pub(super) fn insert_draft(
+    (id, exam, domain): (&str, &str, &str),
+    content: &Content,
+    (actor, now): (&str, &str),
+    (condition, condition_params): (&str, Vec<Value>),
+) -> Stmt {
+    let mut params = vec![text(id), text(exam), text(domain)];
+    params.extend(content_values(content));
+    params.extend([text(actor), text(actor), text(now), text(now)]);
+    params.extend(condition_params);
+    stmt(
+        &format!(
+            "INSERT INTO questions (id, exam_code, domain_code, kind, stem, choices, answer_key, \
+             explanation, refs, stem_html, choices_html, explanation_html, refs_html, status, source, \
+             created_by, updated_by, created_at, updated_at) \
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', 'authored', ?, ?, ?, ? WHERE {condition}"
+        ),
+        params,
+    )
+}
+
+/// The statement saving `content` (in `domain`) as the version after `base` of `id`, by
+/// `(actor, now)`, only while the question is still at `base` and `condition` holds.
+pub(super) fn new_version(
+    (id, base, domain): (&str, u32, &str),
+    content: &Content,
+    (actor, now): (&str, &str),
+    (condition, condition_params): (&str, Vec<Value>),
+) -> Stmt {
+    let mut params = vec![text(domain)];
+    params.extend(content_values(content));
+    params.extend([text(actor), text(now), text(id), int(i64::from(base))]);
+    params.extend(condition_params);
+    stmt(
+        &format!(
+            "UPDATE questions SET domain_code = ?, kind = ?, stem = ?, choices = ?, answer_key = ?, \
+             explanation = ?, refs = ?, stem_html = ?, choices_html = ?, explanation_html = ?, \
+             refs_html = ?, version = version + 1, updated_by = ?, updated_at = ? \
+             WHERE id = ? AND version = ? AND {condition}"
+        ),
+        params,
+    )
+}
+
 /// A new draft, unless the id is taken or the exam has no such domain (`Ok(false)`).
 pub async fn create(
     db: &Database<impl HttpClient>,
@@ -206,18 +252,11 @@ pub async fn create(
          AND EXISTS (SELECT 1 FROM exam_domains WHERE exam_code = ? AND code = ?)";
     let condition_params = vec![text(id), text(exam), text(domain)];
     let now = time::rfc3339(act.now_ms);
-    let mut params = vec![text(id), text(exam), text(domain)];
-    params.extend(content_values(content));
-    params.extend([text(act.actor), text(act.actor), text(&now), text(&now)]);
-    params.extend(condition_params.clone());
-    let insert = stmt(
-        &format!(
-            "INSERT INTO questions (id, exam_code, domain_code, kind, stem, choices, answer_key, \
-             explanation, refs, stem_html, choices_html, explanation_html, refs_html, status, source, \
-             created_by, updated_by, created_at, updated_at) \
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', 'authored', ?, ?, ?, ? WHERE {condition}"
-        ),
-        params,
+    let insert = insert_draft(
+        (id.as_str(), exam, domain),
+        content,
+        (act.actor.as_str(), &now),
+        (condition, condition_params.clone()),
     );
     logged(
         db,
@@ -243,16 +282,11 @@ pub async fn save(
     act: &Act<'_>,
 ) -> Result<bool, StoreError> {
     let condition_params = vec![text(id), int(i64::from(base))];
-    let mut params = vec![text(domain)];
-    params.extend(content_values(content));
-    params.extend([text(act.actor), text(time::rfc3339(act.now_ms))]);
-    params.extend([text(id), int(i64::from(base))]);
-    let update = stmt(
-        "UPDATE questions SET domain_code = ?, kind = ?, stem = ?, choices = ?, answer_key = ?, \
-         explanation = ?, refs = ?, stem_html = ?, choices_html = ?, explanation_html = ?, \
-         refs_html = ?, version = version + 1, updated_by = ?, updated_at = ? \
-         WHERE id = ? AND version = ?",
-        params,
+    let update = new_version(
+        (id.as_str(), base, domain),
+        content,
+        (act.actor.as_str(), &time::rfc3339(act.now_ms)),
+        ("1", vec![]),
     );
     logged(
         db,

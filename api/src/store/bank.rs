@@ -7,9 +7,9 @@ use serde_json::json;
 
 use super::StoreError;
 use super::audit::{self, Action};
-use super::authoring::{Authored, Filter, STAGE, content_values};
+use super::authoring::{Authored, Filter, STAGE, insert_draft, new_version};
 use super::catalog::QUESTION_COLUMNS;
-use crate::db::{Database, Stmt, int, rows, stmt, text};
+use crate::db::{Database, int, rows, stmt, text};
 use crate::http::HttpClient;
 use crate::time;
 
@@ -89,27 +89,11 @@ pub async fn import(
     let now = time::rfc3339(import.now_ms);
     let actor = import.actor.as_str();
     for question in &import.create {
-        let mut params = vec![
-            text(&question.id),
-            text(import.exam),
-            text(&question.domain),
-        ];
-        params.extend(content_values(&question.content));
-        params.extend([
-            text(actor),
-            text(actor),
-            text(&now),
-            text(&now),
-            text(import.token),
-        ]);
-        statements.push(stmt(
-            &format!(
-                "INSERT INTO questions (id, exam_code, domain_code, kind, stem, choices, answer_key, \
-                 explanation, refs, stem_html, choices_html, explanation_html, refs_html, status, source, \
-                 created_by, updated_by, created_at, updated_at) \
-                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', 'authored', ?, ?, ?, ? WHERE {ours}"
-            ),
-            params,
+        statements.push(insert_draft(
+            (question.id.as_str(), import.exam, &question.domain),
+            &question.content,
+            (actor, &now),
+            (ours, vec![text(import.token)]),
         ));
         statements.push(stmt(
             &format!(
@@ -125,31 +109,15 @@ pub async fn import(
         ));
     }
     for (question, base) in &import.change {
-        statements.push(change(question, *base, actor, &now, import.token, ours));
+        statements.push(new_version(
+            (question.id.as_str(), *base, &question.domain),
+            &question.content,
+            (actor, &now),
+            (ours, vec![text(import.token)]),
+        ));
     }
     let results = db.transaction(statements).await?;
     Ok(results
         .first()
         .is_some_and(|entry| entry.affected_row_count == 1))
-}
-
-fn change(question: &Checked, base: u32, actor: &str, now: &str, token: &str, ours: &str) -> Stmt {
-    let mut params = vec![text(&question.domain)];
-    params.extend(content_values(&question.content));
-    params.extend([
-        text(actor),
-        text(now),
-        text(&question.id),
-        int(i64::from(base)),
-        text(token),
-    ]);
-    stmt(
-        &format!(
-            "UPDATE questions SET domain_code = ?, kind = ?, stem = ?, choices = ?, answer_key = ?, \
-             explanation = ?, refs = ?, stem_html = ?, choices_html = ?, explanation_html = ?, \
-             refs_html = ?, version = version + 1, updated_by = ?, updated_at = ? \
-             WHERE id = ? AND version = ? AND {ours}"
-        ),
-        params,
-    )
 }
