@@ -118,16 +118,7 @@ fn choices(raw: &[String]) -> Result<Vec<String>, ValidationError> {
             format!("{catch_all:?}: every choice must stand on its own"),
         ));
     }
-    let normalized: Vec<String> = choices
-        .iter()
-        .map(|choice| {
-            choice
-                .to_lowercase()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
+    let normalized: Vec<String> = choices.iter().map(|choice| same_text(choice)).collect();
     for (later, choice) in normalized.iter().enumerate() {
         if let Some(earlier) = normalized[..later].iter().position(|other| other == choice) {
             let label = |index: usize| char::from(b'A' + index as u8);
@@ -142,6 +133,14 @@ fn choices(raw: &[String]) -> Result<Vec<String>, ValidationError> {
         }
     }
     Ok(choices)
+}
+
+/// Text as two copies of it compare equal: lowercase, runs of whitespace as one space.
+pub fn same_text(text: &str) -> String {
+    text.to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn explanation(kind: QuestionKind, raw: &str, choices: usize) -> Result<String, ValidationError> {

@@ -8,7 +8,7 @@ use ptp_shared::bank::{ChoiceSeed, QuestionSeed};
 
 use crate::QuestionId;
 use crate::account::ValidationError;
-use crate::content::{Content, Draft};
+use crate::content::{Content, Draft, same_text};
 use crate::question::QuestionKind;
 
 mod file;
@@ -45,13 +45,6 @@ pub fn seed_of(id: &str, domain: &str, content: &Content) -> QuestionSeed {
         explanation: content.explanation.clone(),
         references: content.references.clone(),
     }
-}
-
-fn normalized(text: &str) -> String {
-    text.to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Each question of `exam` (one of `domains`) held to the rules, in file order: the content's
@@ -92,7 +85,7 @@ pub fn check(
                     format!("must be one of {exam}'s: {}", domains.join(", ")),
                 ));
             }
-            if let Some(other) = stems.insert(normalized(&q.stem), &q.id) {
+            if let Some(other) = stems.insert(same_text(&q.stem), &q.id) {
                 problems.push(ValidationError::new(
                     "stem",
                     format!("{other} has the same stem"),
