@@ -7,6 +7,7 @@ use ptp_domain::rate_limit::Quota;
 use ptp_shared::{ErrorBody, ErrorCode, ErrorDetail, Scope};
 use serde_json::{Map, Value, json};
 
+use crate::ai::AiError;
 use crate::config::ConfigError;
 use crate::db::DbError;
 use crate::ports::KvError;
@@ -76,6 +77,17 @@ pub enum ApiError {
     /// Over a quota (new guests, open sessions, reports) until this many seconds have passed.
     #[error("over the {} quota for {retry_after_secs}s", .quota.name)]
     QuotaExceeded { quota: Quota, retry_after_secs: u64 },
+    /// A daily allowance (`name`) is used up until `renews_at` (RFC 3339).
+    #[error("the {name} allowance is used up")]
+    AllowanceSpent {
+        name: &'static str,
+        limit: u32,
+        renews_at: String,
+        retry_after_secs: u64,
+    },
+    /// A model reached through OpenRouter failed or answered unusably.
+    #[error(transparent)]
+    Ai(#[from] AiError),
     /// A conflict with structured details (e.g. a mock's shortfall per domain).
     #[error("conflict: {message}")]
     ConflictWith { message: String, details: Value },
@@ -271,6 +283,45 @@ impl ApiError {
                     ("retry_after_secs", json!(retry_after_secs)),
                 ]),
             ),
+            AllowanceSpent {
+                name,
+                limit,
+                renews_at,
+                retry_after_secs,
+            } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                format!(
+                    "You have used all {limit} AI explanations for today; more from {renews_at}."
+                ),
+                details(&[
+                    ("allowance", json!(name)),
+                    ("limit", json!(limit)),
+                    ("remaining", json!(0)),
+                    ("renews_at", json!(renews_at)),
+                    ("retry_after_secs", json!(retry_after_secs)),
+                ]),
+            ),
+            Ai(AiError::Misconfigured(err)) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Misconfigured,
+                format!("This deployment is misconfigured: {err}."),
+                None,
+            ),
+            Ai(AiError::Unavailable { .. }) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::ServiceUnavailable,
+                "The AI model is not answering right now; nothing was counted. Please try again shortly."
+                    .into(),
+                None,
+            ),
+            Ai(AiError::Refused(_) | AiError::Malformed(_)) => (
+                StatusCode::BAD_GATEWAY,
+                ErrorCode::ServiceUnavailable,
+                "The AI model did not give a usable answer; nothing was counted. Please try again."
+                    .into(),
+                None,
+            ),
             ConflictWith { message, details } => (
                 StatusCode::CONFLICT,
                 ErrorCode::Conflict,
@@ -362,6 +413,9 @@ impl IntoResponse for ApiError {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let ApiError::RateLimited { retry_after_secs }
         | ApiError::QuotaExceeded {
+            retry_after_secs, ..
+        }
+        | ApiError::AllowanceSpent {
             retry_after_secs, ..
         } = self
         {

@@ -1,5 +1,5 @@
-//! Outbound HTTP as the app sees it: the database, the identity provider and (later) OpenRouter
-//! and Stripe are all reached through [`HttpClient`], which the Worker implements on `fetch`
+//! Outbound HTTP as the app sees it: the database, the identity provider and OpenRouter (and
+//! later Stripe) are all reached through [`HttpClient`], which the Worker implements on `fetch`
 //! and tests implement with scripted replies.
 
 use std::future::Future;
@@ -74,6 +74,18 @@ impl OutboundRequest {
 pub struct HttpReply {
     pub status: u16,
     pub body: String,
+    /// The `Retry-After` header as sent (seconds or an HTTP date), for callers that back off.
+    pub retry_after: Option<String>,
+}
+
+impl HttpReply {
+    pub fn new(status: u16, body: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: body.into(),
+            retry_after: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -7,6 +7,7 @@
 //! those ports on the Workers runtime (KV, R2, Queues, `fetch`) and holds the `#[event]` entry
 //! points.
 
+pub mod ai;
 pub mod app;
 pub mod auth;
 pub mod config;

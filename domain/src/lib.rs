@@ -26,6 +26,7 @@ pub mod readiness;
 pub mod schedule;
 pub mod session;
 pub mod streak;
+pub mod tutor;
 
 /// Durations in the milliseconds every clock here counts in.
 pub const MINUTE_MS: u64 = 60_000;

@@ -4,6 +4,7 @@
 //! type also derives `utoipa::ToSchema` so the API can publish its contract from these types.
 
 pub mod account;
+pub mod ai;
 pub mod audit;
 pub mod authoring;
 pub mod bank;
@@ -21,6 +22,7 @@ pub use account::{
     ExportedCard, KeysRevoked, Me, Role, Scope, SessionInfo, UpdateMe, UserKind, UserList,
     UserSummary,
 };
+pub use ai::{Allowance, ExplainMistake, MistakeExplanation};
 pub use audit::{AuditEntry, AuditPage, QuestionHistory, QuestionVersion};
 pub use authoring::{
     AdminQuestion, AdminQuestionList, AdminQuestionSummary, ChangeStatus, FieldProblem,

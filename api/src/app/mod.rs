@@ -14,6 +14,7 @@ pub mod caching;
 pub mod catalog;
 pub mod current;
 mod edge;
+mod explain;
 #[cfg(test)]
 mod flows;
 mod health;
@@ -192,6 +193,7 @@ documented!(
     sessions::flag => Live,
     sessions::finish => Live,
     sessions::review => Private,
+    explain::explain_mistake => Live,
     progress::get_progress => Private,
     progress::get_readiness => Private,
     progress::get_due => Private,

@@ -11,7 +11,7 @@ mod services;
 
 pub use costs::{CloudflareUsage, CostsConfig, TursoUsage};
 pub use database::{DB_TIMEOUT, DatabaseConfig, DatabaseUrl};
-pub use services::{AiConfig, PaymentsConfig};
+pub use services::{AiConfig, PaymentsConfig, Tracing};
 
 /// Which deployment this is; decides log verbosity defaults, CSP strictness and HSTS later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,26 +2,103 @@
 //! Stripe for payments. Checked with the rest when an isolate starts, so a deployment missing
 //! one refuses to serve instead of failing a learner half-way through a checkout.
 
-use super::{ConfigError, Environment, Secret};
+use super::{ConfigError, Environment, Secret, service_url};
 
-/// OpenRouter for drafting questions and explaining mistakes; LangChain tracing when set.
+/// OpenRouter for drafting questions and explaining mistakes; LangSmith tracing when set.
 #[derive(Debug, Clone)]
 pub struct AiConfig {
     pub openrouter_key: Secret,
-    pub langchain_key: Option<Secret>,
+    /// `OPENROUTER_BASE_URL`: the OpenAI-compatible API's base (a local stand-in in tests).
+    pub base_url: String,
+    /// `OPENROUTER_MODELS`: the primary model, then its fallbacks (OpenRouter's `models`).
+    pub models: Vec<String>,
+    /// Each call also traced as a LangSmith run; `None` (nothing sent) without a key.
+    pub tracing: Option<Tracing>,
+    /// `AI_EXPLANATIONS_PER_DAY`: "why was my answer wrong?" answers per learner per UTC day.
+    pub explanations_per_day: u32,
+}
+
+/// LangSmith (`LANGCHAIN_API_KEY`, `LANGCHAIN_ENDPOINT`, `LANGCHAIN_PROJECT`).
+#[derive(Debug, Clone)]
+pub struct Tracing {
+    pub key: Secret,
+    pub endpoint: String,
+    pub project: String,
+}
+
+pub const OPENROUTER_BASE_URL: &str = "https://openrouter.ai/api/v1";
+pub const DEFAULT_MODELS: &str = "openai/gpt-4.1-mini,google/gemini-2.5-flash";
+pub const LANGSMITH_ENDPOINT: &str = "https://api.smith.langchain.com";
+/// OpenRouter tries at most this many models per request.
+pub const MAX_MODELS: usize = 3;
+const DEFAULT_EXPLANATIONS_PER_DAY: u32 = 5;
+
+/// `vendor/model[:variant]`, as OpenRouter names models.
+fn models(value: &str) -> Result<Vec<String>, ConfigError> {
+    let invalid = |reason| ConfigError::Invalid {
+        name: "OPENROUTER_MODELS",
+        reason,
+    };
+    let models: Vec<String> = value
+        .split(',')
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .collect();
+    if models.is_empty() || models.len() > MAX_MODELS {
+        return Err(invalid("expected 1 to 3 comma-separated model ids"));
+    }
+    let valid = |m: &String| {
+        m.len() <= 100
+            && m.split_once('/')
+                .is_some_and(|(v, n)| !v.is_empty() && !n.is_empty())
+            && m.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._:/".contains(&b))
+    };
+    if !models.iter().all(valid) {
+        return Err(invalid("a model id is not of the form vendor/model"));
+    }
+    Ok(models)
 }
 
 impl AiConfig {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let set = |name| lookup(name).filter(|value| !value.trim().is_empty());
         let openrouter =
             lookup("OPENROUTER_API_KEY").ok_or(ConfigError::Missing("OPENROUTER_API_KEY"))?;
-        let langchain_key = lookup("LANGCHAIN_API_KEY")
-            .filter(|value| !value.trim().is_empty())
-            .map(|value| Secret::parse("LANGCHAIN_API_KEY", &value))
+        let tracing = set("LANGCHAIN_API_KEY")
+            .map(|value| {
+                Ok::<_, ConfigError>(Tracing {
+                    key: Secret::parse("LANGCHAIN_API_KEY", &value)?,
+                    endpoint: service_url(
+                        "LANGCHAIN_ENDPOINT",
+                        &set("LANGCHAIN_ENDPOINT").unwrap_or_else(|| LANGSMITH_ENDPOINT.into()),
+                    )?,
+                    project: set("LANGCHAIN_PROJECT")
+                        .map_or_else(|| "pingtopass".to_string(), |p| p.trim().to_string()),
+                })
+            })
             .transpose()?;
+        let explanations_per_day = match set("AI_EXPLANATIONS_PER_DAY") {
+            None => DEFAULT_EXPLANATIONS_PER_DAY,
+            Some(value) => value
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 1_000)
+                .ok_or(ConfigError::Invalid {
+                    name: "AI_EXPLANATIONS_PER_DAY",
+                    reason: "expected a whole number from 0 to 1000",
+                })?,
+        };
         Ok(Self {
             openrouter_key: Secret::parse("OPENROUTER_API_KEY", &openrouter)?,
-            langchain_key,
+            base_url: service_url(
+                "OPENROUTER_BASE_URL",
+                &set("OPENROUTER_BASE_URL").unwrap_or_else(|| OPENROUTER_BASE_URL.into()),
+            )?,
+            models: models(&set("OPENROUTER_MODELS").unwrap_or_else(|| DEFAULT_MODELS.into()))?,
+            tracing,
+            explanations_per_day,
         })
     }
 }
@@ -92,13 +169,62 @@ mod tests {
             ConfigError::Missing("OPENROUTER_API_KEY")
         );
         let ai = AiConfig::from_lookup(lookup(&[("OPENROUTER_API_KEY", "sk-or-v1-abc")])).unwrap();
-        assert!(ai.langchain_key.is_none());
+        assert!(ai.tracing.is_none());
+        assert_eq!(ai.base_url, OPENROUTER_BASE_URL);
+        assert_eq!(
+            ai.models,
+            ["openai/gpt-4.1-mini", "google/gemini-2.5-flash"]
+        );
+        assert_eq!(ai.explanations_per_day, 5);
         assert!(
             AiConfig::from_lookup(lookup(&[
                 ("OPENROUTER_API_KEY", "sk-or-v1-abc"),
                 ("LANGCHAIN_API_KEY", "has space")
             ]))
             .is_err()
+        );
+        let traced = AiConfig::from_lookup(lookup(&[
+            ("OPENROUTER_API_KEY", "sk-or-v1-abc"),
+            ("LANGCHAIN_API_KEY", "lsv2_abc"),
+        ]))
+        .unwrap()
+        .tracing
+        .unwrap();
+        assert_eq!(traced.endpoint, LANGSMITH_ENDPOINT);
+        assert_eq!(traced.project, "pingtopass");
+    }
+
+    #[test]
+    fn models_urls_and_the_allowance_are_checked_by_name() {
+        let with = |name: &'static str, value: &'static str| {
+            let pairs: &'static [(&str, &str)] = Box::leak(Box::new([
+                ("OPENROUTER_API_KEY", "sk-or-v1-abc"),
+                (name, value),
+            ]));
+            AiConfig::from_lookup(lookup(pairs))
+        };
+        assert_eq!(
+            with("OPENROUTER_MODELS", "a/b, c/d").unwrap().models,
+            ["a/b", "c/d"]
+        );
+        for (name, value) in [
+            ("OPENROUTER_MODELS", "a/b,c/d,e/f,g/h"),
+            ("OPENROUTER_MODELS", "gpt4"),
+            ("OPENROUTER_MODELS", "a/b;rm"),
+            ("OPENROUTER_BASE_URL", "http://openrouter.ai/api/v1"),
+            ("AI_EXPLANATIONS_PER_DAY", "-1"),
+            ("AI_EXPLANATIONS_PER_DAY", "lots"),
+        ] {
+            match with(name, value) {
+                Err(ConfigError::Invalid { name: named, .. }) => assert_eq!(named, name),
+                other => panic!("{name}={value} gave {other:?}"),
+            }
+        }
+        assert_eq!(
+            with("AI_EXPLANATIONS_PER_DAY", "0")
+                .unwrap()
+                .explanations_per_day,
+            0
         );
     }
 

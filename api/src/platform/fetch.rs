@@ -39,8 +39,13 @@ impl HttpClient for FetchTransport {
             let exchange = Box::pin(async move {
                 let mut response = Fetch::Request(request).send_with_signal(&signal).await?;
                 let status = response.status_code();
+                let retry_after = response.headers().get("retry-after")?;
                 let body = response.text().await?;
-                Ok::<_, worker::Error>(HttpReply { status, body })
+                Ok::<_, worker::Error>(HttpReply {
+                    status,
+                    body,
+                    retry_after,
+                })
             });
             let timeout = outbound.timeout;
             match select(exchange, Box::pin(Delay::from(timeout))).await {

@@ -1,5 +1,6 @@
 //! SQL, one module per table group. Every function is one database round trip.
 
+pub mod ai;
 pub mod answers;
 pub mod api_keys;
 pub mod audit;

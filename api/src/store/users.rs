@@ -123,7 +123,8 @@ pub async fn upsert_member(
 }
 
 /// What moves when a guest signs in, in order: sessions and answers wholesale (no answer is lost
-/// or duplicated: they stay in their own sessions); review cards only where the account has none
+/// or duplicated: they stay in their own sessions); the day's AI explanations (so signing in
+/// does not renew the allowance); review cards only where the account has none
 /// for that question yet (the account's own schedule wins); reports as filed.
 const MERGE: &[&str] = &[
     "UPDATE study_sessions SET user_id = ?1 WHERE user_id = ?2",
@@ -131,6 +132,8 @@ const MERGE: &[&str] = &[
     "UPDATE OR IGNORE review_cards SET user_id = ?1 WHERE user_id = ?2",
     "DELETE FROM review_cards WHERE user_id = ?2",
     "UPDATE question_reports SET user_id = ?1 WHERE user_id = ?2",
+    "UPDATE OR IGNORE mistake_explanation_uses SET user_id = ?1 WHERE user_id = ?2",
+    "DELETE FROM mistake_explanation_uses WHERE user_id = ?2",
     "DELETE FROM users WHERE id = ?2 AND kind = 'guest'",
 ];
 
@@ -213,8 +216,9 @@ pub async fn touch(db: &Database<impl HttpClient>, id: &UserId) -> Result<(), St
 /// The statements that erase the users `ids` selects (SQL: a parameter or a subquery) and
 /// everything that is theirs, in an order the foreign keys accept; the users go last. The one
 /// list for deleting an account and for the cleanup of idle guests, so no table is forgotten.
-pub fn erasure(ids: &str) -> [String; 7] {
+pub fn erasure(ids: &str) -> [String; 8] {
     [
+        format!("DELETE FROM mistake_explanation_uses WHERE user_id IN ({ids})"),
         format!("DELETE FROM responses WHERE user_id IN ({ids})"),
         format!(
             "DELETE FROM session_questions WHERE session_id IN \

@@ -68,12 +68,7 @@ impl FakeIdp {
 impl HttpClient for FakeIdp {
     async fn send(&self, request: OutboundRequest) -> Result<HttpReply, TransportError> {
         self.seen.lock().unwrap().push(request.clone());
-        let ok = |body: Value| {
-            Ok(HttpReply {
-                status: 200,
-                body: body.to_string(),
-            })
-        };
+        let ok = |body: Value| Ok(HttpReply::new(200, body.to_string()));
         let path = request.url.strip_prefix(&self.issuer).unwrap_or("");
         match path {
             "/.well-known/openid-configuration" => ok(json!({
@@ -95,10 +90,7 @@ impl HttpClient for FakeIdp {
             "/token" => ok(
                 json!({"access_token": "at", "token_type": "Bearer", "id_token": *self.id_token.lock().unwrap()}),
             ),
-            _ => Ok(HttpReply {
-                status: 404,
-                body: String::new(),
-            }),
+            _ => Ok(HttpReply::new(404, String::new())),
         }
     }
 

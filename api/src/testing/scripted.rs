@@ -13,6 +13,8 @@ pub struct ScriptedTransport {
     reply: Result<HttpReply, TransportError>,
     rules: Vec<(String, String)>,
     url_rules: Vec<(String, HttpReply)>,
+    /// Replies to requests whose URL contains the text, one after the other (the last repeats).
+    url_turns: Vec<(String, Arc<Mutex<Vec<HttpReply>>>)>,
     sent: Arc<Mutex<Vec<OutboundRequest>>>,
     paused: Arc<Mutex<Vec<Duration>>>,
 }
@@ -20,12 +22,10 @@ pub struct ScriptedTransport {
 impl ScriptedTransport {
     pub fn replying(status: u16, body: &str) -> Self {
         Self {
-            reply: Ok(HttpReply {
-                status,
-                body: body.to_string(),
-            }),
+            reply: Ok(HttpReply::new(status, body.to_string())),
             rules: vec![],
             url_rules: vec![],
+            url_turns: vec![],
             sent: Arc::default(),
             paused: Arc::default(),
         }
@@ -36,6 +36,7 @@ impl ScriptedTransport {
             reply: Err(error),
             rules: vec![],
             url_rules: vec![],
+            url_turns: vec![],
             sent: Arc::default(),
             paused: Arc::default(),
         }
@@ -50,11 +51,16 @@ impl ScriptedTransport {
     /// Answers requests whose URL contains `needle` with `status` and `body` (before any
     /// body rule).
     pub fn at_url(mut self, needle: &str, status: u16, body: &str) -> Self {
-        let reply = HttpReply {
-            status,
-            body: body.to_string(),
-        };
+        let reply = HttpReply::new(status, body.to_string());
         self.url_rules.push((needle.to_string(), reply));
+        self
+    }
+
+    /// Answers requests whose URL contains `needle` with `replies` in turn, the last one to
+    /// every request after it (before any other rule).
+    pub fn in_turn_at(mut self, needle: &str, replies: Vec<HttpReply>) -> Self {
+        self.url_turns
+            .push((needle.to_string(), Arc::new(Mutex::new(replies))));
         self
     }
 
@@ -80,12 +86,25 @@ impl HttpClient for ScriptedTransport {
             .url_rules
             .iter()
             .find(|(needle, _)| request.url.contains(needle.as_str()));
+        let in_turn = self
+            .url_turns
+            .iter()
+            .find(|(needle, _)| request.url.contains(needle.as_str()))
+            .and_then(|(_, replies)| {
+                let mut replies = replies.lock().unwrap();
+                match replies.len() {
+                    0 => None,
+                    1 => Some(replies[0].clone()),
+                    _ => Some(replies.remove(0)),
+                }
+            });
+        if let Some(reply) = in_turn {
+            self.sent.lock().unwrap().push(request);
+            return Ok(reply);
+        }
         let reply = match (at_url, rule) {
             (Some((_, reply)), _) => Ok(reply.clone()),
-            (None, Some((_, body))) => Ok(HttpReply {
-                status: 200,
-                body: body.clone(),
-            }),
+            (None, Some((_, body))) => Ok(HttpReply::new(200, body.clone())),
             (None, None) => self.reply.clone(),
         };
         self.sent.lock().unwrap().push(request);

@@ -153,11 +153,10 @@ impl HttpClient for SqliteTransport {
             self.run(&statement);
         }
         Ok(match self.pipeline(&body) {
-            Ok(body) => HttpReply { status: 200, body },
-            Err(message) => HttpReply {
-                status: 400,
-                body: serde_json::json!({ "message": message }).to_string(),
-            },
+            Ok(body) => HttpReply::new(200, body),
+            Err(message) => {
+                HttpReply::new(400, serde_json::json!({ "message": message }).to_string())
+            }
         })
     }
 

@@ -89,7 +89,7 @@ async fn fetch<H: HttpClient>(
     service: &'static str,
     request: OutboundRequest,
 ) -> Result<String, UsageError> {
-    let HttpReply { status, body } =
+    let HttpReply { status, body, .. } =
         http.send(request)
             .await
             .map_err(|err| UsageError::Unreachable {

@@ -5,6 +5,7 @@ mod account;
 mod admin_session;
 mod authoring;
 mod bank;
+mod explain;
 mod history;
 mod progress;
 mod queue;

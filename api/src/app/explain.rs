@@ -1,0 +1,151 @@
+//! `POST /api/v1/sessions/{id}/explanations`: "why was my answer wrong?" — a model explains the
+//! learner's own recorded wrong answer, grounded in the question's official explanation. Kept
+//! per question version and answer, so the next learner with the same mistake is answered at no
+//! cost; metered per learner per UTC day; never while a mock holding the question runs.
+
+use axum::Json;
+use axum::extract::Path;
+use ptp_domain::ValidationError;
+use ptp_domain::tutor::{self, ALLOWANCE, DailyAllowance};
+use ptp_domain::{QuestionId, SessionId};
+use ptp_shared as wire;
+
+use crate::ai::{self, Call, INTERACTIVE, Purpose};
+use crate::app::current::Current;
+use crate::app::json::ApiJson;
+use crate::app::responses;
+use crate::auth::access::{Scoped, SessionsWrite};
+use crate::error::ApiError;
+use crate::ports::Platform;
+use crate::store::ai::{self as store, Given};
+use crate::time;
+
+/// Enough for five sentences; the schema caps the text itself.
+const MAX_TOKENS: u32 = 400;
+
+fn spent(limit: u32, now_ms: u64) -> ApiError {
+    let renews_ms = DailyAllowance::renews_at_ms(now_ms);
+    ApiError::AllowanceSpent {
+        name: ALLOWANCE,
+        limit,
+        renews_at: time::rfc3339(renews_ms),
+        retry_after_secs: renews_ms.saturating_sub(now_ms).div_ceil(1000),
+    }
+}
+
+/// Explains why the learner's recorded answer to a question of their session was wrong.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions/{id}/explanations",
+    operation_id = "post_session_explanations",
+    tag = "sessions",
+    params(("id" = String, Path, description = "Session id")),
+    request_body = wire::ExplainMistake,
+    responses(
+        (status = 200, description = "The explanation, and the day's allowance after it", body = wire::MistakeExplanation),
+        (status = 400, description = "Not a question id", body = ptp_shared::ErrorBody),
+        responses::NoCredential,
+        (status = 404, description = "No session of yours holds this question", body = ptp_shared::ErrorBody),
+        (status = 409, description = "Not answered yet, answered right, or in a mock of yours still running", body = ptp_shared::ErrorBody),
+        (status = 429, description = "The day's AI explanations are used up (`details.renews_at`)", body = ptp_shared::ErrorBody),
+        (status = 502, description = "The model answered unusably; nothing was counted", body = ptp_shared::ErrorBody),
+        (status = 503, description = "The model is unavailable; nothing was counted", body = ptp_shared::ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = ["sessions:write"])),
+)]
+pub async fn explain_mistake<P: Platform>(
+    Current(platform): Current<P>,
+    Scoped(caller, _): Scoped<SessionsWrite>,
+    Path(id): Path<String>,
+    ApiJson(asked): ApiJson<wire::ExplainMistake>,
+) -> Result<Json<wire::MistakeExplanation>, ApiError> {
+    let not_found = || ApiError::NotFound("A question in a session of yours".into());
+    let session_id = SessionId::parse(&id).map_err(|_| not_found())?;
+    let question = QuestionId::parse(&asked.question)
+        .map_err(|_| ValidationError::new("question", "is not a question id"))?;
+    let limit = platform
+        .settings()
+        .ai
+        .as_ref()
+        .map_err(|err| ApiError::Misconfigured(err.clone()))?
+        .explanations_per_day;
+    let db = platform.database()?;
+    let now = platform.now_millis();
+    let mistake = store::mistake(db, &session_id, &question, now)
+        .await?
+        .filter(|m| m.user_id == caller.user_id)
+        .ok_or_else(not_found)?;
+    if mistake.open_mock || mistake.in_running_mock {
+        return Err(ApiError::Conflict(
+            "Explanations open once your mock in progress is over.".into(),
+        ));
+    }
+    let Some((answer, correct)) = mistake.answer else {
+        return Err(ApiError::Conflict("Answer the question first.".into()));
+    };
+    if correct {
+        return Err(ApiError::Conflict(
+            "Your answer was right: there is no mistake to explain.".into(),
+        ));
+    }
+    let allowance = DailyAllowance {
+        limit,
+        used: mistake.used_today,
+    };
+    if !mistake.already_today && allowance.exhausted() {
+        return Err(spent(limit, now));
+    }
+    let (explanation, model, cached) = match mistake.kept {
+        Some((explanation, model)) => (explanation, model, true),
+        None => {
+            let messages = tutor::prompt(&mistake.question.content, &answer);
+            let call = Call {
+                purpose: Purpose::Explain,
+                messages: &messages,
+                schema: ("mistake_explanation", tutor::schema()),
+                max_tokens: MAX_TOKENS,
+                patience: INTERACTIVE,
+            };
+            let answered = ai::complete(&platform, &call, |content| {
+                tutor::parse(content).map_err(|err| err.to_string())
+            })
+            .await?;
+            (answered.value, answered.model, false)
+        }
+    };
+    let answer_json = serde_json::to_string(&answer)
+        .map_err(|err| ApiError::Internal(format!("answer as JSON: {err}")))?;
+    let given = Given {
+        user_id: &caller.user_id,
+        question: &mistake.question,
+        answer_json: &answer_json,
+        explanation: &explanation,
+        model: &model,
+        cached,
+        limit,
+        now_ms: now,
+    };
+    if !store::give(db, &given).await? {
+        // Another request of theirs took the last one meanwhile.
+        return Err(spent(limit, now));
+    }
+    let used = if mistake.already_today {
+        allowance.used
+    } else {
+        allowance.used + 1
+    };
+    let after = DailyAllowance { limit, used };
+    Ok(Json(wire::MistakeExplanation {
+        question: mistake.question.id.to_string(),
+        answer,
+        text: explanation.as_str().to_string(),
+        cached,
+        allowance: wire::Allowance {
+            name: ALLOWANCE.into(),
+            limit,
+            used: after.used.min(limit),
+            remaining: after.remaining(),
+            renews_at: time::rfc3339(DailyAllowance::renews_at_ms(now)),
+        },
+    }))
+}
