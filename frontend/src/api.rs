@@ -216,6 +216,21 @@ pub async fn due_reviews() -> Result<ptp_shared::DueReviews, ApiFailure> {
     json(Request::get("/api/v1/me/reviews/due").build()).await
 }
 
+/// "Why was my answer wrong?" for the learner's recorded answer to `question` of `session`.
+pub async fn explain_mistake(
+    session: &str,
+    body: &ptp_shared::ExplainMistake,
+) -> Result<ptp_shared::MistakeExplanation, ApiFailure> {
+    json(self::body(
+        Request::post(&format!(
+            "/api/v1/sessions/{}/explanations",
+            js_encode(session)
+        )),
+        body,
+    ))
+    .await
+}
+
 pub async fn report_question(
     question: &str,
     report: &ptp_shared::ReportQuestion,

@@ -38,6 +38,8 @@ pub struct Tools {
     pub wrangler: PathBuf,
     pub playwright: PathBuf,
     pub sqld: PathBuf,
+    /// The OpenRouter stand-in (PyPI `fakellm`).
+    pub fakellm: PathBuf,
     /// schemathesis' `st`, when the test tools were asked for.
     pub schemathesis: Option<PathBuf>,
 }
@@ -82,6 +84,9 @@ pub fn ensure(needs: Needs) -> Result<Tools> {
     })?;
     steps.run("node packages (npm ci)", || node_packages(&paths, &steps))?;
     let sqld = steps.run(&format!("sqld {SQLD_VERSION}"), || sqld(&paths, &steps))?;
+    let fakellm = steps.run("fakellm (OpenRouter stand-in)", || {
+        crate::fakellm::ensure(&paths, &steps)
+    })?;
     let mut schemathesis = None;
     if needs.test_tools {
         steps.run("chromium", || {
@@ -101,6 +106,7 @@ pub fn ensure(needs: Needs) -> Result<Tools> {
         wrangler: paths.node_bin("wrangler"),
         playwright: paths.node_bin("playwright"),
         sqld,
+        fakellm,
         schemathesis,
         paths,
     })

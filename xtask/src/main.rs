@@ -10,6 +10,8 @@ mod cmd;
 mod contract;
 mod control;
 mod cron;
+mod fakellm;
+mod langsmith_standin;
 mod load;
 mod loader;
 mod migrate;

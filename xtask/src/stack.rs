@@ -10,13 +10,14 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::bootstrap::{self, Needs, Tools};
+use crate::langsmith_standin::LangSmithStandIn;
 use crate::paths::Paths;
 use crate::process::{PidFile, Service, free_port, interrupted_within, interrupts, port_is_free};
 use crate::secrets::{dev_vars, generate_secrets, write_private};
 use crate::sqld::Sqld;
 use crate::steps::Steps;
 use crate::usage_standin::UsageStandIn;
-use crate::{build, migrate, oidc, random, wrangler};
+use crate::{build, fakellm, migrate, oidc, random, wrangler};
 
 const DEFAULT_PORT: u16 = 8787;
 
@@ -34,6 +35,10 @@ pub const INJECTED: &[&str] = &[
     "TURSO_API_URL",
     "TURSO_ORG",
     "TURSO_PLATFORM_TOKEN",
+    "OPENROUTER_BASE_URL",
+    "LANGCHAIN_API_KEY",
+    "LANGCHAIN_ENDPOINT",
+    "LANGCHAIN_PROJECT",
 ];
 
 /// Where one stack keeps its state, held exclusively (a lock file) while it runs.
@@ -81,6 +86,9 @@ pub struct Stack {
     pub oidc: oidc::Provider,
     /// What the daily cost job reads its usage from.
     pub usage: UsageStandIn,
+    /// OpenRouter's stand-in, and LangSmith's, which keeps the runs traced to it.
+    pub model: fakellm::Model,
+    pub langsmith: LangSmithStandIn,
     pub worker: Service,
     state: StackDir,
 }
@@ -132,6 +140,16 @@ impl Stack {
             let url = usage.url.clone();
             Ok((usage, url))
         })?;
+        let model = steps.run("OpenRouter stand-in (fakellm)", || {
+            let model = fakellm::start(tools, &dir.join("fakellm.log"))?;
+            let url = model.base_url.clone();
+            Ok((model, url))
+        })?;
+        let langsmith = steps.run("LangSmith stand-in", || {
+            let langsmith = LangSmithStandIn::start()?;
+            let url = langsmith.url.clone();
+            Ok((langsmith, url))
+        })?;
         let persist = dir.join("wrangler");
         fs::create_dir_all(&persist)?;
         steps.run("SPA into local R2", || {
@@ -140,18 +158,21 @@ impl Stack {
         })?;
 
         let url = format!("http://127.0.0.1:{}", options.port);
-        // The Worker finds the database, the identity provider and the usage APIs only through
-        // these settings, as in production.
+        // The Worker finds the database, the identity provider, the usage APIs, the model and
+        // the tracer only through these settings, as in production.
         let runtime_vars = dir.join("runtime.vars");
         write_private(
             &runtime_vars,
             &format!(
                 "TURSO_DATABASE_URL={db_url}\nTURSO_AUTH_TOKEN={db_token}\nSITE_URL={url}\n\
-                 GOOGLE_ISSUER={}\nGOOGLE_CLIENT_ID={}\nGOOGLE_CLIENT_SECRET={}\n{}",
+                 GOOGLE_ISSUER={}\nGOOGLE_CLIENT_ID={}\nGOOGLE_CLIENT_SECRET={}\n{}\
+                 OPENROUTER_BASE_URL={}\n{}",
                 provider.issuer,
                 oidc::CLIENT_ID,
                 random::hex(16)?,
-                usage.settings()
+                usage.settings(),
+                model.base_url,
+                langsmith.settings()
             ),
         )?;
         let log = dir.join("wrangler.log");
@@ -170,6 +191,7 @@ impl Stack {
             state.pids.record(&[
                 sqld.pid().unwrap_or_default(),
                 provider.service.pid(),
+                model.service.pid(),
                 worker.pid(),
             ])?;
             // Any answer will do (a 503 is one: the footer and the tests report it).
@@ -187,6 +209,8 @@ impl Stack {
             sqld: Arc::new(Mutex::new(sqld)),
             oidc: provider,
             usage,
+            model,
+            langsmith,
             worker,
             state,
         })
@@ -198,6 +222,12 @@ impl Stack {
             return Some(format!(
                 "wrangler exited ({status})\n{}",
                 self.worker.log_tail(30)
+            ));
+        }
+        if let Some(status) = self.model.service.exited() {
+            return Some(format!(
+                "the OpenRouter stand-in exited ({status})\n{}",
+                self.model.service.log_tail(20)
             ));
         }
         if let Some(status) = self.oidc.service.exited() {
@@ -217,6 +247,7 @@ impl Stack {
     pub fn stop(mut self) {
         self.worker.stop(Duration::from_secs(10));
         self.oidc.service.stop(Duration::from_secs(5));
+        self.model.service.stop(Duration::from_secs(5));
         if let Ok(mut sqld) = self.sqld.lock() {
             sqld.stop();
         }

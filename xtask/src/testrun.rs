@@ -171,7 +171,8 @@ fn browser_tests(
         playwright
             .env("PTP_REQUIRE_LOCAL", "1")
             .env("PTP_CONTROL_URL", local.control_url)
-            .env("PTP_USAGE_URL", local.usage_url);
+            .env("PTP_USAGE_URL", local.usage_url)
+            .env("PTP_MODEL_URL", local.model_url);
     }
     let status = playwright
         .current_dir(&tools.paths.root)
@@ -210,6 +211,9 @@ struct LocalStack<'a> {
     load_test_token: &'a str,
     /// The usage stand-in, whose days the cost test sets.
     usage_url: &'a str,
+    /// The OpenRouter stand-in (its call counts) and the LangSmith one (the runs it kept).
+    model_url: &'a str,
+    langsmith_url: &'a str,
 }
 
 fn api_tests(
@@ -228,6 +232,8 @@ fn api_tests(
             .env("PTP_JWT_SECRET", local.jwt_secret)
             .env("PTP_LOAD_TEST_TOKEN", local.load_test_token)
             .env("PTP_USAGE_URL", local.usage_url)
+            .env("PTP_MODEL_URL", local.model_url)
+            .env("PTP_LANGSMITH_URL", local.langsmith_url)
             .env("PTP_REQUIRE_LOCAL", "1");
     }
     let skips = tools.paths.local().join("e2e-skips.txt");
@@ -348,6 +354,8 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
         jwt_secret: &scratch.jwt_secret,
         load_test_token: &scratch.load_test_token,
         usage_url: &scratch.stack.usage.url,
+        model_url: &scratch.stack.model.url,
+        langsmith_url: &scratch.stack.langsmith.url,
     };
     let url = scratch.stack.url.clone();
     let results = scratch.stack.dir().join("playwright.json");

@@ -3,12 +3,14 @@
 mod account_menu;
 pub mod charts;
 mod cost_banner;
+mod explain;
 mod guest_banner;
 pub mod question;
 mod report;
 
 pub use account_menu::AccountMenu;
 pub use cost_banner::CostBanner;
+pub use explain::ExplainMistakeButton;
 pub use guest_banner::GuestBanner;
 pub use question::QuestionCard;
 pub use report::ReportButton;

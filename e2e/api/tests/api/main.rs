@@ -12,6 +12,7 @@ mod bank;
 mod contract;
 mod costs;
 mod edge;
+mod explain;
 mod faults;
 mod hardening;
 mod health;

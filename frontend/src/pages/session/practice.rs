@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::PlayerProps;
 use super::keys::choice_for_key;
 use crate::components::question::{is_complete, toggle};
-use crate::components::{QuestionCard, ReportButton};
+use crate::components::{ExplainMistakeButton, QuestionCard, ReportButton};
 use crate::dom::{focus_heading, is_page_shortcut, use_keydown};
 
 #[derive(Clone, PartialEq)]
@@ -257,6 +257,9 @@ pub fn practice_player(props: &PlayerProps) -> Html {
                     }
                     <ReportButton question={item.question.id.clone()} />
                 </div>
+                if item.credit.is_some_and(|c| c < 1.0 - 1e-9) {
+                    <ExplainMistakeButton session={state.view.id.clone()} question={item.question.id.clone()} />
+                }
             </QuestionCard>
             <footer class="player-footer">
                 <p class="muted keyboard-help">{ "Keys: 1–9 pick A–I · Enter submit · N next question" }</p>

@@ -7,7 +7,7 @@ use yew_router::prelude::*;
 
 use crate::Route;
 use crate::components::question::verdict;
-use crate::components::{QuestionCard, ReportButton};
+use crate::components::{ExplainMistakeButton, QuestionCard, ReportButton};
 use crate::remote::{Remote, placeholder, use_remote};
 
 #[derive(Properties, PartialEq)]
@@ -72,6 +72,9 @@ fn review_body(props: &BodyProps) -> Html {
                             <QuestionCard question={item.question.clone()} number={item.position + 1} total={total}
                                 selection={item.answer.clone().unwrap_or_default()} credit={item.credit}>
                                 <ReportButton question={item.question.id.clone()} />
+                                if item.answer.is_some() && item.credit.unwrap_or(0.0) < 1.0 - 1e-9 {
+                                    <ExplainMistakeButton session={view.id.clone()} question={item.question.id.clone()} />
+                                }
                             </QuestionCard>
                         </li>
                     }
