@@ -86,7 +86,7 @@ async fn a_mistake_is_explained_by_the_model_once_and_then_from_what_was_kept() 
     assert!(!correct);
     let explained = explain(&first, &mine, &question.id).await;
     assert!(!explained.cached, "nobody made this mistake before");
-    assert_eq!(explained.answer, [mistake.clone()]);
+    assert_eq!(explained.answer, std::slice::from_ref(&mistake));
     assert!(
         explained.text.starts_with("You chose an option"),
         "{}",
