@@ -26,6 +26,7 @@ pub mod readiness;
 pub mod schedule;
 pub mod session;
 pub mod streak;
+pub mod trends;
 pub mod tutor;
 
 /// Durations in the milliseconds every clock here counts in.
