@@ -159,6 +159,11 @@ pub async fn exam(code: &str) -> Result<ptp_shared::ExamDetail, ApiFailure> {
     json(Request::get(&format!("/api/v1/exams/{}", js_encode(code))).build()).await
 }
 
+/// The exam's current trend card from X (none when there is nothing current).
+pub async fn exam_trends(code: &str) -> Result<ptp_shared::ExamTrends, ApiFailure> {
+    json(Request::get(&format!("/api/v1/exams/{}/trends", js_encode(code))).build()).await
+}
+
 pub async fn start_session(
     request: &ptp_shared::StartSession,
 ) -> Result<ptp_shared::SessionView, ApiFailure> {

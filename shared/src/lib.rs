@@ -32,9 +32,10 @@ pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use health::{CheckStatus, HealthChecks, HealthResponse};
 pub use learning::{
     AnswerOutcome, Attempt, Choice, DailyAccuracy, DomainProgress, DomainReadiness, DomainScore,
-    DueExam, DueReviews, ExamDetail, ExamDomain, ExamList, ExamSummary, Filter, Mode, Navigation,
-    Progress, QuestionKind, QuestionList, QuestionView, Readiness, SessionItem, SessionResult,
-    SessionView, SetFlag, Solution, StartSession, SubmitAnswer,
+    DueExam, DueReviews, ExamDetail, ExamDomain, ExamList, ExamSummary, ExamTrends, Filter, Mode,
+    Navigation, Progress, QuestionKind, QuestionList, QuestionView, Readiness, SessionItem,
+    SessionResult, SessionView, SetFlag, Solution, StartSession, SubmitAnswer, TrendCard,
+    TrendPost,
 };
 pub use metrics::{CostReport, DailyCost, DailyMetric, DailyMetrics, ItemStatsList, ItemStatsView};
 pub use reports::{

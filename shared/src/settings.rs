@@ -70,6 +70,11 @@ pub const SECRETS: &[SecretSpec] = &[
         "LangChain tracing of AI calls",
     ),
     spec(
+        "X_BEARER_TOKEN",
+        Need::Optional,
+        "the hourly exam trends' X API v2 recent search (app-only bearer token)",
+    ),
+    spec(
         "STRIPE_SECRET_KEY",
         Need::WithPayments,
         "Stripe API key (sk_live_ in production, sk_test_ elsewhere)",

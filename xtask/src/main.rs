@@ -34,6 +34,7 @@ mod testrun;
 mod usage_standin;
 mod wasm_std;
 mod wrangler;
+mod x_standin;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};

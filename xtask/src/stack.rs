@@ -17,6 +17,7 @@ use crate::secrets::{dev_vars, generate_secrets, write_private};
 use crate::sqld::Sqld;
 use crate::steps::Steps;
 use crate::usage_standin::UsageStandIn;
+use crate::x_standin::XStandIn;
 use crate::{build, fakellm, migrate, oidc, random, wrangler};
 
 const DEFAULT_PORT: u16 = 8787;
@@ -39,6 +40,8 @@ pub const INJECTED: &[&str] = &[
     "LANGCHAIN_API_KEY",
     "LANGCHAIN_ENDPOINT",
     "LANGCHAIN_PROJECT",
+    "X_API_URL",
+    "X_BEARER_TOKEN",
 ];
 
 /// Where one stack keeps its state, held exclusively (a lock file) while it runs.
@@ -89,6 +92,8 @@ pub struct Stack {
     /// OpenRouter's stand-in, and LangSmith's, which keeps the runs traced to it.
     pub model: fakellm::Model,
     pub langsmith: LangSmithStandIn,
+    /// X's recent search, for the hourly trends: held so it serves while the stack runs.
+    _x: XStandIn,
     pub worker: Service,
     state: StackDir,
 }
@@ -150,6 +155,11 @@ impl Stack {
             let url = langsmith.url.clone();
             Ok((langsmith, url))
         })?;
+        let x = steps.run("X stand-in (recent search)", || {
+            let x = XStandIn::start(&tools.paths.root.join("xtask/x-fixtures.json"))?;
+            let url = x.url.clone();
+            Ok((x, url))
+        })?;
         let persist = dir.join("wrangler");
         fs::create_dir_all(&persist)?;
         steps.run("SPA into local R2", || {
@@ -158,21 +168,22 @@ impl Stack {
         })?;
 
         let url = format!("http://127.0.0.1:{}", options.port);
-        // The Worker finds the database, the identity provider, the usage APIs, the model and
-        // the tracer only through these settings, as in production.
+        // The Worker finds the database, the identity provider, the usage APIs, the model,
+        // the tracer and X only through these settings, as in production.
         let runtime_vars = dir.join("runtime.vars");
         write_private(
             &runtime_vars,
             &format!(
                 "TURSO_DATABASE_URL={db_url}\nTURSO_AUTH_TOKEN={db_token}\nSITE_URL={url}\n\
                  GOOGLE_ISSUER={}\nGOOGLE_CLIENT_ID={}\nGOOGLE_CLIENT_SECRET={}\n{}\
-                 OPENROUTER_BASE_URL={}\n{}",
+                 OPENROUTER_BASE_URL={}\n{}{}",
                 provider.issuer,
                 oidc::CLIENT_ID,
                 random::hex(16)?,
                 usage.settings(),
                 model.base_url,
-                langsmith.settings()
+                langsmith.settings(),
+                x.settings()
             ),
         )?;
         let log = dir.join("wrangler.log");
@@ -211,6 +222,7 @@ impl Stack {
             usage,
             model,
             langsmith,
+            _x: x,
             worker,
             state,
         })

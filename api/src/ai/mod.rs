@@ -24,12 +24,15 @@ pub use openrouter::complete;
 pub enum Purpose {
     /// "Why was my answer wrong?"
     Explain,
+    /// An exam's hourly trend card from posts on X.
+    Trends,
 }
 
 impl Purpose {
     pub fn as_str(self) -> &'static str {
         match self {
             Purpose::Explain => "explain",
+            Purpose::Trends => "trends",
         }
     }
 }
@@ -49,6 +52,13 @@ pub const INTERACTIVE: Patience = Patience {
     attempts: 3,
     timeout: Duration::from_secs(25),
     longest_pause: Duration::from_secs(4),
+};
+
+/// A queued task: nobody waits, and the queue retries the task later if the model stays down.
+pub const BACKGROUND: Patience = Patience {
+    attempts: 3,
+    timeout: Duration::from_secs(60),
+    longest_pause: Duration::from_secs(20),
 };
 
 /// One call to a model.

@@ -30,6 +30,7 @@ mod security;
 mod sessions;
 mod sign_in;
 pub mod telemetry;
+mod trends;
 mod views;
 
 use axum::Router;
@@ -185,6 +186,7 @@ documented!(
     catalog::list_exams => Public(Everyone),
     catalog::list_exams_legacy => Public(Everyone),
     catalog::get_exam => Public(Everyone),
+    trends::get_exam_trends => Public(Everyone),
     catalog::list_questions => Public(Anonymous),
     catalog::list_questions_legacy => Public(Everyone),
     sessions::start => Live,

@@ -11,7 +11,7 @@ mod services;
 
 pub use costs::{CloudflareUsage, CostsConfig, TursoUsage};
 pub use database::{DB_TIMEOUT, DatabaseConfig, DatabaseUrl};
-pub use services::{AiConfig, PaymentsConfig, Tracing};
+pub use services::{AiConfig, PaymentsConfig, Tracing, XConfig};
 
 /// Which deployment this is; decides log verbosity defaults, CSP strictness and HSTS later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,6 +261,8 @@ pub struct Settings {
     /// The load suite's token; `None` where none is set.
     pub load_test: Result<Option<Secret>, ConfigError>,
     pub ai: Result<AiConfig, ConfigError>,
+    /// X's recent search for the hourly trends; `None` where no token is set.
+    pub x: Result<Option<XConfig>, ConfigError>,
     /// Stripe; `None` while payments are off.
     pub payments: Result<Option<PaymentsConfig>, ConfigError>,
     /// Where the daily cost job reads usage; each source `None` where it is not set up.
@@ -275,6 +277,7 @@ impl Settings {
         Self {
             load_test: load_test_token(&environment, lookup("LOAD_TEST_TOKEN")),
             ai: AiConfig::from_lookup(&lookup),
+            x: XConfig::from_lookup(&lookup),
             payments: PaymentsConfig::from_lookup(&environment, &lookup),
             costs: CostsConfig::from_lookup(&lookup),
             environment,
@@ -305,6 +308,7 @@ impl Settings {
             self.google.as_ref().err(),
             self.load_test.as_ref().err(),
             self.ai.as_ref().err(),
+            self.x.as_ref().err(),
             self.payments.as_ref().err(),
             self.costs.as_ref().err(),
             database,

@@ -103,6 +103,35 @@ impl AiConfig {
     }
 }
 
+/// X's API v2 recent search, for the hourly exam trends (`X_BEARER_TOKEN`; `X_API_URL` for a
+/// stand-in). Optional: without a token the trends job gathers nothing and says so.
+#[derive(Debug, Clone)]
+pub struct XConfig {
+    pub bearer_token: Secret,
+    pub base_url: String,
+}
+
+pub const X_API_URL: &str = "https://api.x.com";
+
+impl XConfig {
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Self>, ConfigError> {
+        let Some(token) = lookup("X_BEARER_TOKEN").filter(|v| !v.trim().is_empty()) else {
+            return Ok(None);
+        };
+        Ok(Some(Self {
+            bearer_token: Secret::parse("X_BEARER_TOKEN", &token)?,
+            base_url: service_url(
+                "X_API_URL",
+                &lookup("X_API_URL")
+                    .filter(|v| !v.trim().is_empty())
+                    .unwrap_or_else(|| X_API_URL.into()),
+            )?,
+        }))
+    }
+}
+
 /// Stripe, where payments are on (`PAYMENTS=on`; off by default).
 #[derive(Debug, Clone)]
 pub struct PaymentsConfig {
@@ -226,6 +255,25 @@ mod tests {
                 .explanations_per_day,
             0
         );
+    }
+
+    #[test]
+    fn x_is_optional_and_its_url_must_be_https_or_local() {
+        assert!(XConfig::from_lookup(lookup(&[])).unwrap().is_none());
+        let x = XConfig::from_lookup(lookup(&[("X_BEARER_TOKEN", "AAAA")]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(x.base_url, X_API_URL);
+        assert!(matches!(
+            XConfig::from_lookup(lookup(&[
+                ("X_BEARER_TOKEN", "AAAA"),
+                ("X_API_URL", "http://api.x.com")
+            ])),
+            Err(ConfigError::Invalid {
+                name: "X_API_URL",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::tasks::{Task, Work};
 use crate::time;
 
 mod costs;
+mod trends;
 
 /// Idle guests removed per transaction, and transactions per run: bounded work, brief locks.
 const CLEANUP_BATCH: u32 = 200;
@@ -125,8 +126,7 @@ pub async fn run<P: Platform>(platform: &P, task: &Task) -> Result<Ran, JobError
         return Ok(Ran::AlreadyDone);
     }
     let detail = match &task.work {
-        // Filled in by the AI issue; until then the hour is marked as gathered.
-        Work::GatherTrends { .. } => "no trend sources configured yet".to_string(),
+        Work::GatherTrends { hour } => trends::gather(platform, hour).await?,
         Work::RollupDay { day } => {
             let start = time::parse(&format!("{day}T00:00:00.000Z"))
                 .ok_or_else(|| JobError::Permanent(format!("not a day: {day}")))?;

@@ -16,6 +16,7 @@ pub mod progress;
 pub mod reports;
 pub mod sealed;
 pub mod sessions;
+pub mod trends;
 pub mod users;
 
 use crate::db::DbError;

@@ -7,6 +7,7 @@ mod explain;
 mod guest_banner;
 pub mod question;
 mod report;
+mod trends;
 
 pub use account_menu::AccountMenu;
 pub use cost_banner::CostBanner;
@@ -14,6 +15,7 @@ pub use explain::ExplainMistakeButton;
 pub use guest_banner::GuestBanner;
 pub use question::QuestionCard;
 pub use report::ReportButton;
+pub use trends::ExamTrendsCard;
 
 /// The path and query the browser is on, to come back to after signing in.
 pub fn current_path() -> String {

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::Route;
+use crate::components::ExamTrendsCard;
 use crate::dom::input_value;
 use crate::pages::exams::navigation_label;
 use crate::remote::{Remote, placeholder, use_remote};
@@ -267,6 +268,7 @@ fn exam_body(props: &BodyProps) -> Html {
                     <button class="button" type="submit">{ "Start mock exam" }</button>
                 </form>
             </div>
+            <ExamTrendsCard exam={s.code.clone()} />
             <p><Link<Route> to={Route::Progress}>{ "Your progress and readiness" }</Link<Route>></p>
         </>
     }

@@ -139,21 +139,77 @@ async fn the_daily_rollup_counts_the_day_once_however_often_it_runs() {
     );
 }
 
+/// Calls the OpenRouter stand-in answered with its trend-card rules.
+async fn trend_calls(model_url: &str) -> u64 {
+    let stats: Value = client()
+        .get(format!("{model_url}/_fakellm/stats"))
+        .fetch()
+        .await
+        .json()
+        .await
+        .unwrap();
+    ["trends-sy0-701", "trends-saa-c03"]
+        .iter()
+        .map(|rule| stats["by_rule"][rule].as_u64().unwrap_or(0))
+        .sum()
+}
+
 #[tokio::test]
-async fn the_hourly_trends_job_is_scheduled_queued_and_logged() {
+async fn the_hourly_trends_job_makes_cards_from_x_and_does_nothing_twice_in_an_hour() {
     let _db = DATABASE.read().await;
     let Some(control) = local_control("needs the local stack's control server") else {
         return;
     };
+    let model_url = std::env::var("PTP_MODEL_URL").expect("the test run names the stand-in");
     let at = now_ms();
-    fire("0 * * * *", at).await;
     let hour = chrono::DateTime::from_timestamp_millis(at)
         .unwrap()
         .format("%Y-%m-%dT%H")
         .to_string();
-    let line = task_logged(&control, &format!("trends:{hour}"), "task done").await;
+    let id = format!("trends:{hour}");
+    let before = trend_calls(&model_url).await;
+    fire("0 * * * *", at).await;
+    let line = task_logged(&control, &id, "task done").await;
     assert_eq!(line["level"], "info");
     assert_eq!(line["work"]["kind"], "gather_trends");
+    assert!(
+        line["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 cards, 1 with too few posts, 0 unusable"),
+        "{line}"
+    );
+    assert_eq!(trend_calls(&model_url).await, before + 2);
+
+    let trends: ptp_shared::ExamTrends = Browser::anonymous()
+        .get("/api/v1/exams/SY0-701/trends")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let card = trends.card.expect("SY0-701 has enough posts for a card");
+    assert_eq!(card.hour, hour);
+    assert_eq!(card.post_count, 8);
+    assert!(card.summary.contains("firewall rules"), "{}", card.summary);
+    assert_eq!(
+        card.posts[0].url,
+        "https://x.com/secplus_sam/status/1865000000000000101"
+    );
+    let ccna: ptp_shared::ExamTrends = Browser::anonymous()
+        .get("/api/v1/exams/200-301/trends")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(ccna.card.is_none(), "two posts make no card");
+
+    fire("0 * * * *", at).await;
+    task_logged(&control, &id, "task already done").await;
+    assert_eq!(
+        trend_calls(&model_url).await,
+        before + 2,
+        "the same hour again asks the model nothing"
+    );
 }
 
 #[tokio::test]
