@@ -82,6 +82,8 @@ pub enum ApiError {
     AllowanceSpent {
         name: &'static str,
         limit: u32,
+        /// What is left: nothing, or less than the request asked for.
+        remaining: u32,
         renews_at: String,
         retry_after_secs: u64,
     },
@@ -286,18 +288,19 @@ impl ApiError {
             AllowanceSpent {
                 name,
                 limit,
+                remaining,
                 renews_at,
                 retry_after_secs,
             } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 ErrorCode::RateLimited,
                 format!(
-                    "You have used all {limit} AI explanations for today; more from {renews_at}."
+                    "This goes past today's allowance of {limit} ({name}, {remaining} left); it renews at {renews_at}."
                 ),
                 details(&[
                     ("allowance", json!(name)),
                     ("limit", json!(limit)),
-                    ("remaining", json!(0)),
+                    ("remaining", json!(remaining)),
                     ("renews_at", json!(renews_at)),
                     ("retry_after_secs", json!(retry_after_secs)),
                 ]),

@@ -14,6 +14,8 @@ pub enum Work {
     CloseCosts { day: String },
     /// Remove guests idle since `before` (RFC 3339) and older task records.
     CleanUp { before: String },
+    /// Draft the questions an admin asked for in the draft request `request`.
+    DraftQuestions { request: String },
 }
 
 /// A message on TASK_QUEUE. (Not flattened: queue messages go through serde-wasm-bindgen,
@@ -31,6 +33,7 @@ impl Work {
             Work::RollupDay { .. } => "rollup_day",
             Work::CloseCosts { .. } => "close_costs",
             Work::CleanUp { .. } => "clean_up",
+            Work::DraftQuestions { .. } => "draft_questions",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod account;
 pub mod bank;
 pub mod content;
 pub mod costs;
+pub mod drafting;
 pub mod drafts;
 pub mod draw;
 pub mod exam;

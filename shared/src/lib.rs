@@ -22,7 +22,10 @@ pub use account::{
     ExportedCard, KeysRevoked, Me, Role, Scope, SessionInfo, UpdateMe, UserKind, UserList,
     UserSummary,
 };
-pub use ai::{Allowance, ExplainMistake, MistakeExplanation};
+pub use ai::{
+    Allowance, DraftReport, DraftRequestList, DraftRequestView, DraftView, ExplainMistake,
+    MistakeExplanation, NearestQuestion, RequestDrafts,
+};
 pub use audit::{AuditEntry, AuditPage, QuestionHistory, QuestionVersion};
 pub use authoring::{
     AdminQuestion, AdminQuestionList, AdminQuestionSummary, ChangeStatus, FieldProblem,

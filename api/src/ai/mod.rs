@@ -26,6 +26,10 @@ pub enum Purpose {
     Explain,
     /// An exam's hourly trend card from posts on X.
     Trends,
+    /// Questions drafted (or repaired) for an admin.
+    Draft,
+    /// A drafted question answered from its stem and choices alone.
+    BlindAnswer,
 }
 
 impl Purpose {
@@ -33,6 +37,8 @@ impl Purpose {
         match self {
             Purpose::Explain => "explain",
             Purpose::Trends => "trends",
+            Purpose::Draft => "draft",
+            Purpose::BlindAnswer => "blind_answer",
         }
     }
 }
@@ -69,6 +75,8 @@ pub struct Call<'a> {
     pub schema: (&'static str, Value),
     pub max_tokens: u32,
     pub patience: Patience,
+    /// Ask the fallback models first: a second opinion on what the primary one wrote.
+    pub second_opinion: bool,
 }
 
 /// Tokens and money one answered attempt took, as OpenRouter reports them.

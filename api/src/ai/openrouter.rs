@@ -20,14 +20,18 @@ const REASON_CHARS: usize = 200;
 /// The request body: the models in order (OpenRouter falls back along `models`), structured
 /// output with the call's schema, and usage accounting so each answer carries its cost.
 fn request_body(config: &AiConfig, call: &Call<'_>) -> Value {
+    let mut models = config.models.clone();
+    if call.second_opinion && models.len() > 1 {
+        models.rotate_left(1);
+    }
     let messages: Vec<Value> = call
         .messages
         .iter()
         .map(|m| json!({ "role": m.role.as_str(), "content": m.content }))
         .collect();
     json!({
-        "model": config.models[0],
-        "models": config.models,
+        "model": models[0],
+        "models": models,
         "messages": messages,
         "max_tokens": call.max_tokens,
         "temperature": 0.2,

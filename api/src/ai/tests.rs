@@ -54,6 +54,7 @@ fn ask(platform: &FakePlatform) -> Result<Answered<String>, AiError> {
         schema: ("answer", json!({"type": "object"})),
         max_tokens: 100,
         patience: INTERACTIVE,
+        second_opinion: false,
     };
     block_on(complete(platform, &call, |content| {
         let value: Value = serde_json::from_str(content).map_err(|err| err.to_string())?;

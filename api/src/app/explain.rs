@@ -28,6 +28,7 @@ fn spent(limit: u32, now_ms: u64) -> ApiError {
     ApiError::AllowanceSpent {
         name: ALLOWANCE,
         limit,
+        remaining: 0,
         renews_at: time::rfc3339(renews_ms),
         retry_after_secs: renews_ms.saturating_sub(now_ms).div_ceil(1000),
     }
@@ -105,6 +106,7 @@ pub async fn explain_mistake<P: Platform>(
                 schema: ("mistake_explanation", tutor::schema()),
                 max_tokens: MAX_TOKENS,
                 patience: INTERACTIVE,
+                second_opinion: false,
             };
             let answered = ai::complete(&platform, &call, |content| {
                 tutor::parse(content).map_err(|err| err.to_string())

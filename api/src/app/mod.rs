@@ -13,6 +13,7 @@ mod bank;
 pub mod caching;
 pub mod catalog;
 pub mod current;
+mod drafts;
 mod edge;
 mod explain;
 #[cfg(test)]
@@ -183,6 +184,8 @@ documented!(
     authoring::restore_version => Live,
     bank::export => Private,
     bank::import => Live,
+    drafts::request_drafts => Live,
+    drafts::list_drafts => Private,
     catalog::list_exams => Public(Everyone),
     catalog::list_exams_legacy => Public(Everyone),
     catalog::get_exam => Public(Everyone),

@@ -16,6 +16,8 @@ pub struct AiConfig {
     pub tracing: Option<Tracing>,
     /// `AI_EXPLANATIONS_PER_DAY`: "why was my answer wrong?" answers per learner per UTC day.
     pub explanations_per_day: u32,
+    /// `AI_DRAFTS_PER_DAY`: drafted questions each admin may ask for per UTC day.
+    pub drafts_per_day: u32,
 }
 
 /// LangSmith (`LANGCHAIN_API_KEY`, `LANGCHAIN_ENDPOINT`, `LANGCHAIN_PROJECT`).
@@ -32,6 +34,7 @@ pub const LANGSMITH_ENDPOINT: &str = "https://api.smith.langchain.com";
 /// OpenRouter tries at most this many models per request.
 pub const MAX_MODELS: usize = 3;
 const DEFAULT_EXPLANATIONS_PER_DAY: u32 = 5;
+const DEFAULT_DRAFTS_PER_DAY: u32 = 40;
 
 /// `vendor/model[:variant]`, as OpenRouter names models.
 fn models(value: &str) -> Result<Vec<String>, ConfigError> {
@@ -78,18 +81,21 @@ impl AiConfig {
                 })
             })
             .transpose()?;
-        let explanations_per_day = match set("AI_EXPLANATIONS_PER_DAY") {
-            None => DEFAULT_EXPLANATIONS_PER_DAY,
+        let per_day = |name: &'static str, default: u32| match set(name) {
+            None => Ok(default),
             Some(value) => value
                 .trim()
                 .parse::<u32>()
                 .ok()
                 .filter(|n| *n <= 1_000)
                 .ok_or(ConfigError::Invalid {
-                    name: "AI_EXPLANATIONS_PER_DAY",
+                    name,
                     reason: "expected a whole number from 0 to 1000",
-                })?,
+                }),
         };
+        let explanations_per_day =
+            per_day("AI_EXPLANATIONS_PER_DAY", DEFAULT_EXPLANATIONS_PER_DAY)?;
+        let drafts_per_day = per_day("AI_DRAFTS_PER_DAY", DEFAULT_DRAFTS_PER_DAY)?;
         Ok(Self {
             openrouter_key: Secret::parse("OPENROUTER_API_KEY", &openrouter)?,
             base_url: service_url(
@@ -99,6 +105,7 @@ impl AiConfig {
             models: models(&set("OPENROUTER_MODELS").unwrap_or_else(|| DEFAULT_MODELS.into()))?,
             tracing,
             explanations_per_day,
+            drafts_per_day,
         })
     }
 }

@@ -17,6 +17,7 @@ use crate::tasks::{Task, Work};
 use crate::time;
 
 mod costs;
+mod drafts;
 mod trends;
 
 /// Idle guests removed per transaction, and transactions per run: bounded work, brief locks.
@@ -51,6 +52,7 @@ pub fn tasks_for(job: Job, scheduled_ms: u64) -> Vec<Task> {
                 Work::RollupDay { day } => (job.name(), day),
                 Work::CloseCosts { day } => ("costs", day),
                 Work::CleanUp { before } => (job.name(), before),
+                Work::DraftQuestions { request } => ("drafts", request),
             };
             Task {
                 id: format!("{name}:{key}"),
@@ -140,6 +142,7 @@ pub async fn run<P: Platform>(platform: &P, task: &Task) -> Result<Ran, JobError
             format!("rolled up {day}; analysed {analysed} question versions")
         }
         Work::CloseCosts { day } => costs::close(platform, db, day).await?,
+        Work::DraftQuestions { request } => drafts::draft(platform, request).await?,
         Work::CleanUp { before } => {
             let mut removed = 0;
             let mut batches = 0;

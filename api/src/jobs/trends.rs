@@ -155,6 +155,7 @@ pub async fn gather<P: Platform>(platform: &P, hour: &str) -> Result<String, Job
             schema: ("exam_trend_card", trends::schema()),
             max_tokens: MAX_TOKENS,
             patience: BACKGROUND,
+            second_opinion: false,
         };
         let answered =
             ai::complete(platform, &call, |content| trends::parse(content, &found)).await;

@@ -195,22 +195,34 @@ async fn logged(
 
 /// The statement writing a new draft `(id, exam, domain)` by `(actor, now)`, only while
 /// `condition` holds.
+/// Who wrote a question: a person, or a model (a draft an admin must still approve).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Authored,
+    Ai,
+}
+
 pub(super) fn insert_draft(
     (id, exam, domain): (&str, &str, &str),
     content: &Content,
+    source: Source,
     (actor, now): (&str, &str),
     (condition, condition_params): (&str, Vec<Value>),
 ) -> Stmt {
     let mut params = vec![text(id), text(exam), text(domain)];
     params.extend(content_values(content));
-    params.extend([text(actor), text(actor), text(now), text(now)]);
+    let source = match source {
+        Source::Authored => "authored",
+        Source::Ai => "ai",
+    };
+    params.extend([text(source), text(actor), text(actor), text(now), text(now)]);
     params.extend(condition_params);
     stmt(
         &format!(
             "INSERT INTO questions (id, exam_code, domain_code, kind, stem, choices, answer_key, \
              explanation, refs, stem_html, choices_html, explanation_html, refs_html, status, source, \
              created_by, updated_by, created_at, updated_at) \
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', 'authored', ?, ?, ?, ? WHERE {condition}"
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ? WHERE {condition}"
         ),
         params,
     )
@@ -255,6 +267,7 @@ pub async fn create(
     let insert = insert_draft(
         (id.as_str(), exam, domain),
         content,
+        Source::Authored,
         (act.actor.as_str(), &now),
         (condition, condition_params.clone()),
     );

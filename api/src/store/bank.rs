@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::StoreError;
 use super::audit::{self, Action};
-use super::authoring::{Authored, Filter, STAGE, insert_draft, new_version};
+use super::authoring::{Authored, Filter, STAGE, Source, insert_draft, new_version};
 use super::catalog::QUESTION_COLUMNS;
 use crate::db::{Database, int, rows, stmt, text};
 use crate::http::HttpClient;
@@ -92,6 +92,7 @@ pub async fn import(
         statements.push(insert_draft(
             (question.id.as_str(), import.exam, &question.domain),
             &question.content,
+            Source::Authored,
             (actor, &now),
             (ours, vec![text(import.token)]),
         ));

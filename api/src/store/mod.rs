@@ -9,6 +9,7 @@ pub mod bank;
 pub mod cards;
 pub mod catalog;
 pub mod costs;
+pub mod drafts;
 pub mod draws;
 pub mod items;
 pub mod jobs;
