@@ -89,7 +89,7 @@ pub fn prompt(exam: &str, name: &str, posts: &[Post]) -> Vec<Message> {
         Message {
             role: Role::User,
             content: format!(
-                "Exam: {exam} ({name})\nPosts about the exam from the last 24 hours:\n<posts>\n{listed}\n</posts>"
+                "Exam: {exam} ({name})\nPosts about {exam} from the last 24 hours:\n<posts>\n{listed}\n</posts>"
             ),
         },
     ]

@@ -236,6 +236,17 @@ pub async fn explain_mistake(
     .await
 }
 
+/// The newest AI draft requests with their drafts' QA reports.
+pub async fn drafts() -> Result<ptp_shared::DraftRequestList, ApiFailure> {
+    json(Request::get("/api/v1/admin/drafts").build()).await
+}
+
+pub async fn request_drafts(
+    request: &ptp_shared::RequestDrafts,
+) -> Result<ptp_shared::DraftRequestView, ApiFailure> {
+    json(self::body(Request::post("/api/v1/admin/drafts"), request)).await
+}
+
 pub async fn report_question(
     question: &str,
     report: &ptp_shared::ReportQuestion,

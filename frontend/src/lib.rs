@@ -48,6 +48,8 @@ pub enum Route {
     AdminStats,
     #[at("/admin/bank")]
     AdminBank,
+    #[at("/admin/drafts")]
+    AdminDrafts,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -70,6 +72,7 @@ fn switch(route: Route) -> Html {
         Route::AdminAudit => html! { <pages::admin::AuditLog /> },
         Route::AdminStats => html! { <pages::admin::Stats /> },
         Route::AdminBank => html! { <pages::admin::Bank /> },
+        Route::AdminDrafts => html! { <pages::admin::AiDrafts /> },
         Route::NotFound => html! { <pages::NotFound /> },
     }
 }

@@ -11,6 +11,7 @@ mod authoring;
 mod bank;
 mod contract;
 mod costs;
+mod drafts;
 mod edge;
 mod explain;
 mod faults;

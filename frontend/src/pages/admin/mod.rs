@@ -1,6 +1,7 @@
 //! The admin console (`/admin/…`): the bank's questions, the report queue and the audit log.
 //! Shown only to admins; the API refuses everyone else on every operation anyway.
 
+mod ai_drafts;
 mod audit;
 mod bank;
 mod draft;
@@ -19,6 +20,7 @@ use crate::dom::select_value;
 use crate::remote::Remote;
 use crate::session::{Identity, use_session};
 
+pub use ai_drafts::AiDrafts;
 pub use audit::AuditLog;
 pub use bank::Bank;
 pub use question::{NewQuestion, QuestionPage};
@@ -40,6 +42,7 @@ pub fn admin_only(props: &AdminOnlyProps) -> Html {
             <div class="admin">
                 <nav class="admin-nav" aria-label="Console">
                     <Link<Route> to={Route::AdminQuestions}>{ "Questions" }</Link<Route>>
+                    <Link<Route> to={Route::AdminDrafts}>{ "AI drafts" }</Link<Route>>
                     <Link<Route> to={Route::AdminReports}>{ "Reports" }</Link<Route>>
                     <Link<Route> to={Route::AdminStats}>{ "Statistics" }</Link<Route>>
                     <Link<Route> to={Route::AdminBank}>{ "Import and export" }</Link<Route>>
