@@ -78,7 +78,7 @@ test('the same mistake asked about twice costs one model call: on the feedback, 
   expect(await modelCalls(request, modelURL)).toBe(before + 1);
 
   // Second guest, same mistake, finished session: asked on the review page, served as kept.
-  const context = await browser.newContext();
+  const context = await browser.newContext({ baseURL });
   const second = await context.newPage();
   const octet = () => Math.floor(Math.random() * 254) + 1;
   await second.setExtraHTTPHeaders({ 'cf-connecting-ip': `10.${octet()}.${octet()}.${octet()}` });
