@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::content::Content;
 use crate::question::QuestionKind;
-use crate::tutor::{Message, Role};
+use crate::tutor::{Message, lettered};
 
 /// Drafts one request may ask for.
 pub const MAX_DRAFTS: u32 = 10;
@@ -87,25 +87,19 @@ pub fn draft_prompt(brief: &Brief) -> Vec<Message> {
         .map(|k| format!("Kind: {} only\n", k.as_str()))
         .unwrap_or_default();
     vec![
-        Message {
-            role: Role::System,
-            content: format!(
-                "You write practice questions for IT certification exams. {STYLE} Reply with \
+        Message::system(format!(
+            "You write practice questions for IT certification exams. {STYLE} Reply with \
                  JSON only: {{\"questions\": [{{\"kind\", \"stem\", \"choices\", \"key\", \
                  \"explanation\", \"references\"}}]}}."
-            ),
-        },
-        Message {
-            role: Role::User,
-            content: format!(
-                "Draft {count} questions.\nExam: {code} ({name})\nDomain: {dcode} {dname}\n{objective}{kind}",
-                count = brief.count,
-                code = brief.exam_code,
-                name = brief.exam_name,
-                dcode = brief.domain_code,
-                dname = brief.domain_name,
-            ),
-        },
+        )),
+        Message::user(format!(
+            "Draft {count} questions.\nExam: {code} ({name})\nDomain: {dcode} {dname}\n{objective}{kind}",
+            count = brief.count,
+            code = brief.exam_code,
+            name = brief.exam_name,
+            dcode = brief.domain_code,
+            dname = brief.domain_name,
+        )),
     ]
 }
 
@@ -151,29 +145,21 @@ pub fn parse_drafts(content: &str, asked: u32) -> Result<Vec<RawDraft>, String> 
 
 /// The messages for a blind answer: the stem and the choices only.
 pub fn blind_prompt(content: &Content) -> Vec<Message> {
-    let choices = content
-        .choices
-        .iter()
-        .enumerate()
-        .map(|(i, text)| format!("{}) {text}", (b'a' + i as u8) as char))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let choices = lettered(&content.choices);
     let how = match content.kind {
         QuestionKind::Single => "Pick the one best answer.".to_string(),
         QuestionKind::Multi => format!("Pick exactly {} answers.", content.key.len()),
         QuestionKind::Ordering => "Give every choice id in the right order.".to_string(),
     };
     vec![
-        Message {
-            role: Role::System,
-            content: "You are an expert candidate answering an IT certification exam question. \
-                      Reply with JSON only: {\"answer\": [choice ids]}."
-                .into(),
-        },
-        Message {
-            role: Role::User,
-            content: format!("Answer blind.\n{}\n\n{choices}\n\n{how}", content.stem),
-        },
+        Message::system(
+            "You are an expert candidate answering an IT certification exam question. \
+             Reply with JSON only: {\"answer\": [choice ids]}.",
+        ),
+        Message::user(format!(
+            "Answer blind.\n{}\n\n{choices}\n\n{how}",
+            content.stem
+        )),
     ]
 }
 
@@ -211,21 +197,15 @@ pub fn parse_blind(content: &str, choices: usize) -> Result<Vec<String>, String>
 pub fn repair_prompt(draft: &RawDraft, blind: &[String]) -> Vec<Message> {
     let current = serde_json::to_string(draft).unwrap_or_default();
     vec![
-        Message {
-            role: Role::System,
-            content: format!(
-                "You repair practice questions for IT certification exams. {STYLE} Reply with \
+        Message::system(format!(
+            "You repair practice questions for IT certification exams. {STYLE} Reply with \
                  JSON only: {{\"questions\": [one repaired question]}}."
-            ),
-        },
-        Message {
-            role: Role::User,
-            content: format!(
-                "Repair this question. An expert answering blind chose {blind:?}, not the key \
+        )),
+        Message::user(format!(
+            "Repair this question. An expert answering blind chose {blind:?}, not the key \
                  {key:?}: make the stem decide the answer unambiguously, or correct the key.\n{current}",
-                key = draft.key,
-            ),
-        },
+            key = draft.key,
+        )),
     ]
 }
 

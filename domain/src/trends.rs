@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::tutor::{Message, Role};
+use crate::tutor::Message;
 
 /// Fewer posts than this in a day make no card.
 pub const MIN_POSTS: usize = 5;
@@ -82,16 +82,10 @@ pub fn prompt(exam: &str, name: &str, posts: &[Post]) -> Vec<Message> {
         .collect::<Vec<_>>()
         .join("\n");
     vec![
-        Message {
-            role: Role::System,
-            content: INSTRUCTIONS.to_string(),
-        },
-        Message {
-            role: Role::User,
-            content: format!(
-                "Exam: {exam} ({name})\nPosts about {exam} from the last 24 hours:\n<posts>\n{listed}\n</posts>"
-            ),
-        },
+        Message::system(INSTRUCTIONS.to_string()),
+        Message::user(format!(
+            "Exam: {exam} ({name})\nPosts about {exam} from the last 24 hours:\n<posts>\n{listed}\n</posts>"
+        )),
     ]
 }
 

@@ -20,6 +20,32 @@ pub struct Message {
     pub content: String,
 }
 
+impl Message {
+    pub fn system(content: impl Into<String>) -> Self {
+        Self {
+            role: Role::System,
+            content: content.into(),
+        }
+    }
+
+    pub fn user(content: impl Into<String>) -> Self {
+        Self {
+            role: Role::User,
+            content: content.into(),
+        }
+    }
+}
+
+/// A question's choices one a line, labelled as learners see them: `a) …`, `b) …`.
+pub fn lettered(choices: &[String]) -> String {
+    choices
+        .iter()
+        .enumerate()
+        .map(|(i, text)| format!("{}) {text}", (b'a' + i as u8) as char))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     System,
@@ -58,13 +84,7 @@ fn labelled(ids: &[String], content: &Content) -> String {
 
 /// The messages that ask for an explanation of `answer` (choice ids) to `content`.
 pub fn prompt(content: &Content, answer: &[String]) -> Vec<Message> {
-    let choices = content
-        .choices
-        .iter()
-        .enumerate()
-        .map(|(i, text)| format!("{}) {text}", (b'a' + i as u8) as char))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let choices = lettered(&content.choices);
     let kind = match content.kind {
         QuestionKind::Single => "Choose one.",
         QuestionKind::Multi => "Choose all that apply, exactly as many as asked.",
@@ -78,16 +98,7 @@ pub fn prompt(content: &Content, answer: &[String]) -> Vec<Message> {
         explanation = content.explanation,
         answer = labelled(answer, content),
     );
-    vec![
-        Message {
-            role: Role::System,
-            content: INSTRUCTIONS.to_string(),
-        },
-        Message {
-            role: Role::User,
-            content: user,
-        },
-    ]
+    vec![Message::system(INSTRUCTIONS), Message::user(user)]
 }
 
 /// The JSON schema the answer must follow (sent as structured output where the model takes it,

@@ -401,7 +401,7 @@ pub struct TrendPost {
     pub url: String,
 }
 
-/// An exam's current trend card; `card` is absent when there is none (too few posts, or none
+/// An exam's current trend card; `card` is null when there is none (too few posts, or none
 /// gathered in the last day).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -2,12 +2,12 @@
 //! as LangSmith's is): it keeps every run it accepts, and `GET /_runs` lists them, so a test can
 //! see the trace of a model call. The Worker finds it through `LANGCHAIN_ENDPOINT`.
 
-use std::io::Read;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::{Value, json};
+
+use crate::json_server::{Incoming, JsonServer};
 
 /// LangSmith refuses runs without these.
 const REQUIRED: &[&str] = &["id", "name", "run_type", "start_time", "inputs"];
@@ -15,8 +15,8 @@ const REQUIRED: &[&str] = &["id", "name", "run_type", "start_time", "inputs"];
 pub struct LangSmithStandIn {
     pub url: String,
     pub key: String,
-    server: Arc<tiny_http::Server>,
-    thread: Option<JoinHandle<()>>,
+    /// Serves until the stand-in is dropped.
+    _server: JsonServer,
 }
 
 struct State {
@@ -24,27 +24,13 @@ struct State {
     runs: Mutex<Vec<Value>>,
 }
 
-fn handle(state: &State, request: &mut tiny_http::Request) -> (u16, Value) {
-    let mut body = String::new();
-    if request
-        .as_reader()
-        .take(1 << 20)
-        .read_to_string(&mut body)
-        .is_err()
-    {
-        return (400, json!({"detail": "unreadable body"}));
-    }
-    let key = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("x-api-key"))
-        .map(|h| h.value.as_str().to_string());
-    match (request.method(), request.url()) {
+fn handle(state: &State, request: &Incoming<'_>) -> (u16, Value) {
+    match (request.method, request.url) {
         (tiny_http::Method::Post, "/runs") => {
-            if key.as_deref() != Some(state.key.as_str()) {
+            if request.header("x-api-key") != Some(state.key.as_str()) {
                 return (401, json!({"detail": "Invalid token"}));
             }
-            let Ok(run) = serde_json::from_str::<Value>(&body) else {
+            let Ok(run) = serde_json::from_str::<Value>(request.body) else {
                 return (422, json!({"detail": "the body is not JSON"}));
             };
             if let Some(missing) = REQUIRED.iter().find(|field| run[**field].is_null()) {
@@ -65,37 +51,18 @@ fn handle(state: &State, request: &mut tiny_http::Request) -> (u16, Value) {
 
 impl LangSmithStandIn {
     pub fn start() -> Result<Self> {
-        let server = Arc::new(
-            tiny_http::Server::http("127.0.0.1:0").map_err(|err| anyhow::anyhow!("{err}"))?,
-        );
-        let port = server
-            .server_addr()
-            .to_ip()
-            .context("the LangSmith stand-in has an IP address")?
-            .port();
         let state = Arc::new(State {
             key: format!("lsv2_pt_{}", crate::random::hex(16)?),
             runs: Mutex::default(),
         });
-        let (serving, shared) = (server.clone(), state.clone());
-        let thread = std::thread::spawn(move || {
-            for mut request in serving.incoming_requests() {
-                let (status, body) = handle(&shared, &mut request);
-                let response = tiny_http::Response::from_string(body.to_string())
-                    .with_status_code(status)
-                    .with_header(
-                        "content-type: application/json"
-                            .parse::<tiny_http::Header>()
-                            .expect("a valid header"),
-                    );
-                let _ = request.respond(response);
-            }
-        });
+        let shared = state.clone();
+        let server = JsonServer::start("LangSmith stand-in", move |request| {
+            handle(&shared, request)
+        })?;
         Ok(Self {
-            url: format!("http://127.0.0.1:{port}"),
+            url: server.url.clone(),
             key: state.key.clone(),
-            server,
-            thread: Some(thread),
+            _server: server,
         })
     }
 
@@ -105,14 +72,5 @@ impl LangSmithStandIn {
             "LANGCHAIN_API_KEY={}\nLANGCHAIN_ENDPOINT={}\nLANGCHAIN_PROJECT=pingtopass-local\n",
             self.key, self.url
         )
-    }
-}
-
-impl Drop for LangSmithStandIn {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }

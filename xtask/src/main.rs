@@ -11,6 +11,7 @@ mod contract;
 mod control;
 mod cron;
 mod fakellm;
+mod json_server;
 mod langsmith_standin;
 mod load;
 mod loader;

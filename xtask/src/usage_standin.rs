@@ -6,12 +6,12 @@
 //! figures — how the test run pushes a month past the budget's alert.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::{Value, json};
+
+use crate::json_server::{Incoming, JsonServer};
 
 /// The organization and database the stand-in reports.
 pub const TURSO_ORG: &str = "pingtopass-local";
@@ -25,8 +25,8 @@ pub struct UsageStandIn {
     pub account_id: String,
     pub cloudflare_token: String,
     pub turso_token: String,
-    server: Arc<tiny_http::Server>,
-    thread: Option<JoinHandle<()>>,
+    /// Serves until the stand-in is dropped.
+    _server: JsonServer,
 }
 
 /// What an ordinary day of the local stack reports.
@@ -143,45 +143,27 @@ fn turso(state: &State, path: &str) -> (u16, Value) {
     (404, json!({"error": "not found"}))
 }
 
-fn bearer(request: &tiny_http::Request) -> Option<String> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("authorization"))
-        .and_then(|h| h.value.as_str().strip_prefix("Bearer ").map(str::to_string))
-}
-
-fn handle(state: &State, request: &mut tiny_http::Request) -> (u16, Value) {
-    let url = request.url().to_string();
-    let mut body = String::new();
-    if request
-        .as_reader()
-        .take(1 << 20)
-        .read_to_string(&mut body)
-        .is_err()
-    {
-        return (400, json!({"error": "unreadable body"}));
-    }
-    let token = bearer(request);
-    match (request.method(), url.as_str()) {
+fn handle(state: &State, request: &Incoming<'_>) -> (u16, Value) {
+    let token = request.bearer();
+    match (request.method, request.url) {
         (tiny_http::Method::Post, "/client/v4/graphql") => {
-            if token.as_deref() != Some(state.cloudflare_token.as_str()) {
+            if token != Some(state.cloudflare_token.as_str()) {
                 return (
                     200,
                     json!({"data": null, "errors": [{"message": "Authentication error"}]}),
                 );
             }
-            (200, graphql(state, &body))
+            (200, graphql(state, request.body))
         }
         (tiny_http::Method::Get, path) if path.starts_with("/v1/organizations/") => {
-            if token.as_deref() != Some(state.turso_token.as_str()) {
+            if token != Some(state.turso_token.as_str()) {
                 return (401, json!({"error": "invalid token"}));
             }
             turso(state, path)
         }
         (tiny_http::Method::Put, path) if path.starts_with("/_usage/") => {
             let day = path.trim_start_matches("/_usage/").to_string();
-            match serde_json::from_str::<Meters>(&body) {
+            match serde_json::from_str::<Meters>(request.body) {
                 Ok(meters) => {
                     if let Ok(mut days) = state.days.lock() {
                         days.insert(day, meters);
@@ -197,42 +179,20 @@ fn handle(state: &State, request: &mut tiny_http::Request) -> (u16, Value) {
 
 impl UsageStandIn {
     pub fn start() -> Result<Self> {
-        let server = Arc::new(
-            tiny_http::Server::http("127.0.0.1:0").map_err(|err| anyhow::anyhow!("{err}"))?,
-        );
-        let port = server
-            .server_addr()
-            .to_ip()
-            .context("the usage stand-in has an IP address")?
-            .port();
         let state = Arc::new(State {
             account_id: crate::random::hex(16)?,
             cloudflare_token: crate::random::hex(20)?,
             turso_token: crate::random::hex(20)?,
             days: Mutex::default(),
         });
-        let serving = server.clone();
         let shared = state.clone();
-        let thread = std::thread::spawn(move || {
-            for mut request in serving.incoming_requests() {
-                let (status, body) = handle(&shared, &mut request);
-                let response = tiny_http::Response::from_string(body.to_string())
-                    .with_status_code(status)
-                    .with_header(
-                        "content-type: application/json"
-                            .parse::<tiny_http::Header>()
-                            .expect("a valid header"),
-                    );
-                let _ = request.respond(response);
-            }
-        });
+        let server = JsonServer::start("usage stand-in", move |request| handle(&shared, request))?;
         Ok(Self {
-            url: format!("http://127.0.0.1:{port}"),
+            url: server.url.clone(),
             account_id: state.account_id.clone(),
             cloudflare_token: state.cloudflare_token.clone(),
             turso_token: state.turso_token.clone(),
-            server,
-            thread: Some(thread),
+            _server: server,
         })
     }
 
@@ -243,14 +203,5 @@ impl UsageStandIn {
              TURSO_API_URL={}\nTURSO_ORG={TURSO_ORG}\nTURSO_PLATFORM_TOKEN={}\n",
             self.url, self.account_id, self.cloudflare_token, self.url, self.turso_token
         )
-    }
-}
-
-impl Drop for UsageStandIn {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }

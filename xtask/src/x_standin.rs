@@ -5,14 +5,14 @@
 //! `start_time` no older than seven days. The Worker finds it through `X_API_URL`.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use serde_json::{Value, json};
+
+use crate::json_server::{Incoming, JsonServer};
 
 const SEVEN_DAYS_MS: i64 = 7 * 24 * 3600 * 1000;
 
@@ -32,8 +32,8 @@ struct State {
 pub struct XStandIn {
     pub url: String,
     pub token: String,
-    server: Arc<tiny_http::Server>,
-    thread: Option<JoinHandle<()>>,
+    /// Serves until the stand-in is dropped.
+    _server: JsonServer,
 }
 
 fn invalid(detail: &str) -> (u16, Value) {
@@ -121,22 +121,11 @@ fn search(state: &State, query: &str) -> (u16, Value) {
     )
 }
 
-fn handle(state: &State, request: &mut tiny_http::Request) -> (u16, Value) {
-    let mut ignored = String::new();
-    let _ = request
-        .as_reader()
-        .take(1 << 16)
-        .read_to_string(&mut ignored);
-    let bearer = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("authorization"))
-        .and_then(|h| h.value.as_str().strip_prefix("Bearer ").map(str::to_string));
-    let url = request.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
-    match (request.method(), path) {
+fn handle(state: &State, request: &Incoming<'_>) -> (u16, Value) {
+    let (path, query) = request.url.split_once('?').unwrap_or((request.url, ""));
+    match (request.method, path) {
         (tiny_http::Method::Get, "/2/tweets/search/recent") => {
-            if bearer.as_deref() != Some(state.token.as_str()) {
+            if request.bearer() != Some(state.token.as_str()) {
                 return (
                     401,
                     json!({"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}),
@@ -160,51 +149,21 @@ impl XStandIn {
                 .with_context(|| format!("the posts of {code} in {}", fixtures.display()))?;
             posts.insert(code, list);
         }
-        let server = Arc::new(
-            tiny_http::Server::http("127.0.0.1:0").map_err(|err| anyhow::anyhow!("{err}"))?,
-        );
-        let port = server
-            .server_addr()
-            .to_ip()
-            .context("the X stand-in has an IP address")?
-            .port();
         let state = Arc::new(State {
             token: format!("AAAAAAAAAAAAAAAAAAAAA{}", crate::random::hex(20)?),
             posts,
         });
-        let (serving, shared) = (server.clone(), state.clone());
-        let thread = std::thread::spawn(move || {
-            for mut request in serving.incoming_requests() {
-                let (status, body) = handle(&shared, &mut request);
-                let response = tiny_http::Response::from_string(body.to_string())
-                    .with_status_code(status)
-                    .with_header(
-                        "content-type: application/json"
-                            .parse::<tiny_http::Header>()
-                            .expect("a valid header"),
-                    );
-                let _ = request.respond(response);
-            }
-        });
+        let shared = state.clone();
+        let server = JsonServer::start("X stand-in", move |request| handle(&shared, request))?;
         Ok(Self {
-            url: format!("http://127.0.0.1:{port}"),
+            url: server.url.clone(),
             token: state.token.clone(),
-            server,
-            thread: Some(thread),
+            _server: server,
         })
     }
 
     /// The Worker's settings for this stand-in (`runtime.vars` lines).
     pub fn settings(&self) -> String {
         format!("X_API_URL={}\nX_BEARER_TOKEN={}\n", self.url, self.token)
-    }
-}
-
-impl Drop for XStandIn {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }

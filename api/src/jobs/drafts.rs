@@ -22,6 +22,24 @@ pub const MAX_ATTEMPTS: u32 = 3;
 const MAX_TOKENS: u32 = 6_000;
 const BLIND_TOKENS: u32 = 60;
 
+/// A call of this task: nobody waits on it, and the queue retries the task if it fails.
+fn call<'a>(
+    purpose: Purpose,
+    messages: &'a [ptp_domain::tutor::Message],
+    schema: (&'static str, serde_json::Value),
+    max_tokens: u32,
+    second_opinion: bool,
+) -> Call<'a> {
+    Call {
+        purpose,
+        messages,
+        schema,
+        max_tokens,
+        patience: BACKGROUND,
+        second_opinion,
+    }
+}
+
 /// How one draft fared.
 struct Fate {
     raw: RawDraft,
@@ -56,14 +74,13 @@ fn check_content(raw: &RawDraft) -> Result<Content, Vec<String>> {
 
 async fn blind<P: Platform>(platform: &P, content: &Content) -> Result<Vec<String>, AiError> {
     let messages = drafting::blind_prompt(content);
-    let call = Call {
-        purpose: Purpose::BlindAnswer,
-        messages: &messages,
-        schema: ("blind_answer", drafting::blind_schema()),
-        max_tokens: BLIND_TOKENS,
-        patience: BACKGROUND,
-        second_opinion: true,
-    };
+    let call = call(
+        Purpose::BlindAnswer,
+        &messages,
+        ("blind_answer", drafting::blind_schema()),
+        BLIND_TOKENS,
+        true,
+    );
     let choices = content.choices.len();
     ai::complete(platform, &call, |c| drafting::parse_blind(c, choices))
         .await
@@ -76,14 +93,13 @@ async fn repair<P: Platform>(
     answer: &[String],
 ) -> Result<Option<RawDraft>, AiError> {
     let messages = drafting::repair_prompt(raw, answer);
-    let call = Call {
-        purpose: Purpose::Draft,
-        messages: &messages,
-        schema: ("question_drafts", drafting::drafts_schema()),
-        max_tokens: MAX_TOKENS,
-        patience: BACKGROUND,
-        second_opinion: false,
-    };
+    let call = call(
+        Purpose::Draft,
+        &messages,
+        ("question_drafts", drafting::drafts_schema()),
+        MAX_TOKENS,
+        false,
+    );
     match ai::complete(platform, &call, |c| drafting::parse_drafts(c, 1)).await {
         Ok(mut answered) => Ok(answered.value.pop()),
         // A repair that comes back unusable leaves the draft as it was: it fails below.
@@ -202,14 +218,13 @@ pub async fn draft<P: Platform>(platform: &P, id: &str) -> Result<String, JobErr
         return Ok(format!("draft request {id} is already {}", job.status));
     }
     let messages = drafting::draft_prompt(&job.brief);
-    let call = Call {
-        purpose: Purpose::Draft,
-        messages: &messages,
-        schema: ("question_drafts", drafting::drafts_schema()),
-        max_tokens: MAX_TOKENS,
-        patience: BACKGROUND,
-        second_opinion: false,
-    };
+    let call = call(
+        Purpose::Draft,
+        &messages,
+        ("question_drafts", drafting::drafts_schema()),
+        MAX_TOKENS,
+        false,
+    );
     let count = job.brief.count;
     let generated = match ai::complete(platform, &call, |c| drafting::parse_drafts(c, count)).await
     {
