@@ -18,7 +18,7 @@ CREATE TABLE draft_requests (
 CREATE INDEX draft_requests_by_admin ON draft_requests (requested_by, requested_at);
 
 -- Each drafted question with its automated QA report. One that passed is a question in review
--- (`question_id`, source 'ai'); one refused by the content rules or failed by the blind answer
+-- (`question_id`, source 'ai'), while one refused by the content rules or failed by the blind answer
 -- is kept here only, with the reason.
 CREATE TABLE question_drafts (
     id          TEXT PRIMARY KEY,
