@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct ExplainMistake {
     /// The question's id, as in the session.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub question: String,
 }
 
@@ -43,14 +44,17 @@ pub struct MistakeExplanation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RequestDrafts {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 16))]
     pub exam: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 16))]
     pub domain: String,
     /// The vendor's objective to aim at (free text, at most 200 characters).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub objective: Option<String>,
     #[serde(default)]
     pub kind: Option<crate::QuestionKind>,
-    /// 1–10.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
     pub count: u32,
 }
 

@@ -5,7 +5,6 @@
 
 use axum::Json;
 use axum::extract::Path;
-use ptp_domain::ValidationError;
 use ptp_domain::tutor::{self, ALLOWANCE, DailyAllowance};
 use ptp_domain::{QuestionId, SessionId};
 use ptp_shared as wire;
@@ -44,7 +43,7 @@ fn spent(limit: u32, now_ms: u64) -> ApiError {
     request_body = wire::ExplainMistake,
     responses(
         (status = 200, description = "The explanation, and the day's allowance after it", body = wire::MistakeExplanation),
-        (status = 400, description = "Not a question id", body = ptp_shared::ErrorBody),
+        (status = 400, description = "Not the JSON asked for", body = ptp_shared::ErrorBody),
         responses::NoCredential,
         (status = 404, description = "No session of yours holds this question", body = ptp_shared::ErrorBody),
         (status = 409, description = "Not answered yet, answered right, or in a mock of yours still running", body = ptp_shared::ErrorBody),
@@ -62,8 +61,8 @@ pub async fn explain_mistake<P: Platform>(
 ) -> Result<Json<wire::MistakeExplanation>, ApiError> {
     let not_found = || ApiError::NotFound("A question in a session of yours".into());
     let session_id = SessionId::parse(&id).map_err(|_| not_found())?;
-    let question = QuestionId::parse(&asked.question)
-        .map_err(|_| ValidationError::new("question", "is not a question id"))?;
+    // An id no question could have is in no session of theirs.
+    let question = QuestionId::parse(&asked.question).map_err(|_| not_found())?;
     let limit = platform
         .settings()
         .ai

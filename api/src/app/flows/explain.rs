@@ -198,7 +198,7 @@ fn nothing_is_explained_before_an_answer_for_a_right_one_or_while_a_mock_runs() 
     );
     assert_eq!(explain(&stack, &learner, "nope", &qs[0]).status, 404);
     let bad = explain(&stack, &learner, &sid, "not an id!");
-    assert_eq!((bad.status, bad.code()), (400, Some("invalid_input")));
+    assert_eq!((bad.status, bad.code()), (404, Some("not_found")));
     let extra = stack.post(
         &learner,
         &format!("/api/v1/sessions/{sid}/explanations"),
