@@ -123,6 +123,16 @@ pub async fn used_today(
     Ok(u32::try_from(used).unwrap_or(u32::MAX))
 }
 
+/// The kind a request asked for, if any, read strictly.
+fn asked_kind(row: &Row) -> Result<Option<QuestionKind>, DbError> {
+    row.opt_text("kind")?
+        .map(|kind| {
+            QuestionKind::parse(&kind)
+                .map_err(|_| DbError::Protocol(format!("stored kind {kind:?}")))
+        })
+        .transpose()
+}
+
 const REQUEST_COLUMNS: &str = "id, exam_code, domain_code, objective, kind, count, status, attempts, \
      detail, requested_at, finished_at";
 
@@ -136,13 +146,7 @@ fn request_view(row: &Row) -> Result<DraftRequestView, DbError> {
         exam: row.text("exam_code")?,
         domain: row.text("domain_code")?,
         objective: row.opt_text("objective")?,
-        kind: row
-            .opt_text("kind")?
-            .map(|kind| {
-                QuestionKind::parse(&kind)
-                    .map_err(|_| DbError::Protocol(format!("stored kind {kind:?}")))
-            })
-            .transpose()?,
+        kind: asked_kind(row)?,
         count: count("count")?,
         status: row.text("status")?,
         attempts: count("attempts")?,
@@ -242,10 +246,7 @@ pub async fn start(
         domain_code: row.text("domain_code")?,
         domain_name: row.text("domain_name")?,
         objective: row.opt_text("objective")?,
-        kind: row
-            .opt_text("kind")?
-            .map(|kind| QuestionKind::parse(&kind).map_err(|_| StoreError::Corrupt(kind)))
-            .transpose()?,
+        kind: asked_kind(&row)?,
         count: u32::try_from(row.int("count")?).unwrap_or(1),
     };
     let bank = rows(&results[2])
