@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod names;
 pub mod reports;
 pub mod settings;
+pub mod trends;
 
 pub use account::{
     AccountExport, ApiKeyInfo, ApiKeyList, CreateApiKey, CreatedApiKey, DeleteMe, ExportedAnswer,
@@ -35,13 +36,13 @@ pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use health::{CheckStatus, HealthChecks, HealthResponse};
 pub use learning::{
     AnswerOutcome, Attempt, Choice, DailyAccuracy, DomainProgress, DomainReadiness, DomainScore,
-    DueExam, DueReviews, ExamDetail, ExamDomain, ExamList, ExamSummary, ExamTrends, Filter, Mode,
-    Navigation, Progress, QuestionKind, QuestionList, QuestionView, Readiness, SessionItem,
-    SessionResult, SessionView, SetFlag, Solution, StartSession, SubmitAnswer, TrendCard,
-    TrendPost,
+    DueExam, DueReviews, ExamDetail, ExamDomain, ExamList, ExamSummary, Filter, Mode, Navigation,
+    Progress, QuestionKind, QuestionList, QuestionView, Readiness, SessionItem, SessionResult,
+    SessionView, SetFlag, Solution, StartSession, SubmitAnswer,
 };
 pub use metrics::{CostReport, DailyCost, DailyMetric, DailyMetrics, ItemStatsList, ItemStatsView};
 pub use reports::{
     MyReports, QuestionEdit, ReportDetail, ReportList, ReportQuestion, ReportReason, ReportStatus,
     ReportView, Resolution, ResolveReport,
 };
+pub use trends::{ExamTrends, TrendCard, TrendPost};

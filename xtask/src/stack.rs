@@ -168,8 +168,7 @@ impl Stack {
         })?;
 
         let url = format!("http://127.0.0.1:{}", options.port);
-        // The Worker finds the database, the identity provider, the usage APIs, the model,
-        // the tracer and X only through these settings, as in production.
+        // The Worker finds the database and each outside service only here, as in production.
         let runtime_vars = dir.join("runtime.vars");
         write_private(
             &runtime_vars,

@@ -168,11 +168,7 @@ fn browser_tests(
     eprintln!("▸ browser tests (Playwright, Chromium)");
     let mut playwright = crate::node::tool(&tools.paths, &tools.playwright);
     if let Some(local) = local {
-        playwright
-            .env("PTP_REQUIRE_LOCAL", "1")
-            .env("PTP_CONTROL_URL", local.control_url)
-            .env("PTP_USAGE_URL", local.usage_url)
-            .env("PTP_MODEL_URL", local.model_url);
+        local.show_to(&mut playwright);
     }
     let status = playwright
         .current_dir(&tools.paths.root)
@@ -216,6 +212,21 @@ struct LocalStack<'a> {
     langsmith_url: &'a str,
 }
 
+impl LocalStack<'_> {
+    /// Tells a test suite where this stack's control server and stand-ins are, and that it
+    /// must find them (their absence fails, never skips).
+    fn show_to(&self, suite: &mut Command) {
+        suite
+            .env("PTP_REQUIRE_LOCAL", "1")
+            .env("PTP_CONTROL_URL", self.control_url)
+            .env("PTP_JWT_SECRET", self.jwt_secret)
+            .env("PTP_LOAD_TEST_TOKEN", self.load_test_token)
+            .env("PTP_USAGE_URL", self.usage_url)
+            .env("PTP_MODEL_URL", self.model_url)
+            .env("PTP_LANGSMITH_URL", self.langsmith_url);
+    }
+}
+
 fn api_tests(
     tally: &mut Tally,
     tools: &Tools,
@@ -227,14 +238,7 @@ fn api_tests(
         .args(["test", "-p", "ptp-e2e", "--features", "live"])
         .env("PTP_BASE_URL", base_url);
     if let Some(local) = local {
-        tests
-            .env("PTP_CONTROL_URL", local.control_url)
-            .env("PTP_JWT_SECRET", local.jwt_secret)
-            .env("PTP_LOAD_TEST_TOKEN", local.load_test_token)
-            .env("PTP_USAGE_URL", local.usage_url)
-            .env("PTP_MODEL_URL", local.model_url)
-            .env("PTP_LANGSMITH_URL", local.langsmith_url)
-            .env("PTP_REQUIRE_LOCAL", "1");
+        local.show_to(&mut tests);
     }
     let skips = tools.paths.local().join("e2e-skips.txt");
     fs::create_dir_all(tools.paths.local())?;
@@ -275,7 +279,7 @@ pub fn test() -> Result<()> {
 
     match build::all(&tools) {
         Ok(()) => {
-            deploy_dry_runs(&mut tally, &tools)?;
+            crate::release::rehearsal::dry_runs(&mut tally, &tools)?;
             stack_tests(&mut tally, &tools)?;
         }
         Err(err) => {
@@ -289,48 +293,6 @@ pub fn test() -> Result<()> {
     );
     if !tally.report() {
         std::process::exit(1);
-    }
-    Ok(())
-}
-
-/// One check per wrangler.toml environment: development's config bundles (`wrangler deploy
-/// --dry-run`), and every other environment's release rehearses: the whole `xtask deploy
-/// --dry-run`, whose version upload wrangler bundles and checks, with production's four
-/// traffic steps each behind a gate.
-fn deploy_dry_runs(tally: &mut Tally, tools: &Tools) -> Result<()> {
-    eprintln!("▸ deploy dry runs, every environment");
-    let (mut passed, mut failed) = (0, 0);
-    for env in crate::wrangler::environments(&tools.paths.root)? {
-        match rehearse(tools, &env) {
-            Ok(()) => passed += 1,
-            Err(err) => {
-                eprintln!("  ✗ {env}: {err:#}");
-                failed += 1;
-            }
-        }
-    }
-    tally.add("deploy dry runs", passed, failed);
-    Ok(())
-}
-
-fn rehearse(tools: &Tools, env: &str) -> Result<()> {
-    use crate::release::Target;
-    let target = match env {
-        "preview" => Target::Preview,
-        "staging" => Target::Staging,
-        "production" => Target::Production,
-        _ => return crate::wrangler::dry_run(tools, env).map(drop),
-    };
-    let transcript = crate::release::rehearse(tools, target)?;
-    let count = |needle: &str| transcript.iter().filter(|l| l.contains(needle)).count();
-    let seen = (count("▸ traffic:"), count("/analytics_engine/sql"));
-    let expected = if target == Target::Production {
-        (4, 4)
-    } else {
-        (0, 0)
-    };
-    if seen != expected {
-        bail!("{seen:?} traffic steps and gates, expected {expected:?}");
     }
     Ok(())
 }

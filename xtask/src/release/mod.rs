@@ -14,6 +14,7 @@ pub mod commands;
 mod config;
 mod dry_run;
 pub mod gate;
+pub mod rehearsal;
 mod rollout;
 mod secrets;
 

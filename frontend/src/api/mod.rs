@@ -7,6 +7,9 @@ use ptp_shared::{
 };
 use serde::de::DeserializeOwned;
 
+mod ai;
+pub use ai::{drafts, exam_trends, explain_mistake, request_drafts};
+
 /// A failed call: the API's error body when it sent one (its code to branch on, its message to
 /// show, its details), otherwise what went wrong on the way.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,11 +162,6 @@ pub async fn exam(code: &str) -> Result<ptp_shared::ExamDetail, ApiFailure> {
     json(Request::get(&format!("/api/v1/exams/{}", js_encode(code))).build()).await
 }
 
-/// The exam's current trend card from X (none when there is nothing current).
-pub async fn exam_trends(code: &str) -> Result<ptp_shared::ExamTrends, ApiFailure> {
-    json(Request::get(&format!("/api/v1/exams/{}/trends", js_encode(code))).build()).await
-}
-
 pub async fn start_session(
     request: &ptp_shared::StartSession,
 ) -> Result<ptp_shared::SessionView, ApiFailure> {
@@ -219,32 +217,6 @@ pub async fn costs() -> Result<ptp_shared::CostReport, ApiFailure> {
 
 pub async fn due_reviews() -> Result<ptp_shared::DueReviews, ApiFailure> {
     json(Request::get("/api/v1/me/reviews/due").build()).await
-}
-
-/// "Why was my answer wrong?" for the learner's recorded answer to `question` of `session`.
-pub async fn explain_mistake(
-    session: &str,
-    body: &ptp_shared::ExplainMistake,
-) -> Result<ptp_shared::MistakeExplanation, ApiFailure> {
-    json(self::body(
-        Request::post(&format!(
-            "/api/v1/sessions/{}/explanations",
-            js_encode(session)
-        )),
-        body,
-    ))
-    .await
-}
-
-/// The newest AI draft requests with their drafts' QA reports.
-pub async fn drafts() -> Result<ptp_shared::DraftRequestList, ApiFailure> {
-    json(Request::get("/api/v1/admin/drafts").build()).await
-}
-
-pub async fn request_drafts(
-    request: &ptp_shared::RequestDrafts,
-) -> Result<ptp_shared::DraftRequestView, ApiFailure> {
-    json(self::body(Request::post("/api/v1/admin/drafts"), request)).await
 }
 
 pub async fn report_question(

@@ -11,21 +11,11 @@ use crate::ai::AiError;
 use crate::config::ConfigError;
 use crate::db::DbError;
 use crate::ports::KvError;
-use crate::store::{Refusal, StoreError};
 
-/// Why a caller could not be identified. Each gets its own message; none says more than the
-/// caller needs (a wrong key and a tampered token are both just "not valid").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthFailure {
-    /// No session cookie and no API key.
-    Missing,
-    /// Not a token we issued, a wrong signature or algorithm, or an `Authorization` header that is
-    /// not `Bearer ptp_…`.
-    Invalid,
-    Expired,
-    /// Signed out, signed out everywhere, or the API key was revoked.
-    Revoked,
-}
+mod auth;
+mod refusals;
+
+pub use auth::AuthFailure;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -364,32 +354,6 @@ impl ApiError {
                 format!("This deployment is misconfigured: {err}."),
                 None,
             ),
-        }
-    }
-}
-
-/// The one place a store refusal becomes what the client is told.
-impl From<StoreError> for ApiError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::Database(err) => ApiError::Database(err),
-            StoreError::Refused(Refusal::ActiveKeys { max }) => ApiError::Conflict(format!(
-                "You already have {max} active API keys; revoke one before creating another."
-            )),
-            StoreError::Refused(Refusal::EmailInUse) => ApiError::Conflict(
-                "Another PingToPass account already uses this email address.".into(),
-            ),
-            StoreError::Refused(Refusal::UnknownCursor) => ApiError::Invalid(ValidationError::new(
-                "after",
-                "is not a report id from an earlier page",
-            )),
-            StoreError::Corrupt(reason) => ApiError::Internal(reason),
-            StoreError::Refused(Refusal::OpenSessions { retry_after_secs }) => {
-                ApiError::QuotaExceeded {
-                    quota: ptp_domain::rate_limit::OPEN_SESSIONS,
-                    retry_after_secs,
-                }
-            }
         }
     }
 }
