@@ -1,10 +1,9 @@
 //! The API layer's one error type and its single mapping to a status and the JSON error body.
 
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{Method, StatusCode};
 use ptp_domain::ValidationError;
 use ptp_domain::rate_limit::Quota;
-use ptp_shared::{ErrorBody, ErrorCode, ErrorDetail, Scope};
+use ptp_shared::{ErrorCode, Scope};
 use serde_json::{Map, Value, json};
 
 use crate::ai::AiError;
@@ -14,6 +13,7 @@ use crate::ports::KvError;
 
 mod auth;
 mod refusals;
+mod response;
 
 pub use auth::AuthFailure;
 
@@ -355,51 +355,5 @@ impl ApiError {
                 None,
             ),
         }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, code, message, details) = self.parts();
-        // The full cause goes to the request's log line; the client sees the generic message.
-        let cause = status
-            .is_server_error()
-            .then(|| ErrorCause(format!("{code:?}: {self}")));
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code,
-                message,
-                details,
-            },
-        };
-        let mut response = (status, axum::Json(body)).into_response();
-        if let Some(cause) = cause {
-            response.extensions_mut().insert(cause);
-        }
-        let headers = response.headers_mut();
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if let ApiError::RateLimited { retry_after_secs }
-        | ApiError::QuotaExceeded {
-            retry_after_secs, ..
-        }
-        | ApiError::AllowanceSpent {
-            retry_after_secs, ..
-        } = self
-        {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-        }
-        if let ApiError::Unauthorized { .. } = self {
-            headers.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"PingToPass\""),
-            );
-        }
-        if let ApiError::Unauthorized {
-            clear_cookie: true, ..
-        } = self
-        {
-            response.extensions_mut().insert(ClearSession);
-        }
-        response
     }
 }
