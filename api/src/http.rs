@@ -1,6 +1,6 @@
-//! Outbound HTTP as the app sees it: the database, the identity provider and OpenRouter (and
-//! later Stripe) are all reached through [`HttpClient`], which the Worker implements on `fetch`
-//! and tests implement with scripted replies.
+//! Outbound HTTP as the app sees it: the database, the identity provider, OpenRouter and Stripe
+//! are all reached through [`HttpClient`], which the Worker implements on `fetch` and tests
+//! implement with scripted replies.
 
 use std::future::Future;
 use std::time::Duration;
@@ -9,6 +9,7 @@ use std::time::Duration;
 pub enum HttpMethod {
     Get,
     Post,
+    Delete,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,6 +10,7 @@
 pub mod ai;
 pub mod app;
 pub mod auth;
+pub mod billing;
 pub mod config;
 pub mod db;
 pub mod error;

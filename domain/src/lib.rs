@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod bank;
+pub mod billing;
 pub mod content;
 pub mod costs;
 pub mod drafting;

@@ -1,11 +1,10 @@
 //! "Why was my answer wrong?": what the model is asked about a learner's own mistake, the shape
-//! its answer must have, and the daily allowance that meters it. Model output is untrusted text:
+//! its answer must have (the plan meters it: `billing`). Model output is untrusted text:
 //! it is parsed into [`Explanation`] or refused, never passed on as it came.
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::DAY_MS;
 use crate::content::Content;
 use crate::question::QuestionKind;
 
@@ -172,31 +171,6 @@ pub fn parse(content: &str) -> Result<Explanation, Malformed> {
     Ok(Explanation(text.to_string()))
 }
 
-/// The explanations a learner may be given in a UTC day, and what they used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DailyAllowance {
-    pub limit: u32,
-    pub used: u32,
-}
-
-/// Its name in error details and views.
-pub const ALLOWANCE: &str = "ai_explanations";
-
-impl DailyAllowance {
-    pub fn remaining(self) -> u32 {
-        self.limit.saturating_sub(self.used)
-    }
-
-    pub fn exhausted(self) -> bool {
-        self.used >= self.limit
-    }
-
-    /// The next UTC midnight after `now_ms`: when the count starts again.
-    pub fn renews_at_ms(now_ms: u64) -> u64 {
-        (now_ms / DAY_MS + 1) * DAY_MS
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,18 +220,5 @@ mod tests {
         }
         let long = json!({ "explanation": "x".repeat(MAX_CHARS + 1) }).to_string();
         assert!(parse(&long).is_err());
-    }
-
-    #[test]
-    fn the_allowance_renews_at_the_next_utc_midnight() {
-        let noon = 1_795_651_200_000 + 12 * 3_600_000; // 2026-11-26T12:00Z
-        assert_eq!(
-            DailyAllowance::renews_at_ms(noon),
-            1_795_651_200_000 + DAY_MS
-        );
-        let spent = DailyAllowance { limit: 3, used: 3 };
-        assert!(spent.exhausted());
-        assert_eq!(spent.remaining(), 0);
-        assert_eq!(DailyAllowance { limit: 3, used: 1 }.remaining(), 2);
     }
 }

@@ -83,6 +83,8 @@ pub struct AccountExport {
     pub sessions: Vec<crate::learning::Attempt>,
     pub answers: Vec<ExportedAnswer>,
     pub review_cards: Vec<ExportedCard>,
+    /// The plan, the subscription as Stripe last told us, and the allowances left.
+    pub billing: crate::billing::BillingStatus,
 }
 
 /// One answer, as stored.

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::billing::Allowance;
+
 /// Asks why the learner's own recorded answer to `question` in a session was wrong.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -10,19 +12,6 @@ pub struct ExplainMistake {
     /// The question's id, as in the session.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub question: String,
-}
-
-/// A daily allowance and what is left of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Allowance {
-    /// Its name in error details (`ai_explanations`).
-    pub name: String,
-    pub limit: u32,
-    pub used: u32,
-    pub remaining: u32,
-    /// When the count starts again (RFC 3339, the next UTC midnight).
-    pub renews_at: String,
 }
 
 /// The model's explanation of the learner's mistake, grounded in the question's own explanation.

@@ -39,6 +39,9 @@ pub enum ErrorCode {
     Conflict,
     PayloadTooLarge,
     RateLimited,
+    /// An allowance of the learner's plan is used up (402): `details` name it, say what is left
+    /// and when it renews; a paid plan lifts it.
+    PaymentRequired,
     /// A dependency (the database, a binding) is down or timed out; retry later.
     ServiceUnavailable,
     /// The deployment is missing or has an invalid setting; an operator must fix it.

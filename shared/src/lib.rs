@@ -8,6 +8,7 @@ pub mod ai;
 pub mod audit;
 pub mod authoring;
 pub mod bank;
+pub mod billing;
 pub mod error;
 pub mod health;
 pub mod learning;
@@ -24,13 +25,17 @@ pub use account::{
     UserSummary,
 };
 pub use ai::{
-    Allowance, DraftReport, DraftRequestList, DraftRequestView, DraftView, ExplainMistake,
-    MistakeExplanation, NearestQuestion, RequestDrafts,
+    DraftReport, DraftRequestList, DraftRequestView, DraftView, ExplainMistake, MistakeExplanation,
+    NearestQuestion, RequestDrafts,
 };
 pub use audit::{AuditEntry, AuditPage, QuestionHistory, QuestionVersion};
 pub use authoring::{
     AdminQuestion, AdminQuestionList, AdminQuestionSummary, ChangeStatus, FieldProblem,
     NewQuestion, PreviewResult, QuestionContent, QuestionStatus, RestoreVersion, SaveQuestion,
+};
+pub use billing::{
+    Allowance, BillingInterval, BillingRedirect, BillingStatus, Plan, PlanCatalog, PlanLimits,
+    PlanOffer, PlanPrice, StartCheckout, SubscriptionView, WebhookReceipt,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use health::{CheckStatus, HealthChecks, HealthResponse};

@@ -3,6 +3,7 @@
 
 use crate::account::{Role, UserKind};
 use crate::authoring::QuestionStatus;
+use crate::billing::{BillingInterval, Plan};
 use crate::learning::{Filter, Mode, Navigation, QuestionKind};
 use crate::reports::{ReportReason, ReportStatus};
 
@@ -78,6 +79,14 @@ names!(ReportStatus, "status", "open, resolved or dismissed", {
     Resolved => "resolved",
     Dismissed => "dismissed",
 });
+names!(Plan, "plan", "free or pro", {
+    Free => "free",
+    Pro => "pro",
+});
+names!(BillingInterval, "interval", "monthly or annual", {
+    Monthly => "monthly",
+    Annual => "annual",
+});
 
 #[cfg(test)]
 mod tests {
@@ -113,6 +122,8 @@ mod tests {
             ReportReason::Typo,
             ReportReason::Outdated,
         ]);
+        check(&[Plan::Free, Plan::Pro]);
+        check(&[BillingInterval::Monthly, BillingInterval::Annual]);
         check(&[
             ReportStatus::Open,
             ReportStatus::Resolved,
@@ -148,7 +159,9 @@ mod tests {
         UserKind,
         Role,
         ReportReason,
-        ReportStatus
+        ReportStatus,
+        Plan,
+        BillingInterval
     );
 }
 names!(QuestionStatus, "status", "draft, in_review, published or retired", {

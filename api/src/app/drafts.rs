@@ -18,20 +18,19 @@ use crate::ports::Platform;
 use crate::store::drafts::{self as store, NewRequest, Requested};
 use crate::tasks::{Task, Work};
 use crate::time;
-use ptp_domain::tutor::DailyAllowance;
+use ptp_domain::billing::Window;
 
 /// Its name in error details and views.
 const ALLOWANCE: &str = "ai_drafts";
 const MAX_OBJECTIVE_CHARS: usize = 200;
 
 fn allowance(limit: u32, used: u32, now_ms: u64) -> wire::Allowance {
-    let day = DailyAllowance { limit, used };
     wire::Allowance {
         name: ALLOWANCE.into(),
         limit,
         used: used.min(limit),
-        remaining: day.remaining(),
-        renews_at: time::rfc3339(DailyAllowance::renews_at_ms(now_ms)),
+        remaining: limit.saturating_sub(used),
+        renews_at: time::rfc3339(Window::Day.renews_at_ms(now_ms)),
     }
 }
 
@@ -106,9 +105,10 @@ pub async fn request_drafts<P: Platform>(
         Requested::Queued(id) => id,
         Requested::NoSuchDomain => return Err(unknown().into()),
         Requested::OverAllowance { used } => {
-            let renews = DailyAllowance::renews_at_ms(now);
+            let renews = Window::Day.renews_at_ms(now);
             return Err(ApiError::AllowanceSpent {
                 name: ALLOWANCE,
+                plan: None,
                 limit,
                 remaining: limit.saturating_sub(used),
                 renews_at: time::rfc3339(renews),

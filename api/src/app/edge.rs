@@ -117,6 +117,9 @@ async fn guarded<P: Platform>(platform: &P, mut request: Request, next: Next) ->
 const EXPOSED: &str =
     "ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after, etag, x-request-id";
 
+/// The one route exempt from the same-origin check (see `app::webhook`).
+const STRIPE_WEBHOOK: &str = "/api/v1/stripe/webhook";
+
 async fn checked<P: Platform>(
     platform: &P,
     request: Request,
@@ -133,8 +136,10 @@ async fn checked<P: Platform>(
     {
         return preflight();
     }
-    // Browsers attach cookies to cross-site form posts; only API keys may write from elsewhere.
-    if is_api && csrf::is_unsafe(request.method()) && !has_key {
+    // Browsers attach cookies to cross-site form posts; only API keys may write from elsewhere,
+    // and Stripe, whose webhook is authenticated by its signature instead.
+    let webhook = request.uri().path() == STRIPE_WEBHOOK;
+    if is_api && csrf::is_unsafe(request.method()) && !has_key && !webhook {
         let allowed = match &platform.settings().site {
             Ok(site) => csrf::same_site(request.headers(), site),
             Err(err) => return ApiError::Misconfigured(err.clone()).into_response(),

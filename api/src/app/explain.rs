@@ -5,11 +5,13 @@
 
 use axum::Json;
 use axum::extract::Path;
-use ptp_domain::tutor::{self, ALLOWANCE, DailyAllowance};
+use ptp_domain::billing::{Allowance, Metered};
+use ptp_domain::tutor;
 use ptp_domain::{QuestionId, SessionId};
 use ptp_shared as wire;
 
 use crate::ai::{self, Call, INTERACTIVE, Purpose};
+use crate::app::allowances;
 use crate::app::current::Current;
 use crate::app::json::ApiJson;
 use crate::app::responses;
@@ -17,21 +19,9 @@ use crate::auth::access::{Scoped, SessionsWrite};
 use crate::error::ApiError;
 use crate::ports::Platform;
 use crate::store::ai::{self as store, Given};
-use crate::time;
 
 /// Enough for five sentences; the schema caps the text itself.
 const MAX_TOKENS: u32 = 400;
-
-fn spent(limit: u32, now_ms: u64) -> ApiError {
-    let renews_ms = DailyAllowance::renews_at_ms(now_ms);
-    ApiError::AllowanceSpent {
-        name: ALLOWANCE,
-        limit,
-        remaining: 0,
-        renews_at: time::rfc3339(renews_ms),
-        retry_after_secs: renews_ms.saturating_sub(now_ms).div_ceil(1000),
-    }
-}
 
 /// Explains why the learner's recorded answer to a question of their session was wrong.
 #[utoipa::path(
@@ -47,7 +37,8 @@ fn spent(limit: u32, now_ms: u64) -> ApiError {
         responses::NoCredential,
         (status = 404, description = "No session of yours holds this question", body = ptp_shared::ErrorBody),
         (status = 409, description = "Not answered yet, answered right, or in a mock of yours still running", body = ptp_shared::ErrorBody),
-        (status = 429, description = "The day's AI explanations are used up (`details.renews_at`)", body = ptp_shared::ErrorBody),
+        (status = 402, description = "The Free plan's AI explanations for today are used up (`details`: allowance, limit, remaining, renews_at)", body = ptp_shared::ErrorBody),
+        (status = 429, description = "Pro's AI explanations for today are used up (`details.renews_at`)", body = ptp_shared::ErrorBody),
         (status = 502, description = "The model answered unusably; nothing was counted", body = ptp_shared::ErrorBody),
         (status = 503, description = "The model is unavailable; nothing was counted", body = ptp_shared::ErrorBody),
     ),
@@ -63,12 +54,7 @@ pub async fn explain_mistake<P: Platform>(
     let session_id = SessionId::parse(&id).map_err(|_| not_found())?;
     // An id no question could have is in no session of theirs.
     let question = QuestionId::parse(&asked.question).map_err(|_| not_found())?;
-    let limit = platform
-        .settings()
-        .ai
-        .as_ref()
-        .map_err(|err| ApiError::Misconfigured(err.clone()))?
-        .explanations_per_day;
+    let plans = allowances::plans(&platform)?;
     let db = platform.database()?;
     let now = platform.now_millis();
     let mistake = store::mistake(db, &session_id, &question, now)
@@ -88,13 +74,22 @@ pub async fn explain_mistake<P: Platform>(
             "Your answer was right: there is no mistake to explain.".into(),
         ));
     }
-    let allowance = DailyAllowance {
-        limit,
-        used: mistake.used_today,
-    };
-    if !mistake.already_today && allowance.exhausted() {
-        return Err(spent(limit, now));
+    let standing = crate::store::billing::standing(db, &caller.user_id, now).await?;
+    let plan = allowances::plan(plans, &standing, now);
+    // Counted from the same rows the give below re-checks; asking again for the same mistake
+    // the same day is free.
+    let allowance = Allowance::of(
+        &plans.plans,
+        plan,
+        Metered::AiExplanations,
+        mistake.used_today,
+        now,
+    )
+    .ok_or_else(|| ApiError::Internal("every plan limits AI explanations".into()))?;
+    if !mistake.already_today {
+        allowance.admit(1).map_err(|a| allowances::spent(&a, now))?;
     }
+    let limit = allowance.limit;
     let (explanation, model, cached) = match mistake.kept {
         Some((explanation, model)) => (explanation, model, true),
         None => {
@@ -128,25 +123,23 @@ pub async fn explain_mistake<P: Platform>(
     };
     if !store::give(db, &given).await? {
         // Another request of theirs took the last one meanwhile.
-        return Err(spent(limit, now));
+        return Err(allowances::spent(
+            &Allowance {
+                used: limit,
+                ..allowance
+            },
+            now,
+        ));
     }
-    let used = if mistake.already_today {
-        allowance.used
-    } else {
-        allowance.used + 1
+    let after = Allowance {
+        used: (allowance.used + u32::from(!mistake.already_today)).min(limit),
+        ..allowance
     };
-    let after = DailyAllowance { limit, used };
     Ok(Json(wire::MistakeExplanation {
         question: mistake.question.id.to_string(),
         answer,
         text: explanation.as_str().to_string(),
         cached,
-        allowance: wire::Allowance {
-            name: ALLOWANCE.into(),
-            limit,
-            used: after.used.min(limit),
-            remaining: after.remaining(),
-            renews_at: time::rfc3339(DailyAllowance::renews_at_ms(now)),
-        },
+        allowance: allowances::view(&after),
     }))
 }

@@ -3,17 +3,19 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use ptp_domain::{DailyGoal, DisplayName, ExamCode, ValidationError};
+use ptp_domain::{DailyGoal, DisplayName, ExamCode, UserId, ValidationError};
 use ptp_shared::{AccountExport, DeleteMe, Me, UpdateMe};
 
+use crate::app::allowances;
 use crate::app::current::Current;
 use crate::app::json::ApiJson;
 use crate::app::{responses, views};
 use crate::auth::access::{Member, ProfileRead, Scoped, Session};
 use crate::auth::session;
+use crate::billing::{Stripe, StripeError};
 use crate::error::ApiError;
 use crate::ports::Platform;
-use crate::store::{api_keys, progress, users};
+use crate::store::{api_keys, billing, progress, users};
 
 /// The caller's profile. Browsers, and API keys with `profile:read`.
 #[utoipa::path(
@@ -101,7 +103,10 @@ pub async fn export_me<P: Platform>(
     let keys = api_keys::list(db, &user.id).await?;
     let (sessions, answers, review_cards) =
         progress::history(db, &user.id, platform.now_millis()).await?;
-    let exported_at = crate::time::rfc3339(platform.now_millis());
+    let now = platform.now_millis();
+    let standing = billing::standing(db, &user.id, now).await?;
+    let billing = allowances::status(allowances::plans(&platform)?, &standing, now);
+    let exported_at = crate::time::rfc3339(now);
     let export = AccountExport {
         exported_at,
         user: views::me(&user),
@@ -109,6 +114,7 @@ pub async fn export_me<P: Platform>(
         sessions,
         answers,
         review_cards,
+        billing,
     };
     let mut response = Json(export).into_response();
     let headers = response.headers_mut();
@@ -119,7 +125,41 @@ pub async fn export_me<P: Platform>(
     Ok(response)
 }
 
+/// Cancels at Stripe every subscription of the member that could still be charged, before the
+/// account (and with it our record of them) is gone; any failure stops the deletion.
+async fn cancel_subscriptions<P: Platform>(platform: &P, user: &UserId) -> Result<(), ApiError> {
+    let standing = billing::standing(platform.database()?, user, platform.now_millis()).await?;
+    let chargeable: Vec<_> = standing
+        .subscriptions
+        .iter()
+        .filter(|s| !matches!(s.status.as_str(), "canceled" | "incomplete_expired"))
+        .collect();
+    if chargeable.is_empty() {
+        return Ok(());
+    }
+    let config = match &platform.settings().payments {
+        Ok(Some(config)) => config,
+        Ok(None) => {
+            return Err(StripeError::Unavailable("payments are off here".into()).into());
+        }
+        Err(err) => return Err(ApiError::Misconfigured(err.clone())),
+    };
+    let stripe = Stripe {
+        http: platform.http(),
+        config,
+    };
+    for subscription in chargeable {
+        match stripe.cancel(&subscription.id).await {
+            // Stripe no longer has it: nothing left to charge.
+            Ok(()) | Err(StripeError::Refused { status: 404, .. }) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Ok(())
+}
+
 /// Deletes the account and everything in it, after the email is typed again. Every session ends.
+/// A subscription is cancelled at Stripe first, so a deleted account is never charged again.
 #[utoipa::path(
     delete,
     path = "/api/v1/me",
@@ -131,6 +171,8 @@ pub async fn export_me<P: Platform>(
         (status = 400, description = "The confirmation does not match the account's email", body = ptp_shared::ErrorBody),
         responses::NoValidSession,
         responses::MembersOnly,
+        (status = 502, description = "Stripe refused to cancel the subscription: nothing was deleted", body = ptp_shared::ErrorBody),
+        (status = 503, description = "Stripe is unavailable to cancel the subscription: nothing was deleted", body = ptp_shared::ErrorBody),
     ),
     security(("session" = [])),
 )]
@@ -151,6 +193,7 @@ pub async fn delete_me<P: Platform>(
         )
         .into());
     }
+    cancel_subscriptions(&platform, &user.id).await?;
     // Every token of the account is refused from now on: its user row is gone.
     users::delete(platform.database()?, &user.id).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();

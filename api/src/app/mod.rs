@@ -5,11 +5,13 @@
 //! apart), then the few routes outside the contract.
 
 mod admin;
+mod allowances;
 mod assets;
 mod audit;
 mod auth;
 mod authoring;
 mod bank;
+mod billing;
 pub mod caching;
 pub mod catalog;
 pub mod current;
@@ -33,6 +35,7 @@ mod sign_in;
 pub mod telemetry;
 mod trends;
 mod views;
+mod webhook;
 
 use axum::Router;
 use axum::extract::OriginalUri;
@@ -199,6 +202,11 @@ documented!(
     sessions::finish => Live,
     sessions::review => Private,
     explain::explain_mistake => Live,
+    billing::plans => Public(Everyone),
+    billing::status => Private,
+    billing::checkout => Live,
+    billing::portal => Live,
+    webhook::stripe_webhook => Live,
     progress::get_progress => Private,
     progress::get_readiness => Private,
     progress::get_due => Private,

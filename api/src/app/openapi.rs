@@ -165,6 +165,7 @@ impl Modify for EdgeResponses {
         (name = "sessions", description = "Practice and mock exams"),
         (name = "progress", description = "Progress, readiness and spaced review"),
         (name = "reports", description = "Reporting problems with questions"),
+        (name = "billing", description = "Plans, allowances and the Pro subscription through Stripe"),
         (name = "admin", description = "Administration (admins only)"),
     ),
 )]

@@ -5,13 +5,15 @@ use std::fmt;
 
 use crate::observe::Level;
 
+mod billing;
 mod costs;
 mod database;
 mod services;
 
+pub use billing::{PaymentsConfig, PlansConfig, PriceConfig};
 pub use costs::{CloudflareUsage, CostsConfig, TursoUsage};
 pub use database::{DB_TIMEOUT, DatabaseConfig, DatabaseUrl};
-pub use services::{AiConfig, PaymentsConfig, Tracing, XConfig};
+pub use services::{AiConfig, Tracing, XConfig};
 
 /// Which deployment this is; decides log verbosity defaults, CSP strictness and HSTS later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,6 +267,8 @@ pub struct Settings {
     pub x: Result<Option<XConfig>, ConfigError>,
     /// Stripe; `None` while payments are off.
     pub payments: Result<Option<PaymentsConfig>, ConfigError>,
+    /// Each plan's limits.
+    pub plans: Result<PlansConfig, ConfigError>,
     /// Where the daily cost job reads usage; each source `None` where it is not set up.
     pub costs: Result<CostsConfig, ConfigError>,
 }
@@ -279,6 +283,7 @@ impl Settings {
             ai: AiConfig::from_lookup(&lookup),
             x: XConfig::from_lookup(&lookup),
             payments: PaymentsConfig::from_lookup(&environment, &lookup),
+            plans: PlansConfig::from_lookup(&lookup),
             costs: CostsConfig::from_lookup(&lookup),
             environment,
             log_level: lookup("LOG_LEVEL").map_or(Ok(Level::Info), |value| {
@@ -310,6 +315,7 @@ impl Settings {
             self.ai.as_ref().err(),
             self.x.as_ref().err(),
             self.payments.as_ref().err(),
+            self.plans.as_ref().err(),
             self.costs.as_ref().err(),
             database,
         ]

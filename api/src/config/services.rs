@@ -1,8 +1,8 @@
 //! Settings of the services the Worker calls out to: OpenRouter (and LangChain tracing) for AI,
-//! Stripe for payments. Checked with the rest when an isolate starts, so a deployment missing
-//! one refuses to serve instead of failing a learner half-way through a checkout.
+//! X for trends (Stripe's are in `billing.rs`). Checked with the rest when an isolate starts, so
+//! a deployment missing one refuses to serve instead of failing a learner half-way.
 
-use super::{ConfigError, Environment, Secret, service_url};
+use super::{ConfigError, Secret, service_url};
 
 /// OpenRouter for drafting questions and explaining mistakes; LangSmith tracing when set.
 #[derive(Debug, Clone)]
@@ -14,8 +14,6 @@ pub struct AiConfig {
     pub models: Vec<String>,
     /// Each call also traced as a LangSmith run; `None` (nothing sent) without a key.
     pub tracing: Option<Tracing>,
-    /// `AI_EXPLANATIONS_PER_DAY`: "why was my answer wrong?" answers per learner per UTC day.
-    pub explanations_per_day: u32,
     /// `AI_DRAFTS_PER_DAY`: drafted questions each admin may ask for per UTC day.
     pub drafts_per_day: u32,
 }
@@ -33,7 +31,6 @@ pub const DEFAULT_MODELS: &str = "openai/gpt-4.1-mini,google/gemini-2.5-flash";
 pub const LANGSMITH_ENDPOINT: &str = "https://api.smith.langchain.com";
 /// OpenRouter tries at most this many models per request.
 pub const MAX_MODELS: usize = 3;
-const DEFAULT_EXPLANATIONS_PER_DAY: u32 = 5;
 const DEFAULT_DRAFTS_PER_DAY: u32 = 40;
 
 /// `vendor/model[:variant]`, as OpenRouter names models.
@@ -93,8 +90,6 @@ impl AiConfig {
                     reason: "expected a whole number from 0 to 1000",
                 }),
         };
-        let explanations_per_day =
-            per_day("AI_EXPLANATIONS_PER_DAY", DEFAULT_EXPLANATIONS_PER_DAY)?;
         let drafts_per_day = per_day("AI_DRAFTS_PER_DAY", DEFAULT_DRAFTS_PER_DAY)?;
         Ok(Self {
             openrouter_key: Secret::parse("OPENROUTER_API_KEY", &openrouter)?,
@@ -104,7 +99,6 @@ impl AiConfig {
             )?,
             models: models(&set("OPENROUTER_MODELS").unwrap_or_else(|| DEFAULT_MODELS.into()))?,
             tracing,
-            explanations_per_day,
             drafts_per_day,
         })
     }
@@ -139,60 +133,6 @@ impl XConfig {
     }
 }
 
-/// Stripe, where payments are on (`PAYMENTS=on`; off by default).
-#[derive(Debug, Clone)]
-pub struct PaymentsConfig {
-    pub secret_key: Secret,
-    pub webhook_secret: Secret,
-}
-
-impl PaymentsConfig {
-    /// `None` while payments are off. Production takes live keys only, the others test keys
-    /// only, so no preview can charge a card and production never takes a test payment.
-    pub fn from_lookup(
-        environment: &Result<Environment, ConfigError>,
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Option<Self>, ConfigError> {
-        match lookup("PAYMENTS").as_deref().map(str::trim) {
-            None | Some("") | Some("off") => return Ok(None),
-            Some("on") => {}
-            Some(_) => {
-                return Err(ConfigError::Invalid {
-                    name: "PAYMENTS",
-                    reason: "expected on or off",
-                });
-            }
-        }
-        let production = matches!(environment, Ok(Environment::Production));
-        let secret = |name: &'static str| {
-            Secret::parse(name, &lookup(name).ok_or(ConfigError::Missing(name))?)
-        };
-        let secret_key = secret("STRIPE_SECRET_KEY")?;
-        let (prefix, reason) = if production {
-            ("sk_live_", "production takes a live key (sk_live_…)")
-        } else {
-            ("sk_test_", "outside production only a test key (sk_test_…)")
-        };
-        if !secret_key.expose().starts_with(prefix) {
-            return Err(ConfigError::Invalid {
-                name: "STRIPE_SECRET_KEY",
-                reason,
-            });
-        }
-        let webhook_secret = secret("STRIPE_WEBHOOK_SECRET")?;
-        if !webhook_secret.expose().starts_with("whsec_") {
-            return Err(ConfigError::Invalid {
-                name: "STRIPE_WEBHOOK_SECRET",
-                reason: "expected a webhook signing secret (whsec_…)",
-            });
-        }
-        Ok(Some(Self {
-            secret_key,
-            webhook_secret,
-        }))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,7 +151,7 @@ mod tests {
             ai.models,
             ["openai/gpt-4.1-mini", "google/gemini-2.5-flash"]
         );
-        assert_eq!(ai.explanations_per_day, 5);
+        assert_eq!(ai.drafts_per_day, 40);
         assert!(
             AiConfig::from_lookup(lookup(&[
                 ("OPENROUTER_API_KEY", "sk-or-v1-abc"),
@@ -248,20 +188,15 @@ mod tests {
             ("OPENROUTER_MODELS", "gpt4"),
             ("OPENROUTER_MODELS", "a/b;rm"),
             ("OPENROUTER_BASE_URL", "http://openrouter.ai/api/v1"),
-            ("AI_EXPLANATIONS_PER_DAY", "-1"),
-            ("AI_EXPLANATIONS_PER_DAY", "lots"),
+            ("AI_DRAFTS_PER_DAY", "-1"),
+            ("AI_DRAFTS_PER_DAY", "lots"),
         ] {
             match with(name, value) {
                 Err(ConfigError::Invalid { name: named, .. }) => assert_eq!(named, name),
                 other => panic!("{name}={value} gave {other:?}"),
             }
         }
-        assert_eq!(
-            with("AI_EXPLANATIONS_PER_DAY", "0")
-                .unwrap()
-                .explanations_per_day,
-            0
-        );
+        assert_eq!(with("AI_DRAFTS_PER_DAY", "0").unwrap().drafts_per_day, 0);
     }
 
     #[test]
@@ -281,40 +216,5 @@ mod tests {
                 ..
             })
         ));
-    }
-
-    #[test]
-    fn payments_off_need_no_keys_and_on_need_the_right_kind() {
-        let staging = Ok(Environment::Staging);
-        let production = Ok(Environment::Production);
-        assert!(
-            PaymentsConfig::from_lookup(&staging, lookup(&[]))
-                .unwrap()
-                .is_none()
-        );
-        assert_eq!(
-            PaymentsConfig::from_lookup(&staging, lookup(&[("PAYMENTS", "on")])).unwrap_err(),
-            ConfigError::Missing("STRIPE_SECRET_KEY")
-        );
-        let test_keys: &[(&str, &str)] = &[
-            ("PAYMENTS", "on"),
-            ("STRIPE_SECRET_KEY", "sk_test_123"),
-            ("STRIPE_WEBHOOK_SECRET", "whsec_456"),
-        ];
-        assert!(
-            PaymentsConfig::from_lookup(&staging, lookup(test_keys))
-                .unwrap()
-                .is_some()
-        );
-        assert_eq!(
-            PaymentsConfig::from_lookup(&production, lookup(test_keys))
-                .unwrap_err()
-                .to_string(),
-            "STRIPE_SECRET_KEY is invalid: production takes a live key (sk_live_…)"
-        );
-        assert!(
-            PaymentsConfig::from_lookup(&staging, lookup(&[("PAYMENTS", "yes")])).is_err(),
-            "a typo does not switch payments off silently"
-        );
     }
 }

@@ -81,6 +81,10 @@ fn complete(name: &str) -> Option<String> {
             "PAYMENTS" => "on",
             "STRIPE_SECRET_KEY" => "sk_live_123",
             "STRIPE_WEBHOOK_SECRET" => "whsec_456",
+            "STRIPE_PRICE_PRO_MONTHLY" => "price_1ProMonthly",
+            "STRIPE_PRICE_PRO_ANNUAL" => "price_1ProAnnual",
+            "PRO_MONTHLY_AMOUNT" => "1500",
+            "PRO_ANNUAL_AMOUNT" => "12000",
             _ => return None,
         }
         .to_string(),

@@ -3,10 +3,11 @@
 use axum::http::{Method, StatusCode};
 use ptp_domain::ValidationError;
 use ptp_domain::rate_limit::Quota;
-use ptp_shared::{ErrorCode, Scope};
+use ptp_shared::{ErrorCode, Plan, Scope};
 use serde_json::{Map, Value, json};
 
 use crate::ai::AiError;
+use crate::billing::StripeError;
 use crate::config::ConfigError;
 use crate::db::DbError;
 use crate::ports::KvError;
@@ -67,10 +68,13 @@ pub enum ApiError {
     /// Over a quota (new guests, open sessions, reports) until this many seconds have passed.
     #[error("over the {} quota for {retry_after_secs}s", .quota.name)]
     QuotaExceeded { quota: Quota, retry_after_secs: u64 },
-    /// A daily allowance (`name`) is used up until `renews_at` (RFC 3339).
+    /// An allowance (`name`) is used up until `renews_at` (RFC 3339): 402 when it is the Free
+    /// plan's (Pro lifts it), 429 otherwise (Pro's own, or an admin's).
     #[error("the {name} allowance is used up")]
     AllowanceSpent {
         name: &'static str,
+        /// The learner's plan, where a plan sets the allowance.
+        plan: Option<Plan>,
         limit: u32,
         /// What is left: nothing, or less than the request asked for.
         remaining: u32,
@@ -80,6 +84,9 @@ pub enum ApiError {
     /// A model reached through OpenRouter failed or answered unusably.
     #[error(transparent)]
     Ai(#[from] AiError),
+    /// Stripe failed or refused a call of ours.
+    #[error(transparent)]
+    Stripe(#[from] StripeError),
     /// A conflict with structured details (e.g. a mock's shortfall per domain).
     #[error("conflict: {message}")]
     ConflictWith { message: String, details: Value },
@@ -277,23 +284,55 @@ impl ApiError {
             ),
             AllowanceSpent {
                 name,
+                plan,
                 limit,
                 remaining,
                 renews_at,
                 retry_after_secs,
-            } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                ErrorCode::RateLimited,
-                format!(
-                    "This goes past today's allowance of {limit} ({name}, {remaining} left); it renews at {renews_at}."
-                ),
-                details(&[
+            } => {
+                let upgrade = *plan == Some(Plan::Free);
+                let mut pairs = vec![
                     ("allowance", json!(name)),
                     ("limit", json!(limit)),
                     ("remaining", json!(remaining)),
                     ("renews_at", json!(renews_at)),
                     ("retry_after_secs", json!(retry_after_secs)),
-                ]),
+                ];
+                if let Some(plan) = plan {
+                    pairs.push(("plan", json!(plan.as_str())));
+                }
+                (
+                    if upgrade {
+                        StatusCode::PAYMENT_REQUIRED
+                    } else {
+                        StatusCode::TOO_MANY_REQUESTS
+                    },
+                    if upgrade {
+                        ErrorCode::PaymentRequired
+                    } else {
+                        ErrorCode::RateLimited
+                    },
+                    format!(
+                        "This goes past your allowance of {limit} {} ({remaining} left); it renews at {renews_at}.{}",
+                        name.replace('_', " "),
+                        if upgrade { " Pro lifts this limit." } else { "" }
+                    ),
+                    details(&pairs),
+                )
+            }
+            Stripe(StripeError::Unavailable(_)) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::ServiceUnavailable,
+                "Payments are not answering right now; nothing was charged. Please try again shortly."
+                    .into(),
+                None,
+            ),
+            Stripe(StripeError::Refused { .. } | StripeError::Malformed(_)) => (
+                StatusCode::BAD_GATEWAY,
+                ErrorCode::ServiceUnavailable,
+                "Payments did not go through on our side; nothing was charged. It has been logged."
+                    .into(),
+                None,
             ),
             Ai(AiError::Misconfigured(err)) => (
                 StatusCode::SERVICE_UNAVAILABLE,

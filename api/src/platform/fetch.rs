@@ -27,6 +27,7 @@ impl HttpClient for FetchTransport {
             init.with_method(match outbound.method {
                 HttpMethod::Get => Method::Get,
                 HttpMethod::Post => Method::Post,
+                HttpMethod::Delete => Method::Delete,
             })
             .with_headers(headers);
             if let Some(body) = outbound.body {

@@ -1,7 +1,7 @@
 //! Answering a question: what judging an answer needs (one round trip that reads the answered
 //! question only, not the whole session), and recording it (one guarded transaction).
 
-use ptp_domain::{QuestionId, SessionId};
+use ptp_domain::{QuestionId, SessionId, UserId};
 use std::collections::BTreeSet;
 
 use ptp_domain::exam::Navigation;
@@ -9,6 +9,7 @@ use ptp_domain::schedule::Card;
 use ptp_domain::session::Mode;
 
 use super::StoreError;
+use super::billing::{Standing, standing_from, standing_statements};
 use super::cards::{card_from, card_upsert};
 use super::catalog::{DRAWN_EDITION, ExamRecord, QUESTION_COLUMNS, QuestionRecord, exam_from};
 use super::sealed::in_running_mock;
@@ -31,14 +32,17 @@ pub struct AnswerContext {
     pub card: Option<Card>,
     /// The question is also in a mock of the learner still running (see `in_running_mock`).
     pub in_running_mock: bool,
+    /// The caller's plan and allowances (read in the same round trip: this is the hot path).
+    pub standing: Standing,
 }
 
-/// Loads what answering `question` in `session_id` at `now_ms` needs; `None` when there is no
-/// such session.
+/// Loads what answering `question` in `session_id` at `now_ms` by `caller` needs; `None` when
+/// there is no such session.
 pub async fn context(
     db: &Database<impl HttpClient>,
     session_id: &SessionId,
     question: &QuestionId,
+    caller: &UserId,
     now_ms: u64,
 ) -> Result<Option<AnswerContext>, StoreError> {
     let session = stmt(
@@ -77,9 +81,9 @@ pub async fn context(
             text(session_id),
         ],
     );
-    let results = db
-        .execute_all(vec![session, exam, domains, item, answered, card, running])
-        .await?;
+    let mut statements = vec![session, exam, domains, item, answered, card, running];
+    statements.extend(standing_statements(caller, now_ms));
+    let results = db.execute_all(statements).await?;
     let Some(row) = rows(&results[0]).next() else {
         return Ok(None);
     };
@@ -103,6 +107,7 @@ pub async fn context(
         .map(|row| row.int("running"))
         .transpose()?
         == Some(1);
+    let standing = standing_from(&results[7..])?;
     Ok(Some(AnswerContext {
         session,
         exam,
@@ -111,6 +116,7 @@ pub async fn context(
         total,
         card,
         in_running_mock,
+        standing,
     }))
 }
 

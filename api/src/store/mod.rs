@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod authoring;
 pub mod bank;
+pub mod billing;
 pub mod cards;
 pub mod catalog;
 pub mod costs;

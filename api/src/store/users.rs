@@ -216,8 +216,10 @@ pub async fn touch(db: &Database<impl HttpClient>, id: &UserId) -> Result<(), St
 /// The statements that erase the users `ids` selects (SQL: a parameter or a subquery) and
 /// everything that is theirs, in an order the foreign keys accept; the users go last. The one
 /// list for deleting an account and for the cleanup of idle guests, so no table is forgotten.
-pub fn erasure(ids: &str) -> [String; 8] {
+pub fn erasure(ids: &str) -> [String; 10] {
     [
+        format!("DELETE FROM subscriptions WHERE user_id IN ({ids})"),
+        format!("DELETE FROM billing_customers WHERE user_id IN ({ids})"),
         format!("DELETE FROM mistake_explanation_uses WHERE user_id IN ({ids})"),
         format!("DELETE FROM responses WHERE user_id IN ({ids})"),
         format!(

@@ -28,7 +28,7 @@ fn stack(replies: Vec<HttpReply>, per_day: &'static str) -> (Stack, ScriptedTran
     let http = ScriptedTransport::replying(404, "").in_turn_at("/chat/completions", replies);
     let mut stack = Stack::new();
     let extra: &'static [(&str, &str)] =
-        Box::leak(Box::new([("AI_EXPLANATIONS_PER_DAY", per_day)]));
+        Box::leak(Box::new([("FREE_AI_EXPLANATIONS_PER_DAY", per_day)]));
     stack.platform = stack
         .platform
         .clone()
@@ -125,7 +125,7 @@ fn the_same_mistake_is_explained_once_and_then_served_from_what_was_kept() {
 }
 
 #[test]
-fn over_the_allowance_is_429_with_when_it_renews_and_tomorrow_it_is_back() {
+fn over_the_free_allowance_is_402_with_when_it_renews_and_tomorrow_it_is_back() {
     let good = completion(&json!({ "explanation": TEXT }).to_string());
     let (stack, http) = stack(vec![good], "1");
     let learner = stack.guest();
@@ -135,10 +135,11 @@ fn over_the_allowance_is_429_with_when_it_renews_and_tomorrow_it_is_back() {
     assert_eq!(explain(&stack, &learner, &sid, &qs[0]).status, 200);
 
     let refused = explain(&stack, &learner, &sid, &qs[1]);
-    assert_eq!(refused.status, 429, "{}", refused.json);
-    assert_eq!(refused.code(), Some("rate_limited"));
+    assert_eq!(refused.status, 402, "{}", refused.json);
+    assert_eq!(refused.code(), Some("payment_required"));
     let details = &refused.json["error"]["details"];
     assert_eq!(details["allowance"], "ai_explanations");
+    assert_eq!(details["plan"], "free");
     assert_eq!(details["limit"], 1);
     assert_eq!(details["remaining"], 0);
     assert_eq!(details["renews_at"], "2026-11-26T00:00:00.000Z");

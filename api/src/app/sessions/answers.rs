@@ -4,11 +4,13 @@
 use axum::Json;
 use axum::extract::Path;
 use ptp_domain::ValidationError;
+use ptp_domain::billing::Metered;
 use ptp_domain::schedule;
 use ptp_domain::session::{Mode, Refusal};
 use ptp_domain::{QuestionId, SessionId};
 use ptp_shared as wire;
 
+use crate::app::allowances;
 use crate::app::current::Current;
 use crate::app::json::ApiJson;
 use crate::app::responses;
@@ -35,6 +37,7 @@ const MAX_ELAPSED_MS: u64 = 24 * 3600 * 1000;
         (status = 200, description = "Graded (practice) or recorded (mock)", body = wire::AnswerOutcome),
         (status = 400, description = "The question is not in this session, or the answer does not fit it", body = ptp_shared::ErrorBody),
         responses::NoCredential,
+        (status = 402, description = "Practice: the Free plan's answers for today are used up (`details`: allowance, limit, remaining, renews_at)", body = ptp_shared::ErrorBody),
         responses::NoSuchSession,
         (status = 409, description = "Finished, time up, already answered (practice), moved on (forward-only), or (practice) the question is in a mock of yours still running", body = ptp_shared::ErrorBody),
     ),
@@ -53,7 +56,7 @@ pub async fn answer<P: Platform>(
     let question = QuestionId::parse(&submitted.question).map_err(|_| not_in_session())?;
     let db = platform.database()?;
     let now = platform.now_millis();
-    let data = answers::context(db, &session_id, &question, now)
+    let data = answers::context(db, &session_id, &question, &caller.user_id, now)
         .await?
         .filter(|data| data.session.user_id == caller.user_id)
         .ok_or_else(not_found)?;
@@ -80,6 +83,11 @@ pub async fn answer<P: Platform>(
         .state()
         .accept(item.position, already, now)
         .map_err(|refusal| ApiError::Conflict(refusal.message().into()))?;
+    if data.session.mode == Mode::Practice {
+        // Graded at once with the key: the plan's daily practice allowance counts it.
+        let plans = allowances::plans(&platform)?;
+        allowances::admit_one(plans, &data.standing, Metered::PracticeAnswers, now)?;
+    }
     let credit = key.credit(&answer);
     let correct = credit.is_full();
     let card = (data.session.mode == Mode::Practice).then(|| {

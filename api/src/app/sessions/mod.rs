@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
+use ptp_domain::billing::Metered;
 use ptp_domain::draw::{self, Shortfall};
 use ptp_domain::plan;
 use ptp_domain::session::{self, Mode};
@@ -11,6 +12,7 @@ use ptp_domain::{QuestionId, SessionId};
 use ptp_shared as wire;
 use serde_json::json;
 
+use crate::app::allowances;
 use crate::app::current::Current;
 use crate::app::json::ApiJson;
 use crate::auth::access::{Caller, Scoped, SessionsWrite};
@@ -67,6 +69,7 @@ fn shortfall_error(exam: &ExamRecord, count: u32, shortfall: &Shortfall) -> ApiE
         (status = 201, description = "The new session with its questions", body = wire::SessionView),
         (status = 400, description = "Bad count, domain or option", body = ptp_shared::ErrorBody),
         responses::NoCredential,
+        (status = 402, description = "Mock: the Free plan's mocks for this week are used up (`details`: allowance, limit, remaining, renews_at)", body = ptp_shared::ErrorBody),
         (status = 403, description = "The API key lacks `sessions:write`", body = ptp_shared::ErrorBody),
         responses::NoSuchExam,
         (status = 409, description = "No question matches, or the bank is too small for the mock (with the shortfall)", body = ptp_shared::ErrorBody),
@@ -121,6 +124,12 @@ pub async fn start<P: Platform>(
         Mode::Mock => draw::draw_mock(&candidates, &exam.rules.domains, plan.count, seed())
             .map_err(|s| shortfall_error(&exam, plan.count, &s))?,
     };
+    if plan.mode == Mode::Mock {
+        // Only a mock that could start counts: a bad request or a short bank is its own 4xx.
+        let standing = crate::store::billing::standing(db, &caller.user_id, now).await?;
+        let plans = allowances::plans(&platform)?;
+        allowances::admit_one(plans, &standing, Metered::Mocks, now)?;
+    }
     let new = NewSession {
         user_id: &caller.user_id,
         exam: code.as_str(),
