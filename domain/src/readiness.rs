@@ -124,6 +124,55 @@ pub fn estimate(evidence: &[DomainEvidence], scale: &ScoreScale, exam_questions:
     }
 }
 
+/// A credit earned in a domain at a moment (milliseconds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimedCredit {
+    pub domain: String,
+    pub credit: f64,
+    pub at_ms: u64,
+}
+
+/// Readiness at the end of each UTC day of the `days` up to and including the one holding
+/// `now_ms` (oldest first), each from the answers given by then, exactly as [`estimate`] reads
+/// them now; a day before the learner's first answer is left out. `answers` oldest first; each
+/// domain of `domains` (code, weight) in the exam's order.
+pub fn history(
+    domains: &[(String, u32)],
+    answers: &[TimedCredit],
+    scale: &ScoreScale,
+    exam_questions: u32,
+    now_ms: u64,
+    days: u32,
+) -> Vec<(u64, Readiness)> {
+    const DAY_MS: u64 = crate::DAY_MS;
+    let today = now_ms / DAY_MS * DAY_MS;
+    let first = today.saturating_sub(u64::from(days.saturating_sub(1)) * DAY_MS);
+    (0..u64::from(days))
+        .map(|n| first + n * DAY_MS)
+        .filter(|day| *day <= today)
+        .filter_map(|day| {
+            let cutoff = (day + DAY_MS).min(now_ms + 1);
+            let given: Vec<&TimedCredit> = answers.iter().filter(|a| a.at_ms < cutoff).collect();
+            if given.is_empty() {
+                return None;
+            }
+            let evidence: Vec<DomainEvidence> = domains
+                .iter()
+                .map(|(code, weight)| DomainEvidence {
+                    domain: code.clone(),
+                    weight: *weight,
+                    credits: given
+                        .iter()
+                        .filter(|a| &a.domain == code)
+                        .map(|a| a.credit)
+                        .collect(),
+                })
+                .collect();
+            Some((day, estimate(&evidence, scale, exam_questions)))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +287,55 @@ mod tests {
             estimate.probability > 0.5,
             "old failures no longer weigh: {estimate:?}"
         );
+    }
+
+    #[test]
+    fn history_reads_each_day_from_the_answers_given_by_its_end_only() {
+        let day = crate::DAY_MS;
+        let now = 20 * day + 3_600_000;
+        let domains: Vec<(String, u32)> = SECURITY_PLUS
+            .iter()
+            .map(|(c, w)| (c.to_string(), *w))
+            .collect();
+        let at = |d: u64, domain: &str, credit: f64| TimedCredit {
+            domain: domain.into(),
+            credit,
+            at_ms: d * day + 1_000,
+        };
+        let answers = vec![
+            at(15, "1.0", 1.0),
+            at(15, "2.0", 0.0),
+            at(17, "4.0", 1.0),
+            at(20, "4.0", 1.0),
+        ];
+        let days = history(&domains, &answers, &scale(), 90, now, 7);
+        let starts: Vec<u64> = days.iter().map(|(d, _)| d / day).collect();
+        assert_eq!(
+            starts,
+            [15, 16, 17, 18, 19, 20],
+            "nothing before the first answer"
+        );
+        let by_day_15 = domains
+            .iter()
+            .map(|(code, weight)| DomainEvidence {
+                domain: code.clone(),
+                weight: *weight,
+                credits: match code.as_str() {
+                    "1.0" => vec![1.0],
+                    "2.0" => vec![0.0],
+                    _ => vec![],
+                },
+            })
+            .collect::<Vec<_>>();
+        assert_eq!(days[0].1, estimate(&by_day_15, &scale(), 90));
+        assert_eq!(
+            days[0].1, days[1].1,
+            "a day without answers keeps the estimate"
+        );
+        assert!(
+            days[2].1.probability > days[1].1.probability,
+            "a right answer on day 17"
+        );
+        assert_eq!(days[5].1.domains[3].answers, 2, "today counts up to now");
     }
 }

@@ -356,6 +356,29 @@ pub struct Readiness {
     pub model: String,
 }
 
+/// Readiness at the end of one UTC day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadinessDay {
+    /// `YYYY-MM-DD` (UTC).
+    pub day: String,
+    pub probability: f64,
+    pub low: f64,
+    pub high: f64,
+    pub expected_score: u32,
+}
+
+/// `GET /api/v1/me/readiness/{exam}/history` (Pro): readiness day by day over the last 90 days,
+/// from the first day with an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadinessHistory {
+    pub exam: String,
+    pub passing_score: u32,
+    /// Oldest first.
+    pub days: Vec<ReadinessDay>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueExam {

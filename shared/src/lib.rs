@@ -42,8 +42,8 @@ pub use health::{CheckStatus, HealthChecks, HealthResponse};
 pub use learning::{
     AnswerOutcome, Attempt, Choice, DailyAccuracy, DomainProgress, DomainReadiness, DomainScore,
     DueExam, DueReviews, ExamDetail, ExamDomain, ExamList, ExamSummary, Filter, Mode, Navigation,
-    Progress, QuestionKind, QuestionList, QuestionView, Readiness, SessionItem, SessionResult,
-    SessionView, SetFlag, Solution, StartSession, SubmitAnswer,
+    Progress, QuestionKind, QuestionList, QuestionView, Readiness, ReadinessDay, ReadinessHistory,
+    SessionItem, SessionResult, SessionView, SetFlag, Solution, StartSession, SubmitAnswer,
 };
 pub use metrics::{CostReport, DailyCost, DailyMetric, DailyMetrics, ItemStatsList, ItemStatsView};
 pub use reports::{

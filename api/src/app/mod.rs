@@ -209,6 +209,7 @@ documented!(
     webhook::stripe_webhook => Live,
     progress::get_progress => Private,
     progress::get_readiness => Private,
+    progress::get_readiness_history => Private,
     progress::get_due => Private,
     reports::report => Live,
     reports::list_reports => Private,

@@ -7,12 +7,13 @@ use ptp_domain::readiness;
 use ptp_domain::streak::streak;
 use ptp_shared as wire;
 
+use crate::app::allowances;
 use crate::app::current::Current;
 use crate::app::responses;
 use crate::auth::access::{ProgressRead, Scoped};
 use crate::error::ApiError;
 use crate::ports::Platform;
-use crate::store::progress;
+use crate::store::{billing, progress};
 use crate::time;
 
 /// Days since the epoch of a `YYYY-MM-DD` day.
@@ -110,6 +111,75 @@ pub async fn get_readiness<P: Platform>(
             readiness::RECENT,
             rules.scale.raw_cut * 100.0
         ),
+    }))
+}
+
+/// Days the readiness history covers.
+const HISTORY_DAYS: u32 = 90;
+
+/// Readiness day by day over the last 90 days (Pro): each day from the answers given by its end.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/readiness/{exam}/history",
+    operation_id = "get_me_readiness_history",
+    tag = "progress",
+    params(("exam" = String, Path, description = "Exam code")),
+    responses(
+        (status = 200, description = "Readiness per day, oldest first, from the first day with an answer", body = wire::ReadinessHistory),
+        responses::NoCredential,
+        (status = 402, description = "Readiness history comes with Pro (`details.feature`)", body = ptp_shared::ErrorBody),
+        responses::ProgressScope,
+        responses::NoSuchExam,
+    ),
+    security(("session" = []), ("api_key" = ["progress:read"])),
+)]
+pub async fn get_readiness_history<P: Platform>(
+    Current(platform): Current<P>,
+    Scoped(caller, _): Scoped<ProgressRead>,
+    Path(exam): Path<String>,
+) -> Result<Json<wire::ReadinessHistory>, ApiError> {
+    let code = crate::app::catalog::exam_code(&exam)?;
+    let db = platform.database()?;
+    let now = platform.now_millis();
+    let plans = allowances::plans(&platform)?;
+    let standing = billing::standing(db, &caller.user_id, now).await?;
+    if !plans
+        .plans
+        .limits(allowances::plan(plans, &standing, now))
+        .readiness_history
+    {
+        return Err(ApiError::PlanFeature("readiness_history"));
+    }
+    let (record, answers) = progress::readiness_timeline(db, &caller.user_id, code.as_str(), now)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("The exam {}", code.as_str())))?;
+    let rules = &record.rules;
+    let domains: Vec<(String, u32)> = record
+        .domains
+        .iter()
+        .map(|d| (d.code.clone(), d.weight))
+        .collect();
+    let days = readiness::history(
+        &domains,
+        &answers,
+        &rules.scale,
+        rules.question_count,
+        now,
+        HISTORY_DAYS,
+    );
+    Ok(Json(wire::ReadinessHistory {
+        exam: record.code().to_string(),
+        passing_score: rules.scale.pass,
+        days: days
+            .into_iter()
+            .map(|(day, r)| wire::ReadinessDay {
+                day: time::day(day),
+                probability: r.probability,
+                low: r.low,
+                high: r.high,
+                expected_score: r.expected_score,
+            })
+            .collect(),
     }))
 }
 

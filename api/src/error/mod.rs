@@ -4,6 +4,8 @@ use axum::http::{Method, StatusCode};
 use ptp_domain::ValidationError;
 use ptp_domain::rate_limit::Quota;
 use ptp_shared::{ErrorCode, Plan, Scope};
+
+pub(crate) type Parts = (StatusCode, ErrorCode, String, Option<Map<String, Value>>);
 use serde_json::{Map, Value, json};
 
 use crate::ai::AiError;
@@ -15,6 +17,7 @@ use crate::ports::KvError;
 mod auth;
 mod refusals;
 mod response;
+mod upstream;
 
 pub use auth::AuthFailure;
 
@@ -81,6 +84,9 @@ pub enum ApiError {
         renews_at: String,
         retry_after_secs: u64,
     },
+    /// A feature of the paid plan (`readiness_history`) asked for on Free.
+    #[error("{0} needs Pro")]
+    PlanFeature(&'static str),
     /// A model reached through OpenRouter failed or answered unusably.
     #[error(transparent)]
     Ai(#[from] AiError),
@@ -122,7 +128,7 @@ impl ApiError {
         }
     }
 
-    fn parts(&self) -> (StatusCode, ErrorCode, String, Option<Map<String, Value>>) {
+    fn parts(&self) -> Parts {
         use ApiError::*;
         let details = |pairs: &[(&str, Value)]| {
             Some(
@@ -289,71 +295,21 @@ impl ApiError {
                 remaining,
                 renews_at,
                 retry_after_secs,
-            } => {
-                let upgrade = *plan == Some(Plan::Free);
-                let mut pairs = vec![
-                    ("allowance", json!(name)),
-                    ("limit", json!(limit)),
-                    ("remaining", json!(remaining)),
-                    ("renews_at", json!(renews_at)),
-                    ("retry_after_secs", json!(retry_after_secs)),
-                ];
-                if let Some(plan) = plan {
-                    pairs.push(("plan", json!(plan.as_str())));
-                }
-                (
-                    if upgrade {
-                        StatusCode::PAYMENT_REQUIRED
-                    } else {
-                        StatusCode::TOO_MANY_REQUESTS
-                    },
-                    if upgrade {
-                        ErrorCode::PaymentRequired
-                    } else {
-                        ErrorCode::RateLimited
-                    },
-                    format!(
-                        "This goes past your allowance of {limit} {} ({remaining} left); it renews at {renews_at}.{}",
-                        name.replace('_', " "),
-                        if upgrade { " Pro lifts this limit." } else { "" }
-                    ),
-                    details(&pairs),
-                )
-            }
-            Stripe(StripeError::Unavailable(_)) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::ServiceUnavailable,
-                "Payments are not answering right now; nothing was charged. Please try again shortly."
-                    .into(),
-                None,
+            } => upstream::allowance_spent(
+                name,
+                *plan,
+                (*limit, *remaining),
+                renews_at,
+                *retry_after_secs,
             ),
-            Stripe(StripeError::Refused { .. } | StripeError::Malformed(_)) => (
-                StatusCode::BAD_GATEWAY,
-                ErrorCode::ServiceUnavailable,
-                "Payments did not go through on our side; nothing was charged. It has been logged."
-                    .into(),
-                None,
+            PlanFeature(feature) => (
+                StatusCode::PAYMENT_REQUIRED,
+                ErrorCode::PaymentRequired,
+                format!("{} comes with Pro.", feature.replace('_', " ")),
+                details(&[("feature", json!(feature)), ("plan", json!("free"))]),
             ),
-            Ai(AiError::Misconfigured(err)) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::Misconfigured,
-                format!("This deployment is misconfigured: {err}."),
-                None,
-            ),
-            Ai(AiError::Unavailable { .. }) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::ServiceUnavailable,
-                "The AI model is not answering right now; nothing was counted. Please try again shortly."
-                    .into(),
-                None,
-            ),
-            Ai(AiError::Refused(_) | AiError::Malformed(_)) => (
-                StatusCode::BAD_GATEWAY,
-                ErrorCode::ServiceUnavailable,
-                "The AI model did not give a usable answer; nothing was counted. Please try again."
-                    .into(),
-                None,
-            ),
+            Stripe(err) => upstream::stripe(err),
+            Ai(err) => upstream::ai(err),
             ConflictWith { message, details } => (
                 StatusCode::CONFLICT,
                 ErrorCode::Conflict,

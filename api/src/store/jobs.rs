@@ -135,15 +135,22 @@ pub async fn remove_idle_guests(
     Ok(results.last().map_or(0, |users| users.affected_row_count))
 }
 
-/// Forgets task records older than `before`.
+/// Forgets task records, and the ids of Stripe events, older than `before` (Stripe redelivers
+/// an event for three days at most, so a replay after that cannot arrive).
 pub async fn forget_task_runs(
     db: &Database<impl HttpClient>,
     before: &str,
 ) -> Result<(), StoreError> {
-    db.execute(stmt(
-        "DELETE FROM task_runs WHERE finished_at < ?",
-        [text(before)],
-    ))
+    db.transaction(vec![
+        stmt(
+            "DELETE FROM task_runs WHERE finished_at < ?",
+            [text(before)],
+        ),
+        stmt(
+            "DELETE FROM stripe_events WHERE received_at < ?",
+            [text(before)],
+        ),
+    ])
     .await?;
     Ok(())
 }

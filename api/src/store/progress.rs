@@ -3,7 +3,7 @@
 
 use ptp_domain::DAY_MS;
 use ptp_domain::UserId;
-use ptp_domain::readiness::{DomainEvidence, RECENT};
+use ptp_domain::readiness::{DomainEvidence, RECENT, TimedCredit};
 use ptp_shared::{
     Attempt, DailyAccuracy, DomainProgress, DueExam, ExportedAnswer, ExportedCard, Mode,
 };
@@ -255,6 +255,51 @@ pub async fn readiness_evidence(
         }
     }
     Ok(Some((record, evidence)))
+}
+
+/// Most answers a readiness history reads: far more than 90 days of [`RECENT`] per domain need.
+const TIMELINE_MAX: i64 = 5_000;
+
+/// The exam and the learner's settled credits in it, oldest first (the newest
+/// [`TIMELINE_MAX`]), for the readiness history; `None` for an unknown exam.
+pub async fn readiness_timeline(
+    db: &Database<impl HttpClient>,
+    user_id: &UserId,
+    exam: &str,
+    now_ms: u64,
+) -> Result<Option<(ExamRecord, Vec<TimedCredit>)>, StoreError> {
+    let [exam_stmt, domains_stmt] = exam_statements(exam);
+    let answers = stmt(
+        &format!(
+            "SELECT domain_code, credit, answered_at FROM (SELECT domain_code, credit, answered_at \
+             FROM responses r WHERE r.user_id = ? AND r.exam_code = ? AND {SETTLED_RESPONSE} \
+             ORDER BY answered_at DESC LIMIT ?) ORDER BY answered_at"
+        ),
+        [
+            text(user_id),
+            text(exam),
+            text(time::rfc3339(now_ms)),
+            int(TIMELINE_MAX),
+        ],
+    );
+    let results = db
+        .execute_all(vec![exam_stmt, domains_stmt, answers])
+        .await?;
+    let Some(record) = exam_from(&results[0], &results[1])? else {
+        return Ok(None);
+    };
+    let credits = rows(&results[2])
+        .map(|row| {
+            let at = row.text("answered_at")?;
+            Ok(TimedCredit {
+                domain: row.text("domain_code")?,
+                credit: row.value_f64("credit")?.unwrap_or_default(),
+                at_ms: time::parse(&at)
+                    .ok_or_else(|| StoreError::Corrupt(format!("answered_at {at}")))?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Some((record, credits)))
 }
 
 pub async fn due(

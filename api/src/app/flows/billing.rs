@@ -343,3 +343,33 @@ fn deleting_an_account_cancels_its_subscription_at_stripe_first() {
     assert_eq!(stack2.db.count("SELECT count(*) FROM subscriptions"), 0);
     assert_eq!(stack2.db.count("SELECT count(*) FROM billing_customers"), 0);
 }
+
+#[test]
+fn readiness_history_comes_with_pro() {
+    let stack = stack(stripe());
+    let member = customer(&stack);
+    let (session, questions) = practice(&stack, &member);
+    assert_eq!(answer(&stack, &member, &session, &questions[0]).status, 200);
+    let path = "/api/v1/me/readiness/TINY-1/history";
+    let refused = stack.get(&member, path);
+    assert_eq!(refused.status, 402, "{}", refused.json);
+    assert_eq!(
+        refused.json["error"]["details"]["feature"],
+        "readiness_history"
+    );
+    signed(
+        &stack,
+        &event(
+            "evt_1",
+            "customer.subscription.created",
+            NOW_S,
+            subscription("active", NOW_S + 30 * DAY_S, false),
+        ),
+    );
+    let history = stack.get(&member, path);
+    assert_eq!(history.status, 200, "{}", history.json);
+    let days = history.json["days"].as_array().unwrap();
+    assert_eq!(days.len(), 1, "one day with answers: today");
+    assert_eq!(days[0]["day"], "2026-11-25");
+    assert!(days[0]["probability"].as_f64().is_some());
+}
