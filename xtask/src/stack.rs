@@ -10,15 +10,13 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::bootstrap::{self, Needs, Tools};
-use crate::langsmith_standin::LangSmithStandIn;
 use crate::paths::Paths;
 use crate::process::{PidFile, Service, free_port, interrupted_within, interrupts, port_is_free};
 use crate::secrets::{dev_vars, generate_secrets, write_private};
 use crate::sqld::Sqld;
+use crate::standins::StandIns;
 use crate::steps::Steps;
-use crate::usage_standin::UsageStandIn;
-use crate::x_standin::XStandIn;
-use crate::{build, fakellm, migrate, oidc, random, wrangler};
+use crate::{build, migrate, oidc, random, wrangler};
 
 const DEFAULT_PORT: u16 = 8787;
 
@@ -42,6 +40,15 @@ pub const INJECTED: &[&str] = &[
     "LANGCHAIN_PROJECT",
     "X_API_URL",
     "X_BEARER_TOKEN",
+    "PAYMENTS",
+    "STRIPE_API_URL",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_PRICE_PRO_MONTHLY",
+    "STRIPE_PRICE_PRO_ANNUAL",
+    "PRO_MONTHLY_AMOUNT",
+    "PRO_ANNUAL_AMOUNT",
+    "PRICE_CURRENCY",
 ];
 
 /// Where one stack keeps its state, held exclusively (a lock file) while it runs.
@@ -87,13 +94,8 @@ pub struct Stack {
     /// Shared with the test run's database fault switch.
     pub sqld: Arc<Mutex<Sqld>>,
     pub oidc: oidc::Provider,
-    /// What the daily cost job reads its usage from.
-    pub usage: UsageStandIn,
-    /// OpenRouter's stand-in, and LangSmith's, which keeps the runs traced to it.
-    pub model: fakellm::Model,
-    pub langsmith: LangSmithStandIn,
-    /// X's recent search, for the hourly trends: held so it serves while the stack runs.
-    _x: XStandIn,
+    /// Usage, OpenRouter, LangSmith, X and Stripe, serving while the stack runs.
+    pub standins: StandIns,
     pub worker: Service,
     state: StackDir,
 }
@@ -140,26 +142,8 @@ impl Stack {
             let issuer = provider.issuer.clone();
             Ok((provider, issuer))
         })?;
-        let usage = steps.run("usage stand-in (Cloudflare GraphQL, Turso API)", || {
-            let usage = UsageStandIn::start()?;
-            let url = usage.url.clone();
-            Ok((usage, url))
-        })?;
-        let model = steps.run("OpenRouter stand-in (fakellm)", || {
-            let model = fakellm::start(tools, &dir.join("fakellm.log"))?;
-            let url = model.base_url.clone();
-            Ok((model, url))
-        })?;
-        let langsmith = steps.run("LangSmith stand-in", || {
-            let langsmith = LangSmithStandIn::start()?;
-            let url = langsmith.url.clone();
-            Ok((langsmith, url))
-        })?;
-        let x = steps.run("X stand-in (recent search)", || {
-            let x = XStandIn::start(&tools.paths.root.join("xtask/x-fixtures.json"))?;
-            let url = x.url.clone();
-            Ok((x, url))
-        })?;
+        let url = format!("http://127.0.0.1:{}", options.port);
+        let standins = StandIns::start(&steps, tools, &dir, &url)?;
         let persist = dir.join("wrangler");
         fs::create_dir_all(&persist)?;
         steps.run("SPA into local R2", || {
@@ -167,22 +151,17 @@ impl Stack {
             Ok(((), format!("{uploaded} of {total} files changed")))
         })?;
 
-        let url = format!("http://127.0.0.1:{}", options.port);
         // The Worker finds the database and each outside service only here, as in production.
         let runtime_vars = dir.join("runtime.vars");
         write_private(
             &runtime_vars,
             &format!(
                 "TURSO_DATABASE_URL={db_url}\nTURSO_AUTH_TOKEN={db_token}\nSITE_URL={url}\n\
-                 GOOGLE_ISSUER={}\nGOOGLE_CLIENT_ID={}\nGOOGLE_CLIENT_SECRET={}\n{}\
-                 OPENROUTER_BASE_URL={}\n{}{}",
+                 GOOGLE_ISSUER={}\nGOOGLE_CLIENT_ID={}\nGOOGLE_CLIENT_SECRET={}\n{}",
                 provider.issuer,
                 oidc::CLIENT_ID,
                 random::hex(16)?,
-                usage.settings(),
-                model.base_url,
-                langsmith.settings(),
-                x.settings()
+                standins.settings()
             ),
         )?;
         let log = dir.join("wrangler.log");
@@ -201,7 +180,7 @@ impl Stack {
             state.pids.record(&[
                 sqld.pid().unwrap_or_default(),
                 provider.service.pid(),
-                model.service.pid(),
+                standins.model.service.pid(),
                 worker.pid(),
             ])?;
             // Any answer will do (a 503 is one: the footer and the tests report it).
@@ -218,10 +197,7 @@ impl Stack {
             url,
             sqld: Arc::new(Mutex::new(sqld)),
             oidc: provider,
-            usage,
-            model,
-            langsmith,
-            _x: x,
+            standins,
             worker,
             state,
         })
@@ -235,10 +211,10 @@ impl Stack {
                 self.worker.log_tail(30)
             ));
         }
-        if let Some(status) = self.model.service.exited() {
+        if let Some(status) = self.standins.model.service.exited() {
             return Some(format!(
                 "the OpenRouter stand-in exited ({status})\n{}",
-                self.model.service.log_tail(20)
+                self.standins.model.service.log_tail(20)
             ));
         }
         if let Some(status) = self.oidc.service.exited() {
@@ -258,7 +234,7 @@ impl Stack {
     pub fn stop(mut self) {
         self.worker.stop(Duration::from_secs(10));
         self.oidc.service.stop(Duration::from_secs(5));
-        self.model.service.stop(Duration::from_secs(5));
+        self.standins.model.service.stop(Duration::from_secs(5));
         if let Ok(mut sqld) = self.sqld.lock() {
             sqld.stop();
         }

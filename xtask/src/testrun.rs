@@ -210,6 +210,10 @@ struct LocalStack<'a> {
     /// The OpenRouter stand-in (its call counts) and the LangSmith one (the runs it kept).
     model_url: &'a str,
     langsmith_url: &'a str,
+    /// The Stripe stand-in (its checkout pages and `/_stripe` controls) and the secret its
+    /// webhooks are signed with, so a test can check or forge a signature.
+    stripe_url: &'a str,
+    stripe_webhook_secret: &'a str,
 }
 
 impl LocalStack<'_> {
@@ -223,7 +227,9 @@ impl LocalStack<'_> {
             .env("PTP_LOAD_TEST_TOKEN", self.load_test_token)
             .env("PTP_USAGE_URL", self.usage_url)
             .env("PTP_MODEL_URL", self.model_url)
-            .env("PTP_LANGSMITH_URL", self.langsmith_url);
+            .env("PTP_LANGSMITH_URL", self.langsmith_url)
+            .env("PTP_STRIPE_URL", self.stripe_url)
+            .env("PTP_STRIPE_WEBHOOK_SECRET", self.stripe_webhook_secret);
     }
 }
 
@@ -315,9 +321,11 @@ fn stack_tests(tally: &mut Tally, tools: &Tools) -> Result<()> {
         control_url: &control.url,
         jwt_secret: &scratch.jwt_secret,
         load_test_token: &scratch.load_test_token,
-        usage_url: &scratch.stack.usage.url,
-        model_url: &scratch.stack.model.url,
-        langsmith_url: &scratch.stack.langsmith.url,
+        usage_url: &scratch.stack.standins.usage.url,
+        model_url: &scratch.stack.standins.model.url,
+        langsmith_url: &scratch.stack.standins.langsmith.url,
+        stripe_url: &scratch.stack.standins.stripe.url,
+        stripe_webhook_secret: &scratch.stack.standins.stripe.webhook_secret,
     };
     let url = scratch.stack.url.clone();
     let results = scratch.stack.dir().join("playwright.json");
