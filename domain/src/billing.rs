@@ -2,6 +2,7 @@
 //! plan allows, and whether one more metered operation fits its allowance. Decided from the
 //! stored subscription state only — never from anything a client sends.
 
+pub use ptp_shared::Metered;
 use ptp_shared::{BillingInterval, Plan};
 
 use crate::DAY_MS;
@@ -10,38 +11,11 @@ const WEEK_MS: u64 = 7 * DAY_MS;
 /// 1970-01-01 was a Thursday: Monday 1969-12-29 is three days before the epoch.
 const MONDAY_OFFSET_MS: u64 = 3 * DAY_MS;
 
-/// An operation a plan meters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Metered {
-    /// Answers in practice sessions, per UTC day.
-    PracticeAnswers,
-    /// Mocks started, per ISO week (Monday 00:00 UTC).
-    Mocks,
-    /// "Why was my answer wrong?" explanations, per UTC day.
-    AiExplanations,
-}
-
-impl Metered {
-    pub const ALL: [Metered; 3] = [
-        Metered::PracticeAnswers,
-        Metered::Mocks,
-        Metered::AiExplanations,
-    ];
-
-    /// Its name in error details and views.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Metered::PracticeAnswers => "practice_answers",
-            Metered::Mocks => "mocks",
-            Metered::AiExplanations => "ai_explanations",
-        }
-    }
-
-    pub const fn window(self) -> Window {
-        match self {
-            Metered::Mocks => Window::Week,
-            Metered::PracticeAnswers | Metered::AiExplanations => Window::Day,
-        }
+/// The window `metered` counts over: mocks per ISO week, the rest per UTC day.
+pub const fn window(metered: Metered) -> Window {
+    match metered {
+        Metered::Mocks => Window::Week,
+        Metered::PracticeAnswers | Metered::AiExplanations => Window::Day,
     }
 }
 
@@ -130,7 +104,7 @@ impl Allowance {
             plan,
             limit,
             used,
-            renews_at_ms: metered.window().renews_at_ms(now_ms),
+            renews_at_ms: window(metered).renews_at_ms(now_ms),
         })
     }
 

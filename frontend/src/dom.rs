@@ -89,13 +89,28 @@ pub fn focus_heading(id: &str) {
 
 /// An RFC 3339 time from the API in the reader's own time zone and format.
 pub fn local_time(rfc3339: &str) -> String {
+    local(rfc3339, &[("dateStyle", "medium"), ("timeStyle", "short")])
+}
+
+/// The day of an RFC 3339 time from the API, in the reader's own time zone and format.
+pub fn local_date(rfc3339: &str) -> String {
+    local(rfc3339, &[("dateStyle", "long")])
+}
+
+fn local(rfc3339: &str, style: &[(&str, &str)]) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
     if date.get_time().is_nan() {
         return rfc3339.to_string();
     }
     let options = js_sys::Object::new();
-    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    for (key, value) in style {
+        let _ = js_sys::Reflect::set(&options, &(*key).into(), &(*value).into());
     }
     date.to_locale_string("default", &options).into()
+}
+
+/// Leaves the app for `url` (Stripe's checkout or billing portal), keeping this page in the
+/// history so the browser's Back button returns here.
+pub fn go_to(url: &str) {
+    let _ = gloo::utils::window().location().assign(url);
 }

@@ -1,6 +1,7 @@
 //! The SPA's components. The binary (`main.rs`) only mounts [`App`].
 
 mod api;
+mod billing;
 mod components;
 mod dom;
 mod health;
@@ -30,6 +31,8 @@ pub enum Route {
     Progress,
     #[at("/account")]
     Account,
+    #[at("/pricing")]
+    Pricing,
     #[at("/admin")]
     Admin,
     #[at("/admin/questions")]
@@ -64,6 +67,7 @@ fn switch(route: Route) -> Html {
         Route::Review { id } => html! { <pages::SessionReview id={id} /> },
         Route::Progress => html! { <pages::ProgressPage /> },
         Route::Account => html! { <pages::Account /> },
+        Route::Pricing => html! { <pages::Pricing /> },
         Route::Admin | Route::AdminQuestions => html! { <pages::admin::Questions /> },
         Route::AdminNewQuestion => html! { <pages::admin::NewQuestion /> },
         Route::AdminQuestion { id } => html! { <pages::admin::QuestionPage id={id} /> },
@@ -82,24 +86,27 @@ pub fn app() -> Html {
     html! {
         <BrowserRouter>
             <session::SessionProvider>
-                <a class="skip-link" href="#main">{ "Skip to content" }</a>
-                <header class="site-header">
-                    <Link<Route> to={Route::Home} classes="brand">{ "PingToPass" }</Link<Route>>
-                    <nav aria-label="Main">
-                        <Link<Route> to={Route::Exams}>{ "Exams" }</Link<Route>>
-                        <Link<Route> to={Route::Progress}>{ "Progress" }</Link<Route>>
-                        <a href="/api/docs">{ "API" }</a>
-                    </nav>
-                    <components::AccountMenu />
-                </header>
-                <components::GuestBanner />
-                <components::CostBanner />
-                <main id="main" tabindex="-1">
-                    <Switch<Route> render={switch} />
-                </main>
-                <footer class="site-footer">
-                    <health::HealthStatus />
-                </footer>
+                <billing::BillingProvider>
+                    <a class="skip-link" href="#main">{ "Skip to content" }</a>
+                    <header class="site-header">
+                        <Link<Route> to={Route::Home} classes="brand">{ "PingToPass" }</Link<Route>>
+                        <nav aria-label="Main">
+                            <Link<Route> to={Route::Exams}>{ "Exams" }</Link<Route>>
+                            <Link<Route> to={Route::Progress}>{ "Progress" }</Link<Route>>
+                            <Link<Route> to={Route::Pricing}>{ "Pricing" }</Link<Route>>
+                            <a href="/api/docs">{ "API" }</a>
+                        </nav>
+                        <components::AccountMenu />
+                    </header>
+                    <components::GuestBanner />
+                    <components::CostBanner />
+                    <main id="main" tabindex="-1">
+                        <Switch<Route> render={switch} />
+                    </main>
+                    <footer class="site-footer">
+                        <health::HealthStatus />
+                    </footer>
+                </billing::BillingProvider>
             </session::SessionProvider>
         </BrowserRouter>
     }

@@ -21,6 +21,28 @@ pub enum BillingInterval {
     Annual,
 }
 
+/// An operation a plan meters; its wire name (`practice_answers`, `mocks`, `ai_explanations`)
+/// names the allowance in error details and views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Metered {
+    /// Answers in practice sessions, per UTC day.
+    PracticeAnswers,
+    /// Mocks started, per ISO week (Monday 00:00 UTC).
+    Mocks,
+    /// "Why was my answer wrong?" explanations, per UTC day.
+    AiExplanations,
+}
+
+impl Metered {
+    pub const ALL: [Metered; 3] = [
+        Metered::PracticeAnswers,
+        Metered::Mocks,
+        Metered::AiExplanations,
+    ];
+}
+
 /// A plan's limits; `None` is unlimited.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

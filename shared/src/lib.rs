@@ -34,8 +34,8 @@ pub use authoring::{
     NewQuestion, PreviewResult, QuestionContent, QuestionStatus, RestoreVersion, SaveQuestion,
 };
 pub use billing::{
-    Allowance, BillingInterval, BillingRedirect, BillingStatus, Plan, PlanCatalog, PlanLimits,
-    PlanOffer, PlanPrice, StartCheckout, SubscriptionView, WebhookReceipt,
+    Allowance, BillingInterval, BillingRedirect, BillingStatus, Metered, Plan, PlanCatalog,
+    PlanLimits, PlanOffer, PlanPrice, StartCheckout, SubscriptionView, WebhookReceipt,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use health::{CheckStatus, HealthChecks, HealthResponse};

@@ -3,7 +3,7 @@
 
 use crate::account::{Role, UserKind};
 use crate::authoring::QuestionStatus;
-use crate::billing::{BillingInterval, Plan};
+use crate::billing::{BillingInterval, Metered, Plan};
 use crate::learning::{Filter, Mode, Navigation, QuestionKind};
 use crate::reports::{ReportReason, ReportStatus};
 
@@ -87,6 +87,11 @@ names!(BillingInterval, "interval", "monthly or annual", {
     Monthly => "monthly",
     Annual => "annual",
 });
+names!(Metered, "allowance", "practice_answers, mocks or ai_explanations", {
+    PracticeAnswers => "practice_answers",
+    Mocks => "mocks",
+    AiExplanations => "ai_explanations",
+});
 
 #[cfg(test)]
 mod tests {
@@ -124,6 +129,7 @@ mod tests {
         ]);
         check(&[Plan::Free, Plan::Pro]);
         check(&[BillingInterval::Monthly, BillingInterval::Annual]);
+        check(&Metered::ALL);
         check(&[
             ReportStatus::Open,
             ReportStatus::Resolved,
@@ -161,7 +167,8 @@ mod tests {
         ReportReason,
         ReportStatus,
         Plan,
-        BillingInterval
+        BillingInterval,
+        Metered
     );
 }
 names!(QuestionStatus, "status", "draft, in_review, published or retired", {

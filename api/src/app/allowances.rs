@@ -45,7 +45,7 @@ pub fn allowance(
 /// The refusal of an operation past `allowance`.
 pub fn spent(allowance: &Allowance, now_ms: u64) -> ApiError {
     ApiError::AllowanceSpent {
-        name: allowance.metered.name(),
+        name: allowance.metered.as_str(),
         plan: Some(allowance.plan),
         limit: allowance.limit,
         remaining: allowance.remaining(),
@@ -68,7 +68,7 @@ pub fn admit_one(
 
 pub fn view(allowance: &Allowance) -> wire::Allowance {
     wire::Allowance {
-        name: allowance.metered.name().into(),
+        name: allowance.metered.as_str().into(),
         limit: allowance.limit,
         used: allowance.used,
         remaining: allowance.remaining(),

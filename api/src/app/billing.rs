@@ -107,12 +107,11 @@ pub async fn status<P: Platform>(
     Ok(Json(allowances::status(config, &standing, now)))
 }
 
-/// A Billing Portal session's URL for `customer`, back to the account page.
-async fn portal_url<P: Platform>(
-    platform: &P,
-    payments: &PaymentsConfig,
-    customer: &str,
-) -> Result<String, ApiError> {
+/// Stripe with this deployment's keys, and the site its pages send the browser back to.
+fn stripe<'a, P: Platform>(
+    platform: &'a P,
+    payments: &'a PaymentsConfig,
+) -> Result<(Stripe<'a, P::Http>, &'a str), ApiError> {
     let site = platform
         .settings()
         .site
@@ -122,9 +121,17 @@ async fn portal_url<P: Platform>(
         http: platform.http(),
         config: payments,
     };
-    let session = stripe
-        .portal(customer, &format!("{}/account", site.as_str()))
-        .await?;
+    Ok((stripe, site.as_str()))
+}
+
+/// A Billing Portal session's URL for `customer`, back to the account page.
+async fn portal_url<P: Platform>(
+    platform: &P,
+    payments: &PaymentsConfig,
+    customer: &str,
+) -> Result<String, ApiError> {
+    let (stripe, site) = stripe(platform, payments)?;
+    let session = stripe.portal(customer, &format!("{site}/account")).await?;
     session
         .url
         .ok_or_else(|| ApiError::Stripe(crate::billing::StripeError::Malformed("no url".into())))
@@ -174,15 +181,7 @@ pub async fn checkout<P: Platform>(
         .email
         .as_deref()
         .ok_or_else(|| ApiError::Forbidden("Sign in with Google first.".into()))?;
-    let site = platform
-        .settings()
-        .site
-        .as_ref()
-        .map_err(|err| ApiError::Misconfigured(err.clone()))?;
-    let stripe = Stripe {
-        http: platform.http(),
-        config: payments,
-    };
+    let (stripe, site) = stripe(&platform, payments)?;
     let user_id = caller.user_id.to_string();
     let customer = match standing.customer {
         Some(customer) => customer,
@@ -195,8 +194,8 @@ pub async fn checkout<P: Platform>(
         BillingInterval::Monthly => &payments.monthly.id,
         BillingInterval::Annual => &payments.annual.id,
     };
-    let success_url = format!("{}/account?checkout=success", site.as_str());
-    let cancel_url = format!("{}/pricing?checkout=cancelled", site.as_str());
+    let success_url = format!("{site}/account?checkout=success");
+    let cancel_url = format!("{site}/pricing?checkout=cancelled");
     let session = stripe
         .checkout(&Checkout {
             user_id: &user_id,

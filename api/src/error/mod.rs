@@ -112,6 +112,16 @@ pub enum ApiError {
     Misconfigured(#[from] ConfigError),
 }
 
+/// A feature's wire name as the start of a sentence: `readiness_history` → "Readiness history".
+fn feature_name(feature: &str) -> String {
+    let words = feature.replace('_', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Why a server error happened, left on the response for the request's log line.
 #[derive(Debug, Clone)]
 pub struct ErrorCause(pub String);
@@ -305,7 +315,7 @@ impl ApiError {
             PlanFeature(feature) => (
                 StatusCode::PAYMENT_REQUIRED,
                 ErrorCode::PaymentRequired,
-                format!("{} comes with Pro.", feature.replace('_', " ")),
+                format!("{} comes with Pro.", feature_name(feature)),
                 details(&[("feature", json!(feature)), ("plan", json!("free"))]),
             ),
             Stripe(err) => upstream::stripe(err),

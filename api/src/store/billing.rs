@@ -4,7 +4,7 @@
 //! leave anyway (answers, sessions, explanation uses), so no counter can drift from them.
 
 use ptp_domain::UserId;
-use ptp_domain::billing::{Metered, Status, Subscription, Window};
+use ptp_domain::billing::{Metered, Status, Subscription, Window, window};
 use ptp_shared::BillingInterval;
 
 use super::StoreError;
@@ -89,7 +89,7 @@ impl Standing {
 
 /// The statements [`standing_from`] reads, to join another function's round trip.
 pub fn standing_statements(user_id: &UserId, now_ms: u64) -> Vec<Stmt> {
-    let since = |metered: Metered| text(time::rfc3339(metered.window().start_ms(now_ms)));
+    let since = |metered: Metered| text(time::rfc3339(window(metered).start_ms(now_ms)));
     vec![
         stmt(
             "SELECT id, status, interval, current_period_end, cancel_at_period_end, \

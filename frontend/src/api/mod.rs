@@ -8,7 +8,9 @@ use ptp_shared::{
 use serde::de::DeserializeOwned;
 
 mod ai;
+mod billing;
 pub use ai::{drafts, exam_trends, explain_mistake, request_drafts};
+pub use billing::{LimitReached, billing_portal, billing_status, plans, start_checkout};
 
 /// A failed call: the API's error body when it sent one (its code to branch on, its message to
 /// show, its details), otherwise what went wrong on the way.
@@ -24,6 +26,11 @@ pub struct ApiFailure {
 impl ApiFailure {
     fn network(err: gloo::net::Error) -> Self {
         Self::without_body(0, format!("Could not reach PingToPass ({err})."))
+    }
+
+    /// A failure this app noticed in an answer it got, shown the way the API's own are.
+    pub fn local(message: &str) -> Self {
+        Self::without_body(0, message.into())
     }
 
     fn without_body(status: u16, message: String) -> Self {
@@ -208,6 +215,12 @@ pub async fn progress() -> Result<ptp_shared::Progress, ApiFailure> {
 
 pub async fn readiness(exam: &str) -> Result<ptp_shared::Readiness, ApiFailure> {
     json(Request::get(&format!("/api/v1/me/readiness/{}", js_encode(exam))).build()).await
+}
+
+/// Readiness day by day (Pro; on Free a 402 naming the `feature`).
+pub async fn readiness_history(exam: &str) -> Result<ptp_shared::ReadinessHistory, ApiFailure> {
+    let path = format!("/api/v1/me/readiness/{}/history", js_encode(exam));
+    json(Request::get(&path).build()).await
 }
 
 /// The month's running costs (admins only).

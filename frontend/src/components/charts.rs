@@ -1,6 +1,6 @@
 //! Small charts drawn with plain HTML and SVG. Each carries a text equivalent for screen readers.
 
-use ptp_shared::DailyAccuracy;
+use ptp_shared::{DailyAccuracy, ReadinessDay};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -56,15 +56,6 @@ pub fn accuracy_chart(props: &AccuracyProps) -> Html {
         days[days.len() - 1].accuracy * 100.0,
         days[days.len() - 1].day
     );
-    let grid = [0.0, 0.5, 1.0].map(|share| {
-        let y = plot - share * (plot - 8.0);
-        html! {
-            <g class="grid">
-                <line x1={PAD.to_string()} x2={WIDTH.to_string()} y1={y.to_string()} y2={y.to_string()} />
-                <text x={(PAD - 4.0).to_string()} y={(y + 4.0).to_string()} text-anchor="end">{ format!("{:.0}", share * 100.0) }</text>
-            </g>
-        }
-    });
     let columns = days.iter().enumerate().map(|(i, day)| {
         let height = day.accuracy.clamp(0.0, 1.0) * (plot - 8.0);
         let x = PAD + slot * i as f64 + (slot - column) / 2.0;
@@ -84,10 +75,129 @@ pub fn accuracy_chart(props: &AccuracyProps) -> Html {
     html! {
         <figure class="chart">
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={summary}>
-                { for grid }
+                { grid() }
                 { for columns }
             </svg>
             <figcaption class="muted">{ "Accuracy per day (%), last 30 days" }</figcaption>
+        </figure>
+    }
+}
+
+/// The 0, 50 and 100 % lines shared by the day charts, so both read on one scale.
+fn grid() -> Html {
+    let plot = HEIGHT - PAD;
+    let lines = [0.0, 0.5, 1.0].map(|share| {
+        let y = plot - share * (plot - 8.0);
+        html! {
+            <g class="grid">
+                <line x1={PAD.to_string()} x2={WIDTH.to_string()} y1={y.to_string()} y2={y.to_string()} />
+                <text x={(PAD - 4.0).to_string()} y={(y + 4.0).to_string()} text-anchor="end">{ format!("{:.0}", share * 100.0) }</text>
+            </g>
+        }
+    });
+    html! { <>{ for lines }</> }
+}
+
+/// The history in a sentence, the chart's text equivalent: "Pass probability went from 42% on
+/// 2026-10-01 to 68% today." `today` is the current UTC day (`YYYY-MM-DD`), since the API's
+/// days are UTC days; a page left open past midnight names the last day instead. `None` without
+/// days.
+pub fn history_summary(days: &[ReadinessDay], today: &str) -> Option<String> {
+    let (first, last) = (days.first()?, days.last()?);
+    let percent = |probability: f64| format!("{:.0}%", probability * 100.0);
+    let when = if last.day == today {
+        "today".to_string()
+    } else {
+        format!("on {}", last.day)
+    };
+    Some(if days.len() == 1 {
+        let verb = if last.day == today { "is" } else { "was" };
+        format!(
+            "Pass probability {verb} {} {when}.",
+            percent(last.probability)
+        )
+    } else {
+        format!(
+            "Pass probability went from {} on {} to {} {when}.",
+            percent(first.probability),
+            first.day,
+            percent(last.probability)
+        )
+    })
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HistoryProps {
+    /// Oldest first, as the API sends them.
+    pub days: Vec<ReadinessDay>,
+    /// The current UTC day, so the newest point can be called "today".
+    pub today: AttrValue,
+}
+
+/// The chance of passing per day as a line over its likely (low–high) band, 0–100 % on the
+/// vertical axis, the first and last day under it; the summary sentence is its caption.
+#[component(ReadinessHistoryChart)]
+pub fn readiness_history_chart(props: &HistoryProps) -> Html {
+    let days = &props.days;
+    let Some(summary) = history_summary(days, &props.today) else {
+        return html! { <p class="empty-state">{ "Answer some questions to start your history." }</p> };
+    };
+    let plot = HEIGHT - PAD;
+    let span = WIDTH - PAD - 8.0;
+    let y = |share: f64| plot - share.clamp(0.0, 1.0) * (plot - 8.0);
+    let x = |i: usize| match days.len() {
+        1 => PAD + span / 2.0,
+        n => PAD + span * i as f64 / (n - 1) as f64,
+    };
+    // A lone day's band gets a little width, or it would not show at all.
+    let edges: Vec<(f64, &ReadinessDay)> = match days.as_slice() {
+        [only] => vec![(x(0) - 3.0, only), (x(0) + 3.0, only)],
+        _ => days.iter().enumerate().map(|(i, d)| (x(i), d)).collect(),
+    };
+    let band = edges
+        .iter()
+        .map(|(px, d)| format!("{px:.1},{:.1}", y(d.high)))
+        .chain(
+            edges
+                .iter()
+                .rev()
+                .map(|(px, d)| format!("{px:.1},{:.1}", y(d.low))),
+        )
+        .collect::<Vec<_>>()
+        .join(" ");
+    let line = days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("{:.1},{:.1}", x(i), y(d.probability)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let radius = if days.len() > 31 { "1.5" } else { "2.5" };
+    let points = days.iter().enumerate().map(|(i, d)| {
+        html! {
+            <circle class="history-point" cx={format!("{:.1}", x(i))} cy={format!("{:.1}", y(d.probability))} r={radius}>
+                <title>{ format!("{}: {:.0}% (likely {:.0}–{:.0}%), expected score {}", d.day, d.probability * 100.0, d.low * 100.0, d.high * 100.0, d.expected_score) }</title>
+            </circle>
+        }
+    });
+    let label = |i: usize, anchor: &'static str| {
+        html! {
+            <text class="axis" x={format!("{:.1}", x(i))} y={(HEIGHT - 8.0).to_string()} text-anchor={anchor}>{ days[i].day.clone() }</text>
+        }
+    };
+    let labels = match days.len() {
+        1 => label(0, "middle"),
+        n => html! { <>{ label(0, "start") }{ label(n - 1, "end") }</> },
+    };
+    html! {
+        <figure class="chart">
+            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} aria-hidden="true">
+                { grid() }
+                <polygon class="history-band" points={band} />
+                <polyline class="history-line" points={line} />
+                { for points }
+                { labels }
+            </svg>
+            <figcaption class="muted">{ summary }</figcaption>
         </figure>
     }
 }
@@ -142,5 +252,52 @@ pub fn gauge(props: &GaugeProps) -> Html {
                 <span class="muted">{ format!("likely {:.0}–{:.0}%", props.low * 100.0, props.high * 100.0) }</span>
             </figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(day: &str, probability: f64) -> ReadinessDay {
+        ReadinessDay {
+            day: day.into(),
+            probability,
+            low: probability - 0.1,
+            high: probability + 0.1,
+            expected_score: 700,
+        }
+    }
+
+    #[test]
+    fn the_summary_reads_from_the_first_day_to_today() {
+        let days = [
+            day("2026-10-01", 0.42),
+            day("2026-10-02", 0.5),
+            day("2026-10-03", 0.68),
+        ];
+        assert_eq!(
+            history_summary(&days, "2026-10-03").as_deref(),
+            Some("Pass probability went from 42% on 2026-10-01 to 68% today.")
+        );
+        // Left open past midnight: the last day is named, not called today.
+        assert_eq!(
+            history_summary(&days, "2026-10-04").as_deref(),
+            Some("Pass probability went from 42% on 2026-10-01 to 68% on 2026-10-03.")
+        );
+    }
+
+    #[test]
+    fn one_day_is_a_level_and_no_days_is_no_summary() {
+        let today = [day("2026-10-03", 0.68)];
+        assert_eq!(
+            history_summary(&today, "2026-10-03").as_deref(),
+            Some("Pass probability is 68% today.")
+        );
+        assert_eq!(
+            history_summary(&today, "2026-10-05").as_deref(),
+            Some("Pass probability was 68% on 2026-10-03.")
+        );
+        assert_eq!(history_summary(&[], "2026-10-03"), None);
     }
 }

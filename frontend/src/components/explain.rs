@@ -1,10 +1,17 @@
 //! "Why was my answer wrong?": asks the model to explain the learner's own wrong answer and
 //! shows its few sentences as plain text (model output is never HTML), with what is left of the
-//! day's allowance. Spent allowance and model failures are shown as messages, never crashes.
+//! day's allowance — before the first click too, when the plan limits it. A spent allowance is
+//! the upgrade prompt (or Pro's note), a model failure its message; never a crash.
 
 use ptp_shared::{ExplainMistake, MistakeExplanation};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
+
+use super::FailureNotice;
+use super::allowance::AllowanceLeft;
+use crate::api::ApiFailure;
+use crate::billing::use_billing;
+use ptp_shared::Metered;
 
 #[derive(Properties, PartialEq)]
 pub struct ExplainProps {
@@ -17,52 +24,41 @@ enum Asking {
     Idle,
     Busy,
     Done(MistakeExplanation),
-    Failed(String),
-}
-
-/// The renewal time as the learner reads it: `2026-11-26 00:00 UTC`.
-fn renewal(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(day), Some(time)) => format!("{day} {time} UTC"),
-        _ => rfc3339.to_string(),
-    }
+    Failed(ApiFailure),
 }
 
 #[component(ExplainMistakeButton)]
 pub fn explain_mistake_button(props: &ExplainProps) -> Html {
     let asking = use_state(|| Asking::Idle);
+    let billing = use_billing();
     {
         // Another question: forget the last one's explanation.
         let asking = asking.clone();
         use_effect_with(props.question.clone(), move |_| asking.set(Asking::Idle));
     }
     let ask = {
-        let asking = asking.clone();
+        let (asking, spent) = (asking.clone(), billing.spent.clone());
         let (session, question) = (props.session.to_string(), props.question.to_string());
         Callback::from(move |_| {
-            let (asking, session) = (asking.clone(), session.clone());
+            let (asking, spent, session) = (asking.clone(), spent.clone(), session.clone());
             let body = ExplainMistake {
                 question: question.clone(),
             };
             asking.set(Asking::Busy);
             spawn_local(async move {
-                asking.set(match crate::api::explain_mistake(&session, &body).await {
-                    Ok(explained) => Asking::Done(explained),
-                    Err(failure) => {
-                        let renews = failure
-                            .details
-                            .as_ref()
-                            .and_then(|d| d.get("renews_at"))
-                            .and_then(|v| v.as_str())
-                            .map(renewal);
-                        Asking::Failed(match (failure.status, renews) {
-                            (429, Some(at)) => {
-                                format!("You have used today's AI explanations. More from {at}.")
-                            }
-                            _ => failure.message,
-                        })
+                match crate::api::explain_mistake(&session, &body).await {
+                    Ok(explained) => {
+                        // Every other explain button on the page shows the new count.
+                        spent.emit(explained.allowance.clone());
+                        asking.set(Asking::Done(explained));
                     }
-                });
+                    Err(failure) => {
+                        if let Some(limit) = failure.limit_reached() {
+                            spent.emit(limit.spent());
+                        }
+                        asking.set(Asking::Failed(failure));
+                    }
+                }
             });
         })
     };
@@ -70,9 +66,12 @@ pub fn explain_mistake_button(props: &ExplainProps) -> Html {
         <div class="explain-mistake">
             { match &*asking {
                 Asking::Idle => html! {
-                    <button type="button" class="button button-secondary" onclick={ask}>
-                        { "Why was my answer wrong?" }
-                    </button>
+                    <>
+                        <button type="button" class="button button-secondary" onclick={ask}>
+                            { "Why was my answer wrong?" }
+                        </button>
+                        <AllowanceLeft metered={Metered::AiExplanations} />
+                    </>
                 },
                 Asking::Busy => html! {
                     <button type="button" class="button button-secondary" disabled=true aria-busy="true">
@@ -93,9 +92,7 @@ pub fn explain_mistake_button(props: &ExplainProps) -> Html {
                         </p>
                     </section>
                 },
-                Asking::Failed(message) => html! {
-                    <p class="form-error" role="alert">{ message.clone() }</p>
-                },
+                Asking::Failed(failure) => html! { <FailureNotice failure={failure.clone()} /> },
             } }
         </div>
     }

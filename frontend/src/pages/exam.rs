@@ -1,4 +1,5 @@
-//! `/exams/{code}`: the exam's rules and domains, and where sessions start.
+//! `/exams/{code}`: the exam's rules and domains, and where sessions start — with what the
+//! plan has left of practice answers and mocks, and the upgrade prompt when it has none.
 
 use ptp_shared::limits::{PRACTICE_DEFAULT, PRACTICE_MAX};
 use ptp_shared::{ExamDetail, Filter, Mode, StartSession};
@@ -7,11 +8,14 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::Route;
-use crate::components::ExamTrendsCard;
+use crate::api::ApiFailure;
+use crate::billing::use_current_billing;
+use crate::components::{AllowanceLeft, ExamTrendsCard, FailureNotice};
 use crate::dom::input_value;
 use crate::pages::exams::navigation_label;
 use crate::remote::{Remote, placeholder, use_remote};
 use crate::session::{Identity, use_session};
+use ptp_shared::Metered;
 
 #[derive(Properties, PartialEq)]
 pub struct ExamProps {
@@ -22,19 +26,19 @@ pub struct ExamProps {
 pub fn start(
     request: StartSession,
     navigator: Navigator,
-    error: UseStateHandle<Option<String>>,
+    error: UseStateHandle<Option<ApiFailure>>,
     session: crate::session::SessionContext,
 ) {
     spawn_local(async move {
         if session.identity == Identity::Visitor {
             match crate::api::ensure_session().await {
                 Ok(me) => session.set.emit(Some(me)),
-                Err(failure) => return error.set(Some(failure.message)),
+                Err(failure) => return error.set(Some(failure)),
             }
         }
         match crate::api::start_session(&request).await {
             Ok(view) => navigator.push(&Route::Session { id: view.id }),
-            Err(failure) => error.set(Some(failure.message)),
+            Err(failure) => error.set(Some(failure)),
         }
     });
 }
@@ -65,7 +69,9 @@ fn exam_body(props: &BodyProps) -> Html {
     let s = &exam.summary;
     let navigator = use_navigator().expect("inside the router");
     let session = use_session();
-    let error = use_state(|| None::<String>);
+    // The counts beside "Start practice" and "Start mock exam" are read as the page opens.
+    use_current_billing();
+    let error = use_state(|| None::<ApiFailure>);
     let count = use_state(|| PRACTICE_DEFAULT.to_string());
     let filter = use_state(|| Filter::All);
     let chosen = use_state(|| {
@@ -109,12 +115,12 @@ fn exam_body(props: &BodyProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let Ok(n) = count.trim().parse::<u32>() else {
-                return error.set(Some(format!(
+                return error.set(Some(ApiFailure::local(&format!(
                     "Enter how many questions (1–{PRACTICE_MAX})."
-                )));
+                ))));
             };
             if chosen.is_empty() {
-                return error.set(Some("Pick at least one domain.".into()));
+                return error.set(Some(ApiFailure::local("Pick at least one domain.")));
             }
             let domains = (chosen.len() < all).then(|| (*chosen).clone());
             let request = StartSession {
@@ -138,7 +144,9 @@ fn exam_body(props: &BodyProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let Ok(n) = mock_count.trim().parse::<u32>() else {
-                return error.set(Some(format!("Enter how many questions (1–{max}).")));
+                return error.set(Some(ApiFailure::local(&format!(
+                    "Enter how many questions (1–{max})."
+                ))));
             };
             let request = StartSession {
                 exam: code.clone(),
@@ -205,8 +213,8 @@ fn exam_body(props: &BodyProps) -> Html {
                     }) }
                 </tbody>
             </table>
-            if let Some(text) = &*error {
-                <p class="form-error" role="alert">{ text.clone() }</p>
+            if let Some(failure) = &*error {
+                <FailureNotice failure={failure.clone()} />
             }
             <section class="card due-panel" aria-labelledby="due-heading">
                 <h2 id="due-heading">{ "Spaced review" }</h2>
@@ -254,6 +262,7 @@ fn exam_body(props: &BodyProps) -> Html {
                             </label>
                         }) }
                     </fieldset>
+                    <AllowanceLeft metered={Metered::PracticeAnswers} />
                     <button class="button" type="submit">{ "Start practice" }</button>
                 </form>
                 <form class="card form" onsubmit={start_mock} aria-labelledby="mock-heading">
@@ -265,6 +274,7 @@ fn exam_body(props: &BodyProps) -> Html {
                             oninput={{ let mock_count = mock_count.clone(); Callback::from(move |e: InputEvent| mock_count.set(input_value(&e))) }} />
                     </label>
                     <p class="muted">{ mock_minutes.map(|m| format!("{m} minutes on the clock")).unwrap_or_default() }</p>
+                    <AllowanceLeft metered={Metered::Mocks} />
                     <button class="button" type="submit">{ "Start mock exam" }</button>
                 </form>
             </div>

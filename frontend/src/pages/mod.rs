@@ -6,6 +6,7 @@ mod exam;
 mod exams;
 mod home;
 mod not_found;
+mod pricing;
 mod progress;
 mod session;
 
@@ -14,5 +15,6 @@ pub use exam::Exam;
 pub use exams::Exams;
 pub use home::Home;
 pub use not_found::NotFound;
+pub use pricing::Pricing;
 pub use progress::ProgressPage;
 pub use session::{SessionPage, SessionReview};

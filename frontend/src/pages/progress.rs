@@ -1,11 +1,14 @@
-//! `/progress`: accuracy over time and by domain, readiness per exam, streak, attempts.
+//! `/progress`: accuracy over time and by domain, readiness per exam (and, on Pro, readiness
+//! over time), streak, attempts.
 
-use ptp_shared::{Attempt, DomainProgress, ExamList, Mode, Progress};
+use ptp_shared::{Attempt, DomainProgress, ExamList, Mode, Plan, Progress};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::Route;
-use crate::components::charts::{AccuracyChart, Bar, Gauge};
+use crate::api::ApiFailure;
+use crate::billing::use_billing;
+use crate::components::charts::{AccuracyChart, Bar, Gauge, ReadinessHistoryChart};
 use crate::dom::{local_time, select_value};
 use crate::remote::{Remote, placeholder, use_remote};
 use crate::session::{Identity, use_session};
@@ -143,7 +146,77 @@ fn readiness_card(props: &ReadinessProps) -> Html {
                 },
                 other => placeholder(other, "readiness").unwrap_or_default(),
             } }
+            <ReadinessHistory exam={(*exam).clone()} />
         </section>
+    }
+}
+
+/// Whether a failed history call is the plan's to answer: a Pro feature (or any 402) refused on
+/// Free shows the upsell, never an error — the plan may have changed since it was read.
+fn history_upsold(failure: &ApiFailure) -> bool {
+    failure
+        .limit_reached()
+        .is_some_and(|limit| limit.feature.is_some() || limit.plan == Some(Plan::Free))
+}
+
+/// Today's UTC day (`YYYY-MM-DD`), the calendar the history's days are counted in.
+fn utc_today() -> String {
+    let iso = String::from(js_sys::Date::new_0().to_iso_string());
+    iso.get(..10).unwrap_or_default().to_string()
+}
+
+#[derive(Properties, PartialEq)]
+struct HistoryProps {
+    exam: String,
+}
+
+/// "Readiness over time", a Pro feature. Asked for only once the plan reads Pro (or could not be
+/// read: then the server's answer decides), so Free never spends a request on a refusal; on Free
+/// the line offering Pro instead. Nothing while the plan is still being read, so neither flashes.
+#[component(ReadinessHistory)]
+fn readiness_history(props: &HistoryProps) -> Html {
+    let billing = use_billing();
+    let ask = match &billing.status {
+        Remote::Ready(Some(status)) => Some(status.plan == Plan::Pro),
+        Remote::Failed(_) => Some(true),
+        Remote::Loading | Remote::Ready(None) => None,
+    };
+    let (history, _) = use_remote(
+        (props.exam.clone(), ask == Some(true)),
+        |(exam, fetch): (String, bool)| async move {
+            if fetch {
+                crate::api::readiness_history(&exam).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    let upsell = html! {
+        <p class="readiness-history-upsell" data-testid="readiness-history-upsell">
+            { "Readiness over time comes with Pro. " }
+            <Link<Route> to={Route::Pricing}>{ "Upgrade to Pro" }</Link<Route>>
+        </p>
+    };
+    let body = match (ask, &*history) {
+        (None, _) => return html! {},
+        (Some(false), _) => return upsell,
+        (Some(true), Remote::Failed(failure)) if history_upsold(failure) => return upsell,
+        (Some(true), Remote::Ready(Some(history))) => html! {
+            <ReadinessHistoryChart days={history.days.clone()} today={utc_today()} />
+        },
+        (Some(true), Remote::Failed(failure)) => html! {
+            <p class="form-error" role="alert">{ failure.message.clone() }</p>
+        },
+        // Loading, or the moment before a changed plan's request starts.
+        (Some(true), _) => html! {
+            <p class="loading" role="status">{ "Loading readiness history…" }</p>
+        },
+    };
+    html! {
+        <div class="readiness-history" data-testid="readiness-history">
+            <h3>{ "Readiness over time" }</h3>
+            { body }
+        </div>
     }
 }
 
@@ -232,5 +305,44 @@ fn attempts_card(props: &AttemptsProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ptp_shared::ErrorCode;
+
+    fn failure(status: u16, code: ErrorCode, details: serde_json::Value) -> ApiFailure {
+        ApiFailure {
+            status,
+            code: Some(code),
+            message: "Readiness history comes with Pro.".into(),
+            details: details.as_object().cloned(),
+        }
+    }
+
+    #[test]
+    fn a_feature_refusal_is_the_upsell_and_other_failures_are_errors() {
+        let feature = failure(
+            402,
+            ErrorCode::PaymentRequired,
+            serde_json::json!({"feature": "readiness_history", "plan": "free"}),
+        );
+        assert!(history_upsold(&feature));
+        let bare = ApiFailure {
+            details: None,
+            ..feature.clone()
+        };
+        assert!(history_upsold(&bare));
+        let rate_limited = failure(
+            429,
+            ErrorCode::RateLimited,
+            serde_json::json!({"quota": "requests"}),
+        );
+        assert!(!history_upsold(&rate_limited));
+        assert!(!history_upsold(&ApiFailure::local(
+            "Could not reach PingToPass."
+        )));
     }
 }

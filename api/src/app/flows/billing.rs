@@ -357,6 +357,10 @@ fn readiness_history_comes_with_pro() {
         refused.json["error"]["details"]["feature"],
         "readiness_history"
     );
+    assert_eq!(
+        refused.json["error"]["message"],
+        "Readiness history comes with Pro."
+    );
     signed(
         &stack,
         &event(

@@ -1,7 +1,8 @@
-//! `/account`: profile, API keys, sessions, and the learner's data.
+//! `/account`: plan, profile, API keys, sessions, and the learner's data.
 
 mod danger;
 mod keys;
+mod plan;
 mod profile;
 mod reports;
 
@@ -9,6 +10,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
+use crate::billing::use_checkout_return;
 use crate::session::{Identity, use_session};
 
 #[component(Account)]
@@ -17,6 +19,8 @@ pub fn account() -> Html {
     let message = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
     let keys_generation = use_state(|| 0u32);
+    // Stripe Checkout sends a paid upgrade back here.
+    let paid = use_checkout_return().is_some_and(|outcome| outcome == "success");
     let Identity::Member(me) = &session.identity else {
         return match session.identity {
             Identity::Loading => {
@@ -66,6 +70,7 @@ pub fn account() -> Html {
     html! {
         <section class="account">
             <h1>{ "Account" }</h1>
+            <plan::PlanSection confirming={paid} />
             <profile::Profile me={me.clone()} />
             <keys::ApiKeys generation={*keys_generation} />
             <section class="card" aria-labelledby="sessions-heading">

@@ -1,5 +1,6 @@
 //! The practice player: one question at a time, graded the moment it is answered, with the
-//! explanation. Keys: 1–9 pick A–I, Enter submits, N moves on.
+//! explanation. Keys: 1–9 pick A–I, Enter submits, N moves on. An answer past the plan's daily
+//! allowance is refused (402) and shown as the upgrade prompt where the error would be.
 
 use std::rc::Rc;
 
@@ -9,8 +10,9 @@ use yew::prelude::*;
 
 use super::PlayerProps;
 use super::keys::choice_for_key;
+use crate::api::ApiFailure;
 use crate::components::question::{is_complete, toggle};
-use crate::components::{ExplainMistakeButton, QuestionCard, ReportButton};
+use crate::components::{ExplainMistakeButton, FailureNotice, QuestionCard, ReportButton};
 use crate::dom::{focus_heading, is_page_shortcut, use_keydown};
 
 #[derive(Clone, PartialEq)]
@@ -21,7 +23,7 @@ struct State {
     /// When the current question appeared (ms), for the time spent on it.
     shown_at: f64,
     busy: bool,
-    error: Option<String>,
+    error: Option<ApiFailure>,
 }
 
 enum Action {
@@ -32,7 +34,7 @@ enum Action {
         credit: f64,
         solution: Solution,
     },
-    Failed(String),
+    Failed(ApiFailure),
     /// On to the next question, shown at this time (ms).
     Next {
         at: f64,
@@ -94,9 +96,9 @@ impl Reducible for State {
                     item.question.solution = Some(solution);
                 }
             }
-            Action::Failed(message) => {
+            Action::Failed(failure) => {
                 next.busy = false;
-                next.error = Some(message);
+                next.error = Some(failure);
             }
             Action::Next { at } => {
                 if !next.answered() || next.index + 1 >= next.view.items.len() {
@@ -146,10 +148,12 @@ pub fn practice_player(props: &PlayerProps) -> Html {
                         credit,
                         solution,
                     }),
-                    Ok(AnswerOutcome::Recorded { .. }) => dispatch.dispatch(Action::Failed(
-                        "The answer was recorded without a verdict; reload the page.".into(),
-                    )),
-                    Err(failure) => dispatch.dispatch(Action::Failed(failure.message)),
+                    Ok(AnswerOutcome::Recorded { .. }) => {
+                        dispatch.dispatch(Action::Failed(ApiFailure::local(
+                            "The answer was recorded without a verdict; reload the page.",
+                        )))
+                    }
+                    Err(failure) => dispatch.dispatch(Action::Failed(failure)),
                 }
             });
         })
@@ -167,7 +171,7 @@ pub fn practice_player(props: &PlayerProps) -> Html {
             spawn_local(async move {
                 match crate::api::finish(&session).await {
                     Ok(view) => on_finished.emit(view),
-                    Err(failure) => dispatch.dispatch(Action::Failed(failure.message)),
+                    Err(failure) => dispatch.dispatch(Action::Failed(failure)),
                 }
             });
         })
@@ -236,8 +240,8 @@ pub fn practice_player(props: &PlayerProps) -> Html {
             </header>
             <QuestionCard question={item.question.clone()} number={(state.index + 1) as u32} total={total as u32}
                 selection={selection} on_choose={on_choose} credit={item.credit}>
-                if let Some(message) = &state.error {
-                    <p class="form-error" role="alert">{ message.clone() }</p>
+                if let Some(failure) = &state.error {
+                    <FailureNotice failure={failure.clone()} />
                 }
                 <div class="actions">
                     if !answered {
