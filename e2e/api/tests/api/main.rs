@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod authoring;
 mod bank;
+mod billing;
 mod contract;
 mod costs;
 mod drafts;

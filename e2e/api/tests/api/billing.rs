@@ -1,0 +1,372 @@
+//! Payments over HTTP against our Stripe stand-in: a member pays on its checkout page and is Pro
+//! once the signed events land; the portal cancels at the period's end; every delivery the
+//! stand-in made is refused when tampered, old or signed by another secret, and answered as a
+//! duplicate when replayed; duplicated, reordered and late deliveries end in the same state;
+//! and a free learner's refusal carries the 402 body.
+
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use crate::learning::{guest, start};
+use crate::support::{Browser, DATABASE, client, local_control, unique_email};
+
+struct Stripe {
+    url: String,
+    secret: String,
+}
+
+/// The stand-in, where the test run started one.
+fn stripe() -> Option<Stripe> {
+    local_control("pays through the local Stripe stand-in")?;
+    Some(Stripe {
+        url: std::env::var("PTP_STRIPE_URL").expect("the test run names the Stripe stand-in"),
+        secret: std::env::var("PTP_STRIPE_WEBHOOK_SECRET").expect("and its webhook secret"),
+    })
+}
+
+impl Stripe {
+    async fn control(&self, path: &str, body: Value) -> Value {
+        let reply = client()
+            .post(format!("{}{path}", self.url))
+            .json(&body)
+            .send()
+            .await
+            .expect("the Stripe stand-in answers");
+        assert!(reply.status().is_success(), "{path}: {}", reply.status());
+        reply.json().await.unwrap()
+    }
+
+    async fn events(&self) -> Vec<Value> {
+        let reply = client()
+            .get(format!("{}/_stripe/events", self.url))
+            .send()
+            .await
+            .expect("the Stripe stand-in answers");
+        let events: Value = reply.json().await.unwrap();
+        events["data"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Pays the checkout at `url` (the stand-in's page) with `card`; answers the status and
+    /// where it sent the browser.
+    async fn pay(&self, url: &str, card: &str) -> (u16, String) {
+        let page = client().get(url).send().await.expect("the checkout page");
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("Pay"));
+        let paid = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(url)
+            .form(&[("card", card)])
+            .send()
+            .await
+            .expect("paying");
+        let to = paid
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (paid.status().as_u16(), to)
+    }
+}
+
+async fn member(label: &str) -> Browser {
+    member_and_id(label).await.0
+}
+
+async fn member_and_id(label: &str) -> (Browser, String) {
+    let mut member = Browser::anonymous();
+    let me = member.sign_in(&unique_email(label)).await;
+    (member, me.id)
+}
+
+async fn billing(member: &Browser) -> Value {
+    let status = member.get("/api/v1/billing").await;
+    assert_eq!(status.status(), 200);
+    status.json().await.unwrap()
+}
+
+async fn checkout_url(member: &Browser, interval: &str) -> String {
+    let started = member
+        .post_json("/api/v1/billing/checkout", json!({ "interval": interval }))
+        .await;
+    assert_eq!(started.status(), 200, "checkout");
+    let redirect: Value = started.json().await.unwrap();
+    redirect["url"].as_str().unwrap().to_string()
+}
+
+async fn webhook(body: &str, signature: &str) -> (u16, Value) {
+    let reply = client()
+        .post(crate::support::url("/api/v1/stripe/webhook"))
+        .header("content-type", "application/json; charset=utf-8")
+        .header("stripe-signature", signature)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = reply.status().as_u16();
+    (status, reply.json().await.unwrap_or(Value::Null))
+}
+
+fn hmac_header(secret: &str, t: i64, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{t}.{body}").as_bytes());
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("t={t},v1={hex}")
+}
+
+#[tokio::test]
+async fn a_member_pays_is_pro_and_a_cancellation_ends_pro_at_the_period_end() {
+    let _db = DATABASE.read().await;
+    let Some(stripe) = stripe() else { return };
+    let (member, user_id) = member_and_id("pays").await;
+    assert_eq!(billing(&member).await["plan"], "free");
+    let url = checkout_url(&member, "annual").await;
+    assert!(url.starts_with(&stripe.url), "{url}");
+
+    let (status, to) = stripe.pay(&url, "4242 4242 4242 4242").await;
+    assert_eq!(status, 303);
+    assert!(to.ends_with("/account?checkout=success"), "{to}");
+    let status = billing(&member).await;
+    assert_eq!(status["plan"], "pro", "{status}");
+    assert_eq!(status["subscription"]["interval"], "annual");
+    // This member's deliveries (other tests pay meanwhile), each answered 200.
+    let mine: Vec<Value> = stripe
+        .events()
+        .await
+        .into_iter()
+        .map(|e| {
+            let body: Value = serde_json::from_str(e["body"].as_str().unwrap()).unwrap();
+            json!({"status": e["status"], "type": e["type"], "body": body})
+        })
+        .filter(|e| {
+            let object = &e["body"]["data"]["object"];
+            object["metadata"]["user_id"] == user_id.as_str()
+                || object["client_reference_id"] == user_id.as_str()
+        })
+        .collect();
+    assert_eq!(
+        mine.len(),
+        2,
+        "the subscription's creation and the checkout: {mine:?}"
+    );
+    assert!(mine.iter().all(|e| e["status"] == 200), "{mine:?}");
+
+    let again = member
+        .post_json("/api/v1/billing/checkout", json!({"interval": "monthly"}))
+        .await;
+    assert_eq!(again.status(), 409);
+    let refused: Value = again.json().await.unwrap();
+    assert!(
+        refused["error"]["details"]["portal_url"]
+            .as_str()
+            .unwrap()
+            .starts_with(&stripe.url)
+    );
+
+    let portal = member.post_json("/api/v1/billing/portal", json!({})).await;
+    assert_eq!(portal.status(), 200);
+    let sub = mine
+        .iter()
+        .find(|e| e["type"] == "customer.subscription.created")
+        .map(|e| e["body"].clone())
+        .expect("the subscription's creation was delivered");
+    let (sub_id, customer) = (
+        sub["data"]["object"]["id"].as_str().unwrap().to_string(),
+        sub["data"]["object"]["customer"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    );
+    let portal: Value = portal.json().await.unwrap();
+    let cancelled = client()
+        .post(format!(
+            "{}/cancel?sub={sub_id}",
+            portal["url"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 303, "back to the portal page");
+    let status = billing(&member).await;
+    assert_eq!(
+        (
+            status["plan"].as_str(),
+            status["subscription"]["cancel_at_period_end"].as_bool()
+        ),
+        (Some("pro"), Some(true)),
+        "Pro until the period ends"
+    );
+
+    stripe
+        .control("/_stripe/advance", json!({ "customer": customer }))
+        .await;
+    assert_eq!(billing(&member).await["plan"], "free");
+}
+
+#[tokio::test]
+async fn our_verifier_refuses_what_stripe_would_and_a_replay_changes_nothing() {
+    let _db = DATABASE.read().await;
+    let Some(stripe) = stripe() else { return };
+    let member = member("signatures").await;
+    let url = checkout_url(&member, "monthly").await;
+    assert_eq!(stripe.pay(&url, "4242424242424242").await.0, 303);
+    let delivered = stripe
+        .events()
+        .await
+        .last()
+        .cloned()
+        .expect("a delivered event");
+    let (body, header) = (
+        delivered["body"].as_str().unwrap().to_string(),
+        delivered["signature"].as_str().unwrap().to_string(),
+    );
+    let (status, receipt) = webhook(&body, &header).await;
+    assert_eq!(
+        (status, receipt["outcome"].as_str()),
+        (200, Some("duplicate"))
+    );
+
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let old: Value = stripe
+        .control(
+            "/_stripe/sign",
+            json!({"payload": body, "timestamp": now - 400}),
+        )
+        .await;
+    let tampered = body.replacen("\"livemode\":false", "\"livemode\":true", 1);
+    assert_ne!(tampered, body);
+    for (what, payload, signature) in [
+        ("tampered body", tampered.as_str(), header.clone()),
+        (
+            "old timestamp",
+            body.as_str(),
+            old["header"].as_str().unwrap().to_string(),
+        ),
+        (
+            "wrong secret",
+            body.as_str(),
+            hmac_header("whsec_not_ours", now, &body),
+        ),
+        ("no v1", body.as_str(), format!("t={now}")),
+    ] {
+        let (status, refused) = webhook(payload, &signature).await;
+        assert_eq!(status, 400, "{what}: {refused}");
+        assert_eq!(refused["error"]["code"], "invalid_input", "{what}");
+    }
+    let fresh = body
+        .replacen(delivered["id"].as_str().unwrap(), "evt_e2e_unknown_type", 1)
+        .replacen(
+            delivered["type"].as_str().unwrap(),
+            "customer.discount.created",
+            1,
+        );
+    let both = format!(
+        "{},{}",
+        hmac_header("whsec_not_ours", now, &fresh),
+        hmac_header(&stripe.secret, now, &fresh)
+            .split_once(',')
+            .unwrap()
+            .1
+    );
+    let (status, receipt) = webhook(&fresh, &both).await;
+    assert_eq!(
+        (status, receipt["outcome"].as_str()),
+        (200, Some("ignored")),
+        "one good v1 of two"
+    );
+}
+
+#[tokio::test]
+async fn duplicated_reordered_and_late_deliveries_end_in_the_same_state() {
+    let _db = DATABASE.write().await;
+    let Some(stripe) = stripe() else { return };
+    for switches in [
+        json!({"duplicate": true}),
+        json!({"out_of_order": true}),
+        json!({"late": true}),
+    ] {
+        stripe.control("/_stripe/switches", switches.clone()).await;
+        let member = member("switches").await;
+        let url = checkout_url(&member, "monthly").await;
+        let paid = stripe.pay(&url, "4242424242424242").await;
+        if switches["late"] == true {
+            assert_eq!(
+                billing(&member).await["plan"],
+                "free",
+                "nothing delivered yet"
+            );
+            stripe.control("/_stripe/deliver_late", json!({})).await;
+        }
+        stripe.control("/_stripe/switches", json!({})).await;
+        assert_eq!(paid.0, 303, "{switches}");
+        assert_eq!(billing(&member).await["plan"], "pro", "{switches}");
+    }
+    let declined = member("declined").await;
+    let url = checkout_url(&declined, "monthly").await;
+    assert_eq!(stripe.pay(&url, "4000 0000 0000 0002").await.0, 402);
+    assert_eq!(billing(&declined).await["plan"], "free");
+}
+
+#[tokio::test]
+async fn a_free_learner_past_the_practice_allowance_gets_402_with_what_is_left() {
+    let _db = DATABASE.read().await;
+    let plans: Value = client()
+        .get(crate::support::url("/api/v1/billing/plans"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let free = &plans["plans"][0];
+    assert_eq!(free["plan"], "free");
+    let limit = free["limits"]["practice_answers_per_day"].as_u64().unwrap() as usize;
+    let learner = guest().await;
+    let mut answered = 0;
+    let mut refused = None;
+    while refused.is_none() {
+        let session = start(
+            &learner,
+            json!({"exam": "SY0-701", "mode": "practice", "count": 50}),
+        )
+        .await;
+        for item in &session.items {
+            let ids = crate::learning::some_answer(&item.question);
+            let reply =
+                crate::learning::answer(&learner, &session.id, &item.question.id, &ids).await;
+            if reply.status() == 402 {
+                refused = Some(reply.json::<Value>().await.unwrap());
+                break;
+            }
+            assert_eq!(reply.status(), 200);
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, limit, "exactly the allowance");
+    let refused = refused.unwrap();
+    let details = &refused["error"]["details"];
+    assert_eq!(refused["error"]["code"], "payment_required");
+    assert_eq!(
+        (details["allowance"].as_str(), details["remaining"].as_u64()),
+        (Some("practice_answers"), Some(0))
+    );
+    assert_eq!(details["limit"].as_u64(), Some(limit as u64));
+    assert!(
+        details["renews_at"]
+            .as_str()
+            .unwrap()
+            .ends_with("T00:00:00.000Z")
+    );
+    let status: Value = learner.get("/api/v1/billing").await.json().await.unwrap();
+    assert_eq!(status["allowances"][0]["remaining"], 0, "{status}");
+}
