@@ -334,6 +334,7 @@ async fn a_free_learner_past_the_practice_allowance_gets_402_with_what_is_left()
     let learner = guest().await;
     let mut answered = 0;
     let mut refused = None;
+    let mut next = None;
     while refused.is_none() {
         let session = start(
             &learner,
@@ -346,6 +347,8 @@ async fn a_free_learner_past_the_practice_allowance_gets_402_with_what_is_left()
                 crate::learning::answer(&learner, &session.id, &item.question.id, &ids).await;
             if reply.status() == 402 {
                 refused = Some(reply.json::<Value>().await.unwrap());
+                let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+                next = Some((session.id.clone(), item.question.id.clone(), ids));
                 break;
             }
             assert_eq!(reply.status(), 200);
@@ -367,6 +370,24 @@ async fn a_free_learner_past_the_practice_allowance_gets_402_with_what_is_left()
             .unwrap()
             .ends_with("T00:00:00.000Z")
     );
+    // Whatever the client claims, the plan is the one stored: a header is ignored, a field refused.
+    let (session, question, ids) = next.unwrap();
+    let path = format!("/api/v1/sessions/{session}/answers");
+    let claimed = learner
+        .request(reqwest::Method::POST, &path)
+        .header("x-plan", "pro")
+        .json(&json!({"question": question, "answer": ids, "elapsed_ms": 9_000}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(claimed.status(), 402);
+    let field = learner
+        .post_json(
+            &path,
+            json!({"question": question, "answer": ids, "elapsed_ms": 9_000, "plan": "pro"}),
+        )
+        .await;
+    assert_eq!(field.status(), 400);
     let status: Value = learner.get("/api/v1/billing").await.json().await.unwrap();
     assert_eq!(status["allowances"][0]["remaining"], 0, "{status}");
 }
