@@ -13,6 +13,7 @@ use crate::app::current::Current;
 use crate::billing::events::{self, Change};
 use crate::billing::{Stripe, signature};
 use crate::error::ApiError;
+use crate::observe::{self, Level};
 use crate::ports::Platform;
 use crate::store::billing::{self as store, Received};
 
@@ -89,6 +90,16 @@ pub async fn stripe_webhook<P: Platform>(
         }
         Change::Ignored => store::record_ignored(db, &received).await?,
     };
+    // Which event did what, for whoever traces a subscription that did not change.
+    let fields = serde_json::Map::from_iter([
+        ("stripe_event".to_string(), event.id.clone().into()),
+        ("stripe_type".to_string(), event.kind.clone().into()),
+        ("outcome".to_string(), outcome.as_str().into()),
+    ]);
+    platform.log(
+        Level::Info,
+        &observe::line(Level::Info, "stripe webhook event", fields),
+    );
     Ok(Json(wire::WebhookReceipt {
         outcome: outcome.as_str().into(),
     }))

@@ -114,6 +114,12 @@ fn a_replay_changes_nothing_and_an_older_event_never_overwrites_a_newer_state() 
         (Some("pro"), Some(true))
     );
     assert_eq!(stack.db.count("SELECT count(*) FROM stripe_events"), 3);
+    let logged = stack.platform.logs.lock().unwrap().clone();
+    let stale = logged
+        .iter()
+        .find(|(_, line)| line.contains("\"stripe_event\":\"evt_2\""))
+        .expect("each event is logged with what it did");
+    assert!(stale.1.contains("\"outcome\":\"stale\""), "{}", stale.1);
 
     // At the period's end Stripe deletes it: Free again, even if that event came late.
     stack.platform.advance((30 * DAY_S as u64) * 1000);
