@@ -134,6 +134,9 @@ pub struct NewAnswer<'a> {
     pub now_ms: u64,
     /// Practice: the question's card after this answer.
     pub card: Option<Card>,
+    /// Practice on a plan that limits it: the day's allowance and when the day began (RFC
+    /// 3339), re-checked inside the transaction so parallel answers cannot pass it together.
+    pub practice_allowance: Option<(u32, String)>,
 }
 
 /// Records an answer in one transaction, only while the session is open and before its deadline,
@@ -155,6 +158,13 @@ pub async fn record(
             " AND NOT EXISTS (SELECT 1 FROM responses WHERE session_id = ? AND question_id = ?)",
         );
         guard_params.extend([text(&session.id), text(&new.question.id)]);
+    }
+    if let Some((limit, since)) = &new.practice_allowance {
+        guard.push_str(
+            " AND (SELECT count(*) FROM responses r JOIN study_sessions s ON s.id = r.session_id \
+             WHERE r.user_id = ? AND r.answered_at >= ? AND s.mode = 'practice') < ?",
+        );
+        guard_params.extend([text(&session.user_id), text(since), int(i64::from(*limit))]);
     }
     let forward_only = session.mode == Mode::Mock && session.navigation == Navigation::ForwardOnly;
     if forward_only {

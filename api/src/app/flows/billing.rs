@@ -134,7 +134,7 @@ pub fn customer(stack: &Stack) -> Caller {
     member
 }
 
-fn practice(stack: &Stack, learner: &Caller) -> (String, Vec<String>) {
+pub fn practice(stack: &Stack, learner: &Caller) -> (String, Vec<String>) {
     let started = stack.post(
         learner,
         "/api/v1/sessions",
@@ -149,7 +149,7 @@ fn practice(stack: &Stack, learner: &Caller) -> (String, Vec<String>) {
     )
 }
 
-fn answer(stack: &Stack, learner: &Caller, session: &str, question: &str) -> Reply {
+pub fn answer(stack: &Stack, learner: &Caller, session: &str, question: &str) -> Reply {
     stack.post(
         learner,
         &format!("/api/v1/sessions/{session}/answers"),

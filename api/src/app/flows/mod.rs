@@ -3,6 +3,7 @@
 
 mod account;
 mod admin_session;
+mod allowances;
 mod authoring;
 mod bank;
 mod billing;

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::Path;
 use ptp_domain::ValidationError;
-use ptp_domain::billing::Metered;
+use ptp_domain::billing::{Metered, window};
 use ptp_domain::schedule;
 use ptp_domain::session::{Mode, Refusal};
 use ptp_domain::{QuestionId, SessionId};
@@ -20,6 +20,7 @@ use crate::auth::access::{Scoped, SessionsWrite};
 use crate::error::ApiError;
 use crate::ports::Platform;
 use crate::store::answers::{self, NewAnswer};
+use crate::store::billing;
 
 /// A day: longer "time on a question" is a client bug, not a learner.
 const MAX_ELAPSED_MS: u64 = 24 * 3600 * 1000;
@@ -83,11 +84,13 @@ pub async fn answer<P: Platform>(
         .state()
         .accept(item.position, already, now)
         .map_err(|refusal| ApiError::Conflict(refusal.message().into()))?;
-    if data.session.mode == Mode::Practice {
+    let plans = allowances::plans(&platform)?;
+    let allowance = if data.session.mode == Mode::Practice {
         // Graded at once with the key: the plan's daily practice allowance counts it.
-        let plans = allowances::plans(&platform)?;
-        allowances::admit_one(plans, &data.standing, Metered::PracticeAnswers, now)?;
-    }
+        allowances::admit_one(plans, &data.standing, Metered::PracticeAnswers, now)?
+    } else {
+        None
+    };
     let credit = key.credit(&answer);
     let correct = credit.is_full();
     let card = (data.session.mode == Mode::Practice).then(|| {
@@ -108,8 +111,17 @@ pub async fn answer<P: Platform>(
         elapsed_ms: submitted.elapsed_ms,
         now_ms: now,
         card,
+        practice_allowance: allowance.map(|a| {
+            let since = window(Metered::PracticeAnswers).start_ms(now);
+            (a.limit, crate::time::rfc3339(since))
+        }),
     };
     if !answers::record(db, &data.session, &new).await? {
+        if allowance.is_some() {
+            // Another answer of theirs may have taken the last one meanwhile.
+            let standing = billing::standing(db, &caller.user_id, now).await?;
+            allowances::admit_one(plans, &standing, Metered::PracticeAnswers, now)?;
+        }
         return Err(ApiError::Conflict(
             "The session changed meanwhile (finished, timed out or already answered); reload it."
                 .into(),
