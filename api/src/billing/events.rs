@@ -6,6 +6,8 @@ use ptp_domain::billing::SubscriptionState;
 use ptp_shared::BillingInterval;
 use serde_json::Value;
 
+use crate::config::stripe_id;
+
 /// A Stripe event, as far as we act on it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -42,11 +44,7 @@ fn id_at(value: &Value, pointer: &str) -> Result<String, Malformed> {
     value
         .pointer(pointer)
         .and_then(Value::as_str)
-        .filter(|id| {
-            !id.is_empty()
-                && id.len() <= 255
-                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        })
+        .filter(|id| stripe_id(id))
         .map(str::to_string)
         .ok_or_else(|| Malformed(format!("{pointer} is not a Stripe id")))
 }

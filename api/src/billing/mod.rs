@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::config::PaymentsConfig;
+use crate::config::{PaymentsConfig, stripe_id};
 use crate::http::{HttpClient, HttpMethod, OutboundRequest};
 
 /// A learner is waiting on each of these calls.
@@ -176,12 +176,9 @@ impl<H: HttpClient> Stripe<'_, H> {
     }
 }
 
-/// Stripe ids are letters, digits and `_`; anything else never goes into a URL of ours.
+/// Only a Stripe id ever goes into a URL of ours.
 fn path_segment(id: &str) -> Result<&str, StripeError> {
-    if !id.is_empty()
-        && id.len() <= 255
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    {
+    if stripe_id(id) {
         Ok(id)
     } else {
         Err(StripeError::Malformed(format!("not a Stripe id: {id:?}")))

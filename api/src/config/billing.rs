@@ -4,7 +4,7 @@
 
 use ptp_domain::billing::{Limits, Plans};
 
-use super::{ConfigError, Environment, Secret, service_url};
+use super::{ConfigError, Environment, Secret, service_url, whole_number as number};
 
 pub const STRIPE_API_URL: &str = "https://api.stripe.com";
 const DAY_MS: u64 = 24 * 3600 * 1000;
@@ -17,25 +17,10 @@ pub struct PlansConfig {
     pub grace_ms: u64,
 }
 
-/// A whole number from `lookup(name)` within `max`, or `default` when unset.
-fn number(
-    lookup: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: u32,
-    max: u32,
-) -> Result<u32, ConfigError> {
-    match lookup(name).filter(|v| !v.trim().is_empty()) {
-        None => Ok(default),
-        Some(value) => value
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n <= max)
-            .ok_or(ConfigError::Invalid {
-                name,
-                reason: "expected a whole number in its range",
-            }),
-    }
+/// Whether `id` could be a Stripe object id (`cus_…`, `sub_…`, `price_…`): letters, digits
+/// and `_`, as every id Stripe makes. The one rule for ids from configuration, events and URLs.
+pub fn stripe_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 255 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 impl PlansConfig {
@@ -136,10 +121,7 @@ impl PaymentsConfig {
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
                 .ok_or(ConfigError::Missing(id_name))?;
-            let valid = id.starts_with("price_")
-                && id.len() <= 255
-                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-            if !valid {
+            if !(id.starts_with("price_") && stripe_id(&id)) {
                 return Err(ConfigError::Invalid {
                     name: id_name,
                     reason: "expected a Stripe Price id (price_…)",

@@ -10,7 +10,7 @@ mod costs;
 mod database;
 mod services;
 
-pub use billing::{PaymentsConfig, PlansConfig, PriceConfig};
+pub use billing::{PaymentsConfig, PlansConfig, PriceConfig, stripe_id};
 pub use costs::{CloudflareUsage, CostsConfig, TursoUsage};
 pub use database::{DB_TIMEOUT, DatabaseConfig, DatabaseUrl};
 pub use services::{AiConfig, Tracing, XConfig};
@@ -186,6 +186,27 @@ pub struct GoogleConfig {
 }
 
 /// An https:// URL, or plain http to this machine (a local stand-in), without trailing slash.
+/// A whole number from `lookup(name)` up to `max`, or `default` when unset.
+fn whole_number(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u32,
+    max: u32,
+) -> Result<u32, ConfigError> {
+    match lookup(name).filter(|v| !v.trim().is_empty()) {
+        None => Ok(default),
+        Some(value) => value
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= max)
+            .ok_or(ConfigError::Invalid {
+                name,
+                reason: "expected a whole number in its range",
+            }),
+    }
+}
+
 fn service_url(name: &'static str, value: &str) -> Result<String, ConfigError> {
     let url = value.trim().trim_end_matches('/').to_string();
     let local = url.starts_with("http://127.0.0.1:") || url.starts_with("http://localhost:");

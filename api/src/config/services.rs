@@ -2,7 +2,7 @@
 //! X for trends (Stripe's are in `billing.rs`). Checked with the rest when an isolate starts, so
 //! a deployment missing one refuses to serve instead of failing a learner half-way.
 
-use super::{ConfigError, Secret, service_url};
+use super::{ConfigError, Secret, service_url, whole_number};
 
 /// OpenRouter for drafting questions and explaining mistakes; LangSmith tracing when set.
 #[derive(Debug, Clone)]
@@ -78,19 +78,8 @@ impl AiConfig {
                 })
             })
             .transpose()?;
-        let per_day = |name: &'static str, default: u32| match set(name) {
-            None => Ok(default),
-            Some(value) => value
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n <= 1_000)
-                .ok_or(ConfigError::Invalid {
-                    name,
-                    reason: "expected a whole number from 0 to 1000",
-                }),
-        };
-        let drafts_per_day = per_day("AI_DRAFTS_PER_DAY", DEFAULT_DRAFTS_PER_DAY)?;
+        let drafts_per_day =
+            whole_number(&lookup, "AI_DRAFTS_PER_DAY", DEFAULT_DRAFTS_PER_DAY, 1_000)?;
         Ok(Self {
             openrouter_key: Secret::parse("OPENROUTER_API_KEY", &openrouter)?,
             base_url: service_url(
