@@ -116,6 +116,17 @@ pub fn signed(stack: &Stack, body: &str) -> String {
     reply.json["outcome"].as_str().unwrap().to_string()
 }
 
+/// Stripe says `cus_1` subscribed to Pro monthly just now (`evt_1`); answers the outcome.
+pub fn subscribe(stack: &Stack) -> String {
+    let created = event(
+        "evt_1",
+        "customer.subscription.created",
+        NOW_S,
+        subscription("active", NOW_S + 30 * DAY_S, false),
+    );
+    signed(stack, &created)
+}
+
 pub fn plan(stack: &Stack, caller: &Caller) -> String {
     let status = stack.get(caller, "/api/v1/billing");
     assert_eq!(status.status, 200, "{}", status.json);
@@ -219,13 +230,7 @@ fn a_free_member_is_refused_past_the_allowance_until_stripe_says_pro() {
     assert_eq!(plan(&stack, &member), "free");
     assert_eq!(answer(&stack, &member, &session, &questions[2]).status, 402);
 
-    let created = event(
-        "evt_1",
-        "customer.subscription.created",
-        NOW_S,
-        subscription("active", NOW_S + 30 * DAY_S, false),
-    );
-    assert_eq!(signed(&stack, &created), "applied");
+    assert_eq!(subscribe(&stack), "applied");
     assert_eq!(plan(&stack, &member), "pro");
     assert_eq!(answer(&stack, &member, &session, &questions[2]).status, 200);
     let status = stack.get(&member, "/api/v1/billing").json;
@@ -293,15 +298,7 @@ fn deleting_an_account_cancels_its_subscription_at_stripe_first() {
     let failing = stripe().at_url("/v1/subscriptions/sub_1", 503, "{}");
     let stack = stack(failing);
     let member = customer(&stack);
-    signed(
-        &stack,
-        &event(
-            "evt_1",
-            "customer.subscription.created",
-            NOW_S,
-            subscription("active", NOW_S + 30 * DAY_S, false),
-        ),
-    );
+    subscribe(&stack);
     let confirm = json!({"confirm_email": "ada@example.com"});
     let refused = stack.call(Some(&member), "DELETE", "/api/v1/me", Some(confirm.clone()));
     assert_eq!(refused.status, 503, "{}", refused.json);
@@ -319,15 +316,7 @@ fn deleting_an_account_cancels_its_subscription_at_stripe_first() {
     );
     let stack2 = self::stack(http.clone());
     let member = customer(&stack2);
-    signed(
-        &stack2,
-        &event(
-            "evt_1",
-            "customer.subscription.created",
-            NOW_S,
-            subscription("active", NOW_S + 30 * DAY_S, false),
-        ),
-    );
+    subscribe(&stack2);
     let export = stack2.get(&member, "/api/v1/me/export");
     assert_eq!(export.json["billing"]["plan"], "pro");
     let deleted = stack2.call(Some(&member), "DELETE", "/api/v1/me", Some(confirm));
@@ -361,15 +350,7 @@ fn readiness_history_comes_with_pro() {
         refused.json["error"]["message"],
         "Readiness history comes with Pro."
     );
-    signed(
-        &stack,
-        &event(
-            "evt_1",
-            "customer.subscription.created",
-            NOW_S,
-            subscription("active", NOW_S + 30 * DAY_S, false),
-        ),
-    );
+    subscribe(&stack);
     let history = stack.get(&member, path);
     assert_eq!(history.status, 200, "{}", history.json);
     let days = history.json["days"].as_array().unwrap();
