@@ -21,6 +21,12 @@ pub struct QuestionFile {
 pub struct QuestionSeed {
     pub id: String,
     pub domain: String,
+    /// The vendor's numbered sub-objective the question tests (`2.4`); the seed requires it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective: Option<String>,
+    /// Declared difficulty, 1 (easy) to 3 (hard); the seed requires it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difficulty: Option<u8>,
     /// `single`, `multi` or `ordering`.
     pub kind: String,
     pub stem: String,

@@ -30,6 +30,8 @@ pub fn seed_of(id: &str, domain: &str, content: &Content) -> QuestionSeed {
     QuestionSeed {
         id: id.to_string(),
         domain: domain.to_string(),
+        objective: None,
+        difficulty: None,
         kind: content.kind.as_str().to_string(),
         stem: content.stem.clone(),
         choices: content
@@ -149,6 +151,8 @@ mod tests {
         QuestionSeed {
             id: id.into(),
             domain: "1.0".into(),
+            objective: None,
+            difficulty: None,
             kind: "single".into(),
             stem: stem.into(),
             choices: ["80", "443", "22"]

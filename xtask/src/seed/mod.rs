@@ -260,6 +260,8 @@ domains = [{ code = "1", name = "One", weight = 100 }]"#,
         let question = |key: &str, explanation: &str| QuestionSeed {
             id: "ab-123-1-001".into(),
             domain: "1".into(),
+            objective: Some("1.1".into()),
+            difficulty: Some(2),
             kind: "single".into(),
             stem: "Which one?".into(),
             choices: ["a", "b", "c", "d"]
