@@ -13,6 +13,7 @@ use crate::question::QuestionKind;
 
 mod file;
 mod plan;
+pub mod quality;
 
 pub use file::{FileError, MAX_FILE_BYTES, MAX_QUESTIONS, parse, write};
 pub use plan::{Importer, Step, Stored, differences, step};

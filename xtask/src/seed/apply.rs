@@ -56,6 +56,14 @@ async fn stored(tx: &libsql::Transaction, exam: &str) -> Result<BTreeMap<String,
     Ok(found)
 }
 
+fn mock_kinds_json(exam: &super::ExamSeed) -> Result<String> {
+    let kinds: Vec<String> = super::mock_kinds(exam)?
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .collect();
+    Ok(json(&kinds))
+}
+
 /// Upserts the bank unless this exact bank was applied already; returns the questions written.
 pub fn apply(root: &Path, url: &str, token: &str) -> Result<Option<usize>> {
     let bank = load(root)?;
@@ -74,10 +82,10 @@ pub fn apply(root: &Path, url: &str, token: &str) -> Result<Option<usize>> {
         let mut written = 0;
         for (exam, questions) in &bank.exams {
             tx.execute(
-                "INSERT INTO exams (code, vendor, name, version, question_count, minutes, score_min, score_max, passing_score, raw_cut, navigation) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (code) DO UPDATE SET vendor = ?2, name = ?3, \
+                "INSERT INTO exams (code, vendor, name, version, question_count, minutes, score_min, score_max, passing_score, raw_cut, navigation, mock_kinds) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (code) DO UPDATE SET vendor = ?2, name = ?3, \
                  version = ?4, question_count = ?5, minutes = ?6, score_min = ?7, score_max = ?8, passing_score = ?9, raw_cut = ?10, \
-                 navigation = ?11, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                 navigation = ?11, mock_kinds = ?12, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
                 libsql::params![
                     exam.code.as_str(),
                     exam.vendor.as_str(),
@@ -89,7 +97,8 @@ pub fn apply(root: &Path, url: &str, token: &str) -> Result<Option<usize>> {
                     exam.score_max,
                     exam.passing_score,
                     exam.raw_cut,
-                    exam.navigation.as_str()
+                    exam.navigation.as_str(),
+                    mock_kinds_json(exam)?
                 ],
             )
             .await?;
@@ -110,6 +119,18 @@ pub fn apply(root: &Path, url: &str, token: &str) -> Result<Option<usize>> {
                 };
                 let step = bank::step(Importer::Seed, &question, now.get(&q.id));
                 written += write(&tx, &exam.code, &question, &step, &bank.rendered[&q.id]).await?;
+                // What the blueprint files it under is the seed's, even on a question an admin
+                // corrected: it is not content, and never makes a new version.
+                tx.execute(
+                    "UPDATE questions SET objective = ?2, difficulty = ?3 WHERE id = ?1 \
+                     AND (objective IS NOT ?2 OR difficulty IS NOT ?3)",
+                    libsql::params![
+                        q.id.as_str(),
+                        q.objective.as_deref(),
+                        q.difficulty.map(i64::from)
+                    ],
+                )
+                .await?;
             }
         }
         tx.execute(

@@ -16,7 +16,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 mod apply;
+mod standard;
 pub use apply::apply;
+pub use standard::{mock_kinds, report};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +34,9 @@ pub struct ExamSeed {
     pub passing_score: u32,
     pub raw_cut: f64,
     pub navigation: String,
+    /// The kinds of item the real exam has, which mocks draw (all three when absent).
+    #[serde(default)]
+    pub mock_kinds: Option<Vec<String>>,
     pub domains: Vec<DomainSeed>,
 }
 
@@ -41,6 +46,15 @@ pub struct DomainSeed {
     pub code: String,
     pub name: String,
     pub weight: u32,
+    /// The vendor's numbered sub-objectives (task statements) of the domain.
+    pub objectives: Vec<ObjectiveSeed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveSeed {
+    pub code: String,
+    pub name: String,
 }
 
 pub struct Bank {
@@ -89,6 +103,14 @@ pub fn load(root: &Path) -> Result<Bank> {
         }
         let contents =
             check(&exam, &questions).with_context(|| format!("checking the {} bank", exam.code))?;
+        let violations = report(&exam, &questions, &contents)?.violations();
+        if !violations.is_empty() {
+            bail!(
+                "the {} bank breaks the bank standard:\n  {}",
+                exam.code,
+                violations.join("\n  ")
+            );
+        }
         for (q, content) in questions.iter().zip(contents) {
             let html = content.render();
             for part in [&html.stem, &html.explanation]
@@ -235,6 +257,70 @@ mod tests {
         assert_eq!(cues, Vec::<String>::new());
     }
 
+    /// Each exam's files as read, before the standard is applied (so its figures print even
+    /// when the loader would refuse the bank).
+    fn unchecked_exams() -> Vec<(ExamSeed, Vec<QuestionSeed>)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../seed");
+        sorted_files(&root.join("exams"))
+            .unwrap()
+            .into_iter()
+            .map(|file| {
+                let exam: ExamSeed = toml::from_str(&fs::read_to_string(file).unwrap()).unwrap();
+                let folder = root.join("questions").join(exam.code.to_ascii_lowercase());
+                let questions = sorted_files(&folder)
+                    .unwrap()
+                    .into_iter()
+                    .flat_map(|f| {
+                        bank::parse(BankFormat::Toml, &fs::read(f).unwrap())
+                            .unwrap()
+                            .questions
+                    })
+                    .collect();
+                (exam, questions)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_bank_meets_the_standard_of_a_bank_worth_selling() {
+        let minimum = BTreeMap::from([("200-301", 300), ("SAA-C03", 220), ("SY0-701", 300)]);
+        let mut failures = vec![];
+        for (exam, questions) in unchecked_exams() {
+            let contents = check(&exam, &questions).expect("every question keeps the rules");
+            let report = report(&exam, &questions, &contents).expect("objectives and difficulty");
+            println!("{} {}\n{report}", exam.code, exam.name);
+            for objective in exam.domains.iter().flat_map(|d| &d.objectives) {
+                let count = report.objectives.iter().find(|(c, _)| *c == objective.code);
+                println!(
+                    "    {:<5} {:>3}  {}",
+                    objective.code,
+                    count.map_or(0, |c| c.1),
+                    objective.name
+                );
+            }
+            let wanted = minimum[exam.code.as_str()];
+            if report.items < wanted {
+                failures.push(format!(
+                    "{}: {} items, fewer than {wanted}",
+                    exam.code, report.items
+                ));
+            }
+            if !report.difficulty_is_spread_like_the_exam() {
+                failures.push(format!(
+                    "{}: difficulty {:?} is not about 20/60/20",
+                    exam.code, report.difficulty
+                ));
+            }
+            failures.extend(
+                report
+                    .violations()
+                    .into_iter()
+                    .map(|v| format!("{}: {v}", exam.code)),
+            );
+        }
+        assert_eq!(failures, Vec::<String>::new());
+    }
+
     #[test]
     fn every_exam_can_fill_a_full_length_mock() {
         assert_eq!(full_mock_shortfalls(&bank()), Vec::<String>::new());
@@ -254,7 +340,7 @@ score_max = 900
 passing_score = 700
 raw_cut = 0.75
 navigation = "review_allowed"
-domains = [{ code = "1", name = "One", weight = 100 }]"#,
+domains = [{ code = "1", name = "One", weight = 100, objectives = [{ code = "1.1", name = "One" }] }]"#,
         )
         .unwrap();
         let question = |key: &str, explanation: &str| QuestionSeed {
