@@ -15,6 +15,8 @@ use crate::ids::QuestionId;
 pub struct Candidate {
     pub id: QuestionId,
     pub domain: String,
+    /// How many of this learner's earlier mocks drew it (0 for practice draws).
+    pub mocked: u32,
 }
 
 /// How many questions each domain gets in an `n`-question mock: `weight × n` rounded by the
@@ -66,7 +68,9 @@ pub struct DomainShortfall {
     pub available: u32,
 }
 
-/// Draws an `n`-question mock by domain weight: no question twice, domains interleaved.
+/// Draws an `n`-question mock by domain weight: no question twice, domains interleaved, and in
+/// each domain the questions the learner's earlier mocks drew least first, so consecutive mocks
+/// repeat nothing until the domain's bank is used up.
 pub fn draw_mock(
     bank: &[Candidate],
     weights: &[DomainWeight],
@@ -103,6 +107,8 @@ pub fn draw_mock(
     for (domain, need) in &needed {
         let mut pool = by_domain.get(domain.as_str()).cloned().unwrap_or_default();
         pool.shuffle(&mut rng);
+        // Stable: questions drawn equally often stay in their random order.
+        pool.sort_by_key(|c| c.mocked);
         drawn.extend(pool.into_iter().take(*need as usize).map(|c| c.id.clone()));
     }
     drawn.shuffle(&mut rng);
@@ -142,6 +148,7 @@ mod tests {
             .iter()
             .flat_map(|(domain, n)| {
                 (0..*n).map(move |i| Candidate {
+                    mocked: 0,
                     id: QuestionId::trusted(format!("{domain}-{i:03}")),
                     domain: domain.to_string(),
                 })
@@ -240,6 +247,25 @@ mod tests {
             for d in &w {
                 let got = drawn.iter().filter(|id| id.as_str().starts_with(&format!("{}-", d.code))).count() as f64;
                 prop_assert!((got - f64::from(d.weight) * f64::from(n) / 100.0).abs() < 1.0);
+            }
+        }
+
+        #[test]
+        fn consecutive_mocks_repeat_nothing_until_a_domain_is_used_up(seed in any::<u64>(), mocks in 2usize..6) {
+            let mut full = bank(&[("1.0", 30), ("2.0", 50), ("3.0", 45), ("4.0", 60), ("5.0", 50)]);
+            let w = weights(SECURITY_PLUS);
+            for round in 0..mocks {
+                let drawn: BTreeSet<QuestionId> =
+                    draw_mock(&full, &w, 90, seed.wrapping_add(round as u64)).unwrap().into_iter().collect();
+                for c in &mut full {
+                    c.mocked += u32::from(drawn.contains(&c.id));
+                }
+                // Every question of a domain has been drawn as often as any other, give or take one.
+                for d in &w {
+                    let counts: Vec<u32> = full.iter().filter(|c| c.domain == d.code).map(|c| c.mocked).collect();
+                    let (low, high) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+                    prop_assert!(high - low <= 1, "domain {} after mock {}: {}..{}", d.code, round + 1, low, high);
+                }
             }
         }
 

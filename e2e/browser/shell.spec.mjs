@@ -17,6 +17,10 @@ test('client routes deep-linked by URL render', async ({ page }) => {
   await page.goto('/exams/200-301');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Cisco Certified Network Associate (CCNA)');
   await expect(page.getByText('Forward only: no going back')).toBeVisible();
+  // CCNA mocks have ordering (drag-and-drop) items like the real exam; SAA-C03 has none.
+  await expect(page.locator('#mock-kinds')).toHaveCount(0);
+  await page.goto('/exams/SAA-C03');
+  await expect(page.locator('#mock-kinds')).toHaveText(/no ordering items.*practice only/);
 });
 
 test('links navigate without reloading the app', async ({ page }) => {

@@ -39,6 +39,8 @@ pub struct ExamSummary {
     pub navigation: Navigation,
     /// Published questions in the bank.
     pub bank_size: u32,
+    /// The kinds of item the real exam has: its mocks draw only these, practice every kind.
+    pub mock_kinds: Vec<QuestionKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

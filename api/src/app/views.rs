@@ -24,6 +24,7 @@ pub fn exam_summary(exam: &ExamRecord) -> wire::ExamSummary {
         passing_score: rules.scale.pass,
         navigation: rules.navigation,
         bank_size: exam.bank_size,
+        mock_kinds: exam.mock_kinds.clone(),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::store::sealed::in_running_mock;
 use crate::time;
 
 pub const EXAM_COLUMNS: &str = "e.code, e.vendor, e.name, e.version, e.question_count, e.minutes, e.score_min, \
-     e.score_max, e.passing_score, e.raw_cut, e.navigation";
+     e.score_max, e.passing_score, e.raw_cut, e.navigation, e.mock_kinds";
 /// Joins each `sq` (a `session_questions` row) to the version of its question it drew, as `q`
 /// with [`QUESTION_COLUMNS`]: a session shows and grades what it drew, whatever was saved since.
 /// A version drawn before versions were kept (migration 0009) is read as the current one.
@@ -70,6 +70,8 @@ pub struct ExamRecord {
     pub bank_size: u32,
     pub rules: ExamRules,
     pub domains: Vec<DomainRecord>,
+    /// The kinds of item the real exam has, which its mocks draw.
+    pub mock_kinds: Vec<QuestionKind>,
 }
 
 impl ExamRecord {
@@ -121,6 +123,14 @@ impl ExamRecord {
             bank_size: count(row, "bank_size")?,
             rules,
             domains,
+            mock_kinds: json_list(row, "mock_kinds")?
+                .iter()
+                .map(|kind| {
+                    QuestionKind::parse(kind).map_err(|_| {
+                        DbError::Protocol(format!("stored mock kind {kind:?} is unknown"))
+                    })
+                })
+                .collect::<Result<_, _>>()?,
         })
     }
 }

@@ -22,10 +22,26 @@ pub async fn candidates(
     domains: Option<&[String]>,
     now_ms: u64,
 ) -> Result<Option<(ExamRecord, Vec<Candidate>)>, StoreError> {
-    let mut sql = String::from(
-        "SELECT q.id, q.domain_code FROM questions q WHERE q.exam_code = ? AND q.status = 'published'",
-    );
-    let mut params = vec![text(exam)];
+    let mut sql = String::from("SELECT q.id, q.domain_code, ");
+    let mut params = vec![];
+    if mode == Mode::Mock {
+        // How many of the learner's earlier mocks drew each question, so a new mock draws the
+        // least seen first; and only the kinds of item the real exam has.
+        sql.push_str(
+            "COALESCE(m.times, 0) AS mocked FROM questions q LEFT JOIN \
+             (SELECT sq.question_id, COUNT(*) AS times FROM study_sessions s \
+              JOIN session_questions sq ON sq.session_id = s.id \
+              WHERE s.user_id = ? AND s.mode = 'mock' GROUP BY sq.question_id) m ON m.question_id = q.id \
+             WHERE q.exam_code = ? AND q.status = 'published' \
+             AND q.kind IN (SELECT value FROM json_each((SELECT e.mock_kinds FROM exams e WHERE e.code = q.exam_code)))",
+        );
+        params.extend([text(user_id), text(exam)]);
+    } else {
+        sql.push_str(
+            "0 AS mocked FROM questions q WHERE q.exam_code = ? AND q.status = 'published'",
+        );
+        params.push(text(exam));
+    }
     if mode == Mode::Practice {
         // Practice shows keys at once: never a question of a mock still running.
         sql.push_str(&format!(" AND NOT {}", in_running_mock("q.id", "?")));
@@ -70,6 +86,7 @@ pub async fn candidates(
             Ok(Candidate {
                 id: QuestionId::trusted(row.text("id")?),
                 domain: row.text("domain_code")?,
+                mocked: u32::try_from(row.int("mocked")?).unwrap_or(u32::MAX),
             })
         })
         .collect::<Result<_, DbError>>()?;

@@ -91,6 +91,7 @@ pub fn tiny_exam(bank: i64) -> Value {
             "passing_score",
             "raw_cut",
             "navigation",
+            "mock_kinds",
             "bank_size",
         ],
         vec![vec![
@@ -105,6 +106,7 @@ pub fn tiny_exam(bank: i64) -> Value {
             int(700),
             float(0.75),
             text("review_allowed"),
+            text(r#"["single","multi","ordering"]"#),
             int(bank),
         ]],
     )

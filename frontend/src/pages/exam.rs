@@ -2,7 +2,7 @@
 //! plan has left of practice answers and mocks, and the upgrade prompt when it has none.
 
 use ptp_shared::limits::{PRACTICE_DEFAULT, PRACTICE_MAX};
-use ptp_shared::{ExamDetail, Filter, Mode, StartSession};
+use ptp_shared::{ExamDetail, Filter, Mode, QuestionKind, StartSession};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -268,6 +268,9 @@ fn exam_body(props: &BodyProps) -> Html {
                 <form class="card form" onsubmit={start_mock} aria-labelledby="mock-heading">
                     <h2 id="mock-heading">{ "Mock exam" }</h2>
                     <p class="muted">{ "Timed and scored like the real exam. Results at the end." }</p>
+                    if !s.mock_kinds.contains(&QuestionKind::Ordering) {
+                        <p class="muted" id="mock-kinds">{ "The real exam has no ordering items, so mocks leave them out: they are for practice only." }</p>
+                    }
                     <label>
                         { "Number of questions" }
                         <input type="number" min="1" max={s.question_count.to_string()} value={(*mock_count).clone()}

@@ -3,7 +3,7 @@
 
 use ptp_shared::{ErrorCode, UserKind};
 
-use crate::testing::hrana::{guest_row, pipeline, rows, text, tiny_domains, tiny_exam};
+use crate::testing::hrana::{guest_row, int, pipeline, rows, text, tiny_domains, tiny_exam};
 use crate::testing::{
     FakePlatform, SITE, ScriptedTransport, block_on, read_error, request, session_cookie,
 };
@@ -14,10 +14,10 @@ fn small_bank() -> String {
     let exam = tiny_exam(4);
     let domains = tiny_domains(&[("1", "One", 60, 3), ("2", "Two", 40, 1)]);
     let candidates = rows(
-        &["id", "domain_code"],
+        &["id", "domain_code", "mocked"],
         [("q1", "1"), ("q2", "1"), ("q3", "1"), ("q4", "2")]
             .iter()
-            .map(|(id, domain)| vec![text(id), text(domain)])
+            .map(|(id, domain)| vec![text(id), text(domain), int(0)])
             .collect(),
     );
     pipeline(vec![exam, domains, candidates])

@@ -71,6 +71,18 @@ impl Stripe {
     }
 }
 
+/// A member who has paid on the stand-in's checkout and is Pro; `None` where there is no
+/// stand-in (the test is then skipped, as the caller reports).
+pub(crate) async fn pro_member(label: &str) -> Option<Browser> {
+    let stripe = stripe()?;
+    let member = member(label).await;
+    let url = checkout_url(&member, "monthly").await;
+    let (status, _) = stripe.pay(&url, "4242 4242 4242 4242").await;
+    assert_eq!(status, 303, "paid");
+    assert_eq!(billing(&member).await["plan"], "pro");
+    Some(member)
+}
+
 async fn member(label: &str) -> Browser {
     member_and_id(label).await.0
 }

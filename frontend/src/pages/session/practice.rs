@@ -14,6 +14,7 @@ use crate::api::ApiFailure;
 use crate::components::question::{is_complete, toggle};
 use crate::components::{ExplainMistakeButton, FailureNotice, QuestionCard, ReportButton};
 use crate::dom::{focus_heading, is_page_shortcut, use_keydown};
+use crate::remote::{Remote, use_remote};
 
 #[derive(Clone, PartialEq)]
 struct State {
@@ -117,6 +118,10 @@ impl Reducible for State {
 #[component(PracticePlayer)]
 pub fn practice_player(props: &PlayerProps) -> Html {
     let state = use_reducer(|| State::new(props.view.clone(), js_sys::Date::now()));
+    // The exam says which kinds its mocks draw: any other kind is marked as practice only.
+    let (exam, _) = use_remote(props.view.exam.clone(), |code: String| async move {
+        crate::api::exam(&code).await
+    });
     let total = state.view.items.len();
     let Some(item) = state.view.items.get(state.index).cloned() else {
         return html! { <p class="empty-state">{ "This session has no questions." }</p> };
@@ -231,6 +236,10 @@ pub fn practice_player(props: &PlayerProps) -> Html {
         .clone()
         .unwrap_or_else(|| state.selection.clone());
     let complete = is_complete(&item.question, &selection);
+    let practice_only = match &*exam {
+        Remote::Ready(exam) => !exam.summary.mock_kinds.contains(&item.question.kind),
+        _ => false,
+    };
     html! {
         <div class="player practice">
             <header class="player-header">
@@ -240,6 +249,9 @@ pub fn practice_player(props: &PlayerProps) -> Html {
             </header>
             <QuestionCard question={item.question.clone()} number={(state.index + 1) as u32} total={total as u32}
                 selection={selection} on_choose={on_choose} credit={item.credit}>
+                if practice_only {
+                    <p class="muted practice-only" id="practice-only">{ "Practice only: the real exam has no items of this kind, so mocks leave it out." }</p>
+                }
                 if let Some(failure) = &state.error {
                     <FailureNotice failure={failure.clone()} />
                 }

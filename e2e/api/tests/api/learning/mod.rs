@@ -6,6 +6,7 @@ mod history;
 mod mock;
 mod practice;
 mod reports;
+mod rotation;
 
 use ptp_shared::{AnswerOutcome, ExamDetail, QuestionKind, QuestionView, SessionView};
 use serde_json::{Value, json};
@@ -43,8 +44,8 @@ pub async fn start(browser: &Browser, body: Value) -> SessionView {
     response.json().await.unwrap()
 }
 
-/// Every published question of one domain, in a practice session (the domains here hold
-/// fewer than the 50 a practice session may draw).
+/// Every published question of one domain, in a practice session, up to the 50 a session may
+/// draw: the domains the tests need whole (SY0-701 1.0, SAA-C03 4, 200-301 4.0) hold fewer.
 pub async fn whole_domain(browser: &Browser, exam: &str, domain: &str) -> SessionView {
     start(
         browser,
