@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { failOnPageErrors, requireLocalSignIn, signInAs, uniqueEmail } from './support.mjs';
+import { failOnPageErrors, payForPro, requireLocalSignIn, signInAs, uniqueEmail } from './support.mjs';
 
 // The refused first save is a 400 on purpose; Chromium logs it.
 failOnPageErrors({ expected: [/status of 400/] });
@@ -51,9 +51,11 @@ test('an admin writes a question, publishes it, a learner answers and reports it
   await page.getByRole('button', { name: 'Publish' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Now Published.' })).toBeVisible();
 
-  // A learner draws it in practice, answers it and reports it.
+  // A learner draws it in practice, answers it and reports it. The questions drawn before it
+  // may outnumber a Free day's practice answers, so the learner is Pro.
   const learner = await browser.newPage();
   await signInAs(learner, uniqueEmail('console-learner'));
+  await payForPro(learner, baseURL);
   const headers = { origin: baseURL };
   const started = await learner.request.post('/api/v1/sessions', {
     headers,

@@ -50,3 +50,18 @@ export async function signInAs(page, email, returnTo = '/') {
 export function uniqueEmail(label) {
   return `${label}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
 }
+
+/// Makes the signed-in member on `page` Pro: a monthly checkout paid on the Stripe stand-in's
+/// page with its always-accepted test card, exactly as the billing spec's member does by hand.
+export async function payForPro(page, baseURL) {
+  const checkout = await page.request.post('/api/v1/billing/checkout', {
+    headers: { origin: baseURL },
+    data: { interval: 'monthly' },
+  });
+  expect(checkout.status()).toBe(200);
+  const { url } = await checkout.json();
+  const paid = await page.request.post(url, { form: { card: '4242 4242 4242 4242' }, maxRedirects: 0 });
+  expect(paid.status()).toBe(303);
+  const status = await (await page.request.get('/api/v1/billing')).json();
+  expect(status.plan).toBe('pro');
+}

@@ -63,7 +63,8 @@ async fn a_mistake_is_explained_by_the_model_once_and_then_from_what_was_kept() 
     let model_url = std::env::var("PTP_MODEL_URL").expect("the test run names the stand-in");
     let langsmith_url =
         std::env::var("PTP_LANGSMITH_URL").expect("the test run names the tracer stand-in");
-    // The last domain: the browser test explains mistakes in the first.
+    // The last domain holds fewer than the 50 a practice session draws, so every guest's
+    // session below holds the same question.
     let domain = exam("SAA-C03").await.domains.last().unwrap().code.clone();
     let (first, second) = (guest().await, guest().await);
     let mine = whole_domain(&first, "SAA-C03", &domain).await;
