@@ -171,6 +171,9 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Print each exam's bank in seed/ against the vendor's blueprint: items per domain and
+    /// objective, key-longest rate, difficulty spread, most similar stems, and any breach.
+    Bank,
     /// Load the exams and question bank in seed/ into a database (Turso or any libSQL server).
     Seed {
         /// libsql://…, https://… or http://… [env: TURSO_DATABASE_URL]
@@ -287,6 +290,12 @@ fn main() {
         Command::Admin {
             action: AdminAction::Grant { email, url, token },
         } => admin_grant(&email, url, token),
+        Command::Bank => {
+            seed::print_reports(&paths::Paths::discover().root.join("seed")).and_then(|sound| {
+                anyhow::ensure!(sound, "the bank breaks the standard (see above)");
+                Ok(())
+            })
+        }
         Command::Seed { url, token } => {
             seed::apply(&paths::Paths::discover().root.join("seed"), &url, &token).map(|written| {
                 println!(

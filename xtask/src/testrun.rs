@@ -70,6 +70,17 @@ const FORBIDDEN_IN_DOMAIN: &[&str] = &[
 ];
 
 /// ARCHITECTURE.md's first invariant, checked on the resolved dependency tree.
+/// Each exam's bank against its blueprint, figures printed (the native tests hold the same
+/// standard; this puts the figures in the run's output).
+fn bank_standard(tally: &mut Tally, tools: &Tools) {
+    eprintln!("▸ bank standard");
+    let sound = crate::seed::print_reports(&tools.paths.root.join("seed")).unwrap_or_else(|err| {
+        eprintln!("  ✗ the bank cannot be read: {err:#}");
+        false
+    });
+    tally.add("bank standard", usize::from(sound), usize::from(!sound));
+}
+
 fn domain_purity(tally: &mut Tally, tools: &Tools) -> Result<()> {
     eprintln!("▸ architecture: domain/ stays pure");
     let tree = crate::cmd::output(cargo(tools).args([
@@ -282,6 +293,7 @@ pub fn test() -> Result<()> {
         "native tests",
         cargo(&tools).args(["test", "--quiet", "--workspace"]),
     )?;
+    bank_standard(&mut tally, &tools);
 
     match build::all(&tools) {
         Ok(()) => {

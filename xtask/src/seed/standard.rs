@@ -1,13 +1,15 @@
 //! An exam's bank measured against its blueprint (`domain::bank::quality`): the seed loader
 //! refuses a bank that breaks a hard rule, and the bank-quality test prints the figures.
 
+use std::path::Path;
+
 use anyhow::{Context, Result, bail};
 use ptp_domain::bank::quality::{Blueprint, Difficulty, Item, Report, measure};
 use ptp_domain::content::Content;
 use ptp_domain::question::QuestionKind;
 use ptp_shared::bank::QuestionSeed;
 
-use super::{ExamSeed, rules};
+use super::{ExamSeed, check, read_unchecked, rules};
 
 /// The kinds a mock of this exam draws, as the exam's seed declares them.
 pub fn mock_kinds(exam: &ExamSeed) -> Result<Vec<QuestionKind>> {
@@ -77,4 +79,36 @@ pub fn report(exam: &ExamSeed, questions: &[QuestionSeed], contents: &[Content])
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(measure(&blueprint, &items))
+}
+
+/// Prints every exam's figures against its blueprint, with each breach of the standard;
+/// whether every bank keeps it.
+pub fn print_reports(root: &Path) -> Result<bool> {
+    let mut sound = true;
+    for (exam, questions) in read_unchecked(root)? {
+        let contents = check(&exam, &questions)?;
+        let report = report(&exam, &questions, &contents)?;
+        println!("{} {}\n{report}", exam.code, exam.name);
+        for objective in exam.domains.iter().flat_map(|d| &d.objectives) {
+            let count = report.objectives.iter().find(|(c, _)| *c == objective.code);
+            println!(
+                "    {:<5} {:>3}  {}",
+                objective.code,
+                count.map_or(0, |c| c.1),
+                objective.name
+            );
+        }
+        let mut breaches = report.violations();
+        if !report.difficulty_is_spread_like_the_exam() {
+            breaches.push(format!(
+                "difficulty {:?} is not about 20/60/20",
+                report.difficulty
+            ));
+        }
+        for breach in &breaches {
+            println!("  ✗ {breach}");
+        }
+        sound &= breaches.is_empty();
+    }
+    Ok(sound)
 }
