@@ -75,7 +75,7 @@ impl EnvConfig {
                     Value::String(root.join("api/build/index.js").display().to_string()),
                 );
                 std::fs::create_dir_all(derived.parent().expect("has a parent"))?;
-                std::fs::write(&derived, toml::to_string(&config)?)?;
+                write_whole(&derived, &toml::to_string(&config)?)?;
                 derived
             }
             None => path,
@@ -219,6 +219,18 @@ fn personalise(env: &mut Table, n: u32) -> Result<Vec<String>> {
         }
     }
     Ok(vec![tasks, dead])
+}
+
+/// Writes `text` to `path` through a file of this writer's own, renamed into place: two
+/// writers of one PR's config (two deploys, or parallel tests) never let a reader see half a
+/// file, which a truncating write in place does.
+fn write_whole(path: &std::path::Path, text: &str) -> Result<()> {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let staged = path.with_extension(format!("{}.{n}.tmp", std::process::id()));
+    std::fs::write(&staged, text)?;
+    std::fs::rename(&staged, path)?;
+    Ok(())
 }
 
 #[cfg(test)]
